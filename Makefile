@@ -1,0 +1,63 @@
+# Two entry points: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Root on CI and in containers; a developer's own machine asks through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
+# The second test pass points at the PostgreSQL that CI has; tests skip with a reason without it.
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/statewise
+
+.PHONY: run test install install-test dot chromium migrate samples test-sqlite test-postgres clean
+
+run: install dot migrate samples
+	@echo ""
+	@echo "  Statewise is at http://$(HOST):$(PORT)/"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test dot chromium test-sqlite test-postgres
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(APT) python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+apt-updated = $(VENV)/.apt-updated
+$(apt-updated): | $(BIN)/python
+	$(SUDO) apt-get update -q
+	@touch $@
+
+dot:
+	@command -v dot >/dev/null || { $(MAKE) --no-print-directory $(apt-updated) && $(APT) graphviz; }
+
+chromium:
+	@test -x /usr/bin/chromium || { $(MAKE) --no-print-directory $(apt-updated) && $(APT) chromium; }
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+samples: migrate
+	$(BIN)/python manage.py load_samples
+
+test-sqlite:
+	$(BIN)/python -m pytest
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest -m "not browser" tests/designer
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,150 @@
+"""``python -m interpreter``: run or validate ASL definitions from the shell.
+
+    python -m interpreter run DEFINITION.json [--input FILE|JSON] [--mock-config FILE]
+                              [--test-case NAME] [--state-machine NAME] [--history]
+    python -m interpreter validate FILE... [--format text|json]
+
+``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
+with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
+1 when it did not, 2 for a bad definition or bad arguments (the message goes to stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from .definition import parse
+from .errors import DefinitionError
+from .execution import SUCCEEDED, Execution
+from .mocks import Mocks
+
+
+class UsageError(Exception):
+    pass
+
+
+def _read_json(arg: str, what: str) -> Any:
+    """A JSON file's content, or the argument itself as JSON text."""
+    if os.path.exists(arg):
+        try:
+            with open(arg, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise UsageError(f"cannot read {what} '{arg}': {e.strerror}") from None
+    else:
+        text = arg
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        source = f"file '{arg}'" if os.path.exists(arg) else "argument (not a file, nor valid JSON)"
+        raise UsageError(f"{what} {source}: {e}") from None
+
+
+def _read_definition(path: str) -> Any:
+    if not os.path.exists(path):
+        raise UsageError(f"no such definition file: '{path}'")
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read definition '{path}': {e}") from None
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise UsageError(f"definition '{path}' is not valid YAML: {e}") from None
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise UsageError(f"definition '{path}' is not valid JSON: {e}") from None
+
+
+def _parse_answer(text: str, option: str) -> tuple[str, Any]:
+    token, sep, rest = text.partition("=")
+    if not sep or not token:
+        raise UsageError(f"{option} takes TOKEN=JSON, got {text!r}")
+    return token, rest
+
+
+def run_command(args: argparse.Namespace) -> int:
+    definition_path = args.definition_opt or args.definition
+    if not definition_path:
+        raise UsageError("run needs a DEFINITION file")
+    definition = _read_definition(definition_path)
+    machine = parse(definition)
+    input_value = _read_json(args.input, "input") if args.input is not None else {}
+    mocks = None
+    if args.mock_config:
+        mocks = Mocks.from_config(_read_json(args.mock_config, "mock config"), args.state_machine, args.test_case)
+    elif args.mocks:
+        mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
+    name = args.state_machine or "StateMachine"
+    execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
+                          start_time=args.start_time)
+    execution.run()
+    for option, answers in (("success", args.send_task_success), ("failure", args.send_task_failure)):
+        for text in answers or ():
+            token, rest = _parse_answer(text, f"--send-task-{option}")
+            if option == "success":
+                execution.send_task_success(token, json.loads(rest))
+            else:
+                error, _, cause = rest.partition(":")
+                execution.send_task_failure(token, error or None, cause or None)
+            execution.run()
+    result = execution.result()
+    if args.history:
+        result["events"] = [e.to_aws() for e in execution.events]
+    if args.event_types:
+        result["event_types"] = [e.type for e in execution.events]
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if execution.status is SUCCEEDED else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m interpreter", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a definition on an input with mocked services")
+    run.add_argument("definition", nargs="?", help="ASL definition file (JSON or YAML)")
+    run.add_argument("--definition", dest="definition_opt", help=argparse.SUPPRESS)
+    run.add_argument("--input", help="input: a JSON file, or JSON text (default {})")
+    run.add_argument("--mock-config", help="a Step Functions Local mock config file")
+    run.add_argument("--test-case", help="the mock config's test case to use")
+    run.add_argument("--state-machine", help="the state machine's name in the mock config")
+    run.add_argument("--mocks", help="mocked responses per state: {\"State\": [{\"Return\": ...}, ...]}")
+    run.add_argument("--case", help=argparse.SUPPRESS)
+    run.add_argument("--history", action="store_true", help="include the execution history")
+    run.add_argument("--event-types", action="store_true", help="include the list of event types")
+    run.add_argument("--seed", type=int, help="seed for States.MathRandom and States.UUID (replayable runs)")
+    run.add_argument("--start-time", type=int, help="virtual start time, milliseconds since the epoch")
+    run.add_argument("--send-task-success", action="append", metavar="TOKEN=JSON",
+                     help="answer a waiting task's callback with this output (repeatable)")
+    run.add_argument("--send-task-failure", action="append", metavar="TOKEN=ERROR:CAUSE",
+                     help="fail a waiting task's callback (repeatable)")
+    validate = commands.add_parser("validate", help="validate definitions", add_help=False)
+    validate.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "validate":
+        from .validation.cli import main as validate_main
+        return validate_main(argv[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return 2 if e.code else 0
+    try:
+        return run_command(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except DefinitionError as e:
+        for d in e.diagnostics:
+            print(f"error: {d}", file=sys.stderr)
+        return 2

@@ -1,0 +1,590 @@
+"""An execution: advances one state transition at a time on a virtual clock, emitting AWS events.
+
+The run is a tree of *threads*: the top level, each Parallel branch, each Map iteration. The
+ready threads form a stack; the one on top advances until it finishes or blocks (a Wait, a
+retry delay, a callback, children to wait for), then the one below goes on. When nothing is
+ready, the clock jumps to the earliest timer. Nothing here sleeps, spawns a thread or does I/O:
+the caller decides whether to skip ahead, pace a demo, or wait for a person.
+
+``to_json()`` captures everything needed to go on later; ``Execution.restore`` rebuilds it.
+"""
+from __future__ import annotations
+
+import heapq
+import random
+import uuid
+from typing import Any, Callable, Iterable
+
+from .definition import Program, StateMachine
+from .error_handling import error_matches, error_output
+from .errors import StateRuntimeError, StatesError
+from .events import Event
+from .jsonpath import ResultPathMatchFailure, set_reference_path
+from .jsontext import dumps
+from .mocks import Mocks
+from .timestamps import format_millis, now_millis
+
+RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
+ENTER = "enter"
+_DEADLINE = -1  # timer entry for the machine's own TimeoutSeconds
+SNAPSHOT_VERSION = 1
+
+Handler = Callable[[Any, dict], Any]
+
+
+class InvalidToken(LookupError):
+    """No task of this execution is waiting for that token."""
+
+
+class Thread:
+    __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
+                 "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
+                 "next_index", "limit", "children", "status", "wake_at", "token", "in_ready")
+
+    _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
+               "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
+               "children", "status", "wake_at", "token")
+
+    def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
+        self.id, self.parent, self.program = id, parent, program
+        self.state, self.phase, self.input, self.index, self.prev = program.start_at, ENTER, input, index, prev
+        self.entered_id = self.entered_at = 0
+        self.retry_count = 0
+        self.attempts: list[int] | None = None
+        self.results = self.pending = self.items = self.data = None
+        self.next_index = self.limit = 0
+        self.children: list[int] = []
+        self.status = "ready"
+        self.wake_at: int | None = None
+        self.token: str | None = None
+        self.in_ready = False
+
+    def to_json(self) -> dict:
+        out = {f: getattr(self, f) for f in self._FIELDS}
+        out["program"] = self.program.pointer
+        return out
+
+
+class Scope:
+    """What paths and intrinsics may read: the context object (built on demand) and variables."""
+    __slots__ = ("ex", "th", "with_token", "map_item", "_context")
+    variables = None
+
+    def __init__(self, ex: "Execution", th: Thread, with_token: bool = False, map_item: tuple | None = None):
+        self.ex, self.th, self.with_token, self.map_item, self._context = ex, th, with_token, map_item, None
+
+    @property
+    def rng(self) -> random.Random:
+        return self.ex.rng
+
+    @property
+    def context(self) -> dict:
+        if self._context is None:
+            self._context = self.ex.context_object(self.th, self.with_token, self.map_item)
+        return self._context
+
+
+class Execution:
+    def __init__(self, machine: StateMachine, input: Any = None, *, name: str | None = None,
+                 state_machine_name: str = "StateMachine", mocks: Mocks | None = None,
+                 handlers: dict[str, Handler] | None = None, seed: int | None = None,
+                 start_time: int | None = None, account: str = "123456789012", region: str = "us-east-1",
+                 role_arn: str | None = None, express: bool = False, synchronous: bool = False,
+                 _restoring: bool = False):
+        self.machine = machine
+        self.mocks = mocks or Mocks()
+        self.handlers = dict(handlers or {})
+        self.events: list[Event] = []
+        self.status = RUNNING
+        self.output: Any = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self._threads: dict[int, Thread] = {}
+        self._ready: list[Thread] = []
+        self._timers: list[tuple[int, int, int]] = []
+        self._tokens: dict[str, int] = {}
+        self._calls: dict[str, int] = {}
+        self._seq = 0
+        self._next_event = 1
+        if _restoring:
+            return
+        self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
+        self.rng = random.Random(self.seed)
+        self.clock = start_time if start_time is not None else now_millis()
+        self.start_time = self.clock
+        self.input = input
+        self.name = name or str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        self.state_machine_name = state_machine_name
+        self.account, self.region, self.express = account, region, express
+        # StartSyncExecution of an express workflow: its context has no RedriveCount.
+        self.synchronous = synchronous
+        self.role_arn = role_arn or f"arn:aws:iam::{account}:role/StatewiseSimulation"
+        root = self._new_thread(None, machine.program, input, 0, 0)
+        self._push(root)
+        self.emit(root, "ExecutionStarted", {"input": input, "roleArn": self.role_arn})
+        if machine.timeout_seconds:
+            self._add_timer(self.clock + machine.timeout_seconds * 1000, _DEADLINE)
+
+    # --- identity -----------------------------------------------------------------------
+
+    @property
+    def state_machine_arn(self) -> str:
+        return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{self.state_machine_name}"
+
+    @property
+    def execution_arn(self) -> str:
+        if self.express:
+            return (f"arn:aws:states:{self.region}:{self.account}:express:{self.state_machine_name}:"
+                    f"{self.name}:{uuid.UUID(int=self.seed % (1 << 128), version=4)}")
+        return f"arn:aws:states:{self.region}:{self.account}:execution:{self.state_machine_name}:{self.name}"
+
+    def context_object(self, th: Thread, with_token: bool = False, map_item: tuple | None = None) -> dict:
+        state = th.program.states[th.state]
+        state_ctx: dict[str, Any] = {"Name": th.state, "EnteredTime": format_millis(th.entered_at)}
+        if state.type in ("Task", "Parallel", "Map"):
+            state_ctx["RetryCount"] = th.retry_count
+        execution = {"Id": self.execution_arn, "Input": self.input, "StartTime": format_millis(self.start_time),
+                     "Name": self.name, "RoleArn": self.role_arn}
+        if not self.synchronous:
+            execution["RedriveCount"] = 0
+        ctx: dict[str, Any] = {
+            "Execution": execution,
+            "StateMachine": {"Id": self.state_machine_arn, "Name": self.state_machine_name},
+            "State": state_ctx,
+        }
+        if with_token:
+            ctx["Task"] = {"Token": th.token}
+        if map_item is not None:
+            ctx["Map"] = {"Item": {"Index": map_item[0], "Value": map_item[1]}}
+        return ctx
+
+    def scope(self, th: Thread, with_token: bool = False, map_item: tuple | None = None) -> Scope:
+        if with_token and th.token is None:
+            th.token = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return Scope(self, th, with_token, map_item)
+
+    def runtime_prefix(self, th: Thread) -> str:
+        return (f"An error occurred while executing the state '{th.state}' "
+                f"(entered at the event id #{th.entered_id}). ")
+
+    # --- events ---------------------------------------------------------------------------
+
+    def emit(self, th: Thread, type: str, details: dict | None, after: Thread | None = None) -> int:
+        eid = self._next_event
+        self._next_event = eid + 1
+        self.events.append(Event(eid, (after or th).prev, type, self.clock, details))
+        th.prev = eid
+        return eid
+
+    def take_events(self) -> list[Event]:
+        """Hand over the events recorded so far and forget them (for long runs that persist them)."""
+        events, self.events = self.events, []
+        return events
+
+    # --- threads and scheduling -------------------------------------------------------------
+
+    def _new_thread(self, parent: Thread | None, program: Program, input: Any, index: int, prev: int) -> Thread:
+        self._seq += 1
+        th = Thread(self._seq, parent.id if parent else None, program, input, index, prev)
+        self._threads[th.id] = th
+        return th
+
+    def _push(self, th: Thread) -> None:
+        if not th.in_ready:
+            th.in_ready = True
+            self._ready.append(th)
+
+    def _unready(self, th: Thread) -> None:
+        if th.in_ready:
+            th.in_ready = False
+            ready = self._ready
+            if ready[-1] is th:
+                ready.pop()
+            else:
+                ready.remove(th)
+
+    def _add_timer(self, at: int, thread_id: int) -> None:
+        self._seq += 1
+        heapq.heappush(self._timers, (at, self._seq, thread_id))
+
+    def spawn(self, th: Thread, program: Program, input: Any, index: int) -> Thread:
+        child = self._new_thread(th, program, input, index, th.prev)
+        th.children.append(child.id)
+        self._push(child)
+        return child
+
+    def spawn_all(self, th: Thread, specs: list[tuple[Program, Any, int]]) -> None:
+        """Start several children at once (Parallel); the first one runs first."""
+        self.block(th, "waiting_children")
+        children = [self._new_thread(th, program, data, index, th.prev) for program, data, index in specs]
+        th.children.extend(c.id for c in children)
+        for child in reversed(children):
+            self._push(child)
+        if not children:
+            self.resume(th, "joined")
+
+    def active_children(self, th: Thread) -> int:
+        return len(th.children)
+
+    def block(self, th: Thread, phase: str) -> None:
+        th.phase, th.status = phase, "blocked"
+        self._unready(th)
+
+    def resume(self, th: Thread, phase: str) -> None:
+        th.phase, th.status = phase, "ready"
+        self._push(th)
+
+    def sleep(self, th: Thread, until: int, phase: str) -> None:
+        th.phase, th.status, th.wake_at = phase, "sleeping", until
+        self._unready(th)
+        self._add_timer(until, th.id)
+
+    def abort_children(self, th: Thread) -> list[Thread]:
+        aborted = []
+        for cid in th.children:
+            child = self._threads[cid]
+            self._abort(child)
+            aborted.append(child)
+        th.children = []
+        return aborted
+
+    def _abort(self, th: Thread) -> None:
+        for cid in th.children:
+            self._abort(self._threads[cid])
+        th.children = []
+        self._unready(th)
+        if th.token is not None:
+            self._tokens.pop(th.token, None)
+        th.status = "aborted"
+        self._threads.pop(th.id, None)
+
+    def _pick(self) -> Thread | None:
+        while not self._ready:
+            if not self._timers:
+                return None
+            at, _, tid = heapq.heappop(self._timers)
+            if tid == _DEADLINE:
+                if at > self.clock:
+                    self.clock = at
+                self._time_out()
+                return None
+            th = self._threads.get(tid)
+            if th is None or th.wake_at != at or th.status not in ("sleeping", "awaiting"):
+                continue
+            if at > self.clock:
+                self.clock = at
+            th.wake_at = None
+            if th.status == "awaiting":
+                if th.token is not None:
+                    self._tokens.pop(th.token, None)
+                th.phase = "timed_out"
+            th.status = "ready"
+            self._push(th)
+        return self._ready[-1]
+
+    # --- the step --------------------------------------------------------------------------
+
+    def step(self) -> list[Event]:
+        """Advance one transition; returns the events it emitted (none when nothing can move)."""
+        before = len(self.events)
+        if self.status is RUNNING:
+            th = self._pick()
+            if th is not None:
+                self._advance(th)
+        return self.events[before:]
+
+    def run(self, breakpoints: Iterable[str] = (), max_steps: int | None = None) -> "Execution":
+        """Run until the end, a breakpoint (before entering a named state), or nothing can move."""
+        stops = frozenset(breakpoints)
+        steps = 0
+        pick, advance = self._pick, self._advance
+        while self.status is RUNNING:
+            if max_steps is not None and steps >= max_steps:
+                break
+            th = pick()
+            if th is None:
+                break
+            if stops and steps and th.phase is ENTER and th.state in stops:
+                break
+            advance(th)
+            steps += 1
+        return self
+
+    def _advance(self, th: Thread) -> None:
+        state = th.program.states[th.state]
+        try:
+            if th.phase is ENTER:
+                th.entered_at = self.clock
+                th.retry_count = 0
+                th.attempts = None
+                th.token = None
+                th.entered_id = self.emit(th, state.type + "StateEntered", {"name": th.state, "input": th.input})
+                th.phase = "start"
+            state.run(self, th)
+        except StatesError as e:
+            self._handle_error(th, state, e)
+        except (RecursionError, ArithmeticError, TypeError, ValueError, LookupError) as e:
+            # A defect of ours must not surface as a traceback; it fails the run, saying so.
+            self.fail_thread(th, "States.Runtime", self.runtime_prefix(th) +
+                             f"Internal interpreter error ({type(e).__name__}: {e}).")
+
+    def inside(self, th: Thread, state_type: str) -> bool:
+        """Whether the thread is a branch or iteration of a state of this type."""
+        if th.parent is None:
+            return False
+        parent = self._threads[th.parent]
+        return parent.program.states[parent.state].type == state_type
+
+    def exit_state(self, th: Thread, state: Any, output: Any, target: str | None = None,
+                   silent: bool = False) -> None:
+        if not silent:
+            self.emit(th, state.type + "StateExited", {"name": state.name, "output": output})
+        following = target or state.next
+        if following is None:
+            self._finish(th, output)
+        else:
+            th.state, th.input, th.phase = following, output, ENTER
+
+    def _handle_error(self, th: Thread, state: Any, e: StatesError) -> None:
+        name, cause = e.name, e.cause
+        if isinstance(e, StateRuntimeError):
+            cause = self.runtime_prefix(th) + (cause or "")
+        for i, retrier in enumerate(state.retriers):
+            if error_matches(retrier.error_equals, name):
+                if th.attempts is None:
+                    th.attempts = [0] * len(state.retriers)
+                done = th.attempts[i]
+                if done < retrier.max_attempts:
+                    th.attempts[i] = done + 1
+                    th.retry_count += 1
+                    self.sleep(th, self.clock + retrier.delay_millis(done, self.rng), "start")
+                    return
+                break
+        if getattr(e, "failed_event", None):
+            # AWS writes MapStateFailed / ParallelStateFailed only once the failure is final.
+            self.emit(th, e.failed_event, None)
+        for catcher in state.catchers:
+            if error_matches(catcher.error_equals, name):
+                caught = error_output(name, cause)
+                path = catcher.result_path
+                if path == "$":
+                    output = caught
+                elif path is None:
+                    output = th.input
+                else:
+                    try:
+                        output = set_reference_path(th.input, path, caught)
+                    except ResultPathMatchFailure as failure:
+                        self.fail_thread(th, "States.ResultPathMatchFailure", self.runtime_prefix(th) +
+                                         f"Unable to apply step \"{failure.args[0]}\" to input {dumps(th.input)}")
+                        return
+                self.emit(th, state.type + "StateExited", {"name": state.name, "output": output})
+                th.state, th.input, th.phase = catcher.next, output, ENTER
+                return
+        self.fail_thread(th, name, cause)
+
+    def _finish(self, th: Thread, output: Any) -> None:
+        th.status = "done"
+        self._unready(th)
+        if th.parent is None:
+            self.emit(th, "ExecutionSucceeded", {"output": output})
+            self.status, self.output = SUCCEEDED, output
+            self._stop_everything()
+            return
+        parent = self._child_done(th)
+        parent.program.states[parent.state].child_succeeded(self, parent, th, output)
+
+    def fail_thread(self, th: Thread, error: str | None, cause: str | None) -> None:
+        th.status = "failed"
+        self._unready(th)
+        if th.parent is None:
+            details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+            self.emit(th, "ExecutionFailed", details)
+            self.status, self.error, self.cause = FAILED, error, cause
+            self._stop_everything()
+            return
+        parent = self._child_done(th)
+        parent.program.states[parent.state].child_failed(self, parent, th, error, cause)
+
+    def _child_done(self, th: Thread) -> Thread:
+        parent = self._threads[th.parent]
+        parent.children.remove(th.id)
+        parent.prev = th.prev
+        self._threads.pop(th.id, None)
+        return parent
+
+    def _stop_everything(self) -> None:
+        self._ready.clear()
+        self._timers.clear()
+        self._tokens.clear()
+
+    def _root(self) -> Thread | None:
+        return next((th for th in self._threads.values() if th.parent is None), None)
+
+    def _time_out(self) -> None:
+        root = self._root()
+        if root is not None:
+            self.abort_children(root)
+            self.emit(root, "ExecutionTimedOut", {"error": "States.Timeout",
+                                                  "cause": "The execution timed out."})
+        self.status, self.error, self.cause = TIMED_OUT, "States.Timeout", "The execution timed out."
+        self._stop_everything()
+
+    def abort(self, error: str | None = None, cause: str | None = None) -> list[Event]:
+        """Stop the run as StopExecution does: ``ExecutionAborted``."""
+        if self.status is not RUNNING:
+            return []
+        before = len(self.events)
+        root = self._root()
+        if root is not None:
+            # AWS writes only ExecutionAborted: no ...StateAborted for the states that were running.
+            self.abort_children(root)
+            details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+            self.emit(root, "ExecutionAborted", details or None)
+        self.status, self.error, self.cause = ABORTED, error, cause
+        self._stop_everything()
+        return self.events[before:]
+
+    # --- services and callbacks -----------------------------------------------------------
+
+    def call_service(self, th: Thread, state: Any, params: Any) -> dict:
+        call = self._calls.get(state.name, 0)
+        self._calls[state.name] = call + 1
+        answer = self.mocks.response(state.name, call)
+        if answer is not None:
+            return answer
+        handler = self.handlers.get(state.resource.arn)
+        if handler is not None:
+            try:
+                return {"Return": handler(params, self.context_object(th))}
+            except StatesError as e:
+                return {"Throw": {"Error": e.name, "Cause": e.cause}}
+            except Exception as e:  # noqa: BLE001 - a handler's own failure is the task's failure
+                return {"Throw": {"Error": type(e).__name__, "Cause": str(e)}}
+        if state.resource.pattern == "waitForTaskToken":
+            return {"Callback": True}
+        raise StateRuntimeError("States.Runtime", f"No mocked response for Task state '{state.name}' "
+                                f"(call {call + 1}): add one to the test case's mock config, or supply a "
+                                f"handler for '{state.resource.arn}'.")
+
+    def await_answer(self, th: Thread, state: Any, timeout: int | None, heartbeat: int | None,
+                     callback: bool) -> None:
+        th.phase, th.status = "awaiting", "awaiting"
+        self._unready(th)
+        if callback and th.token is not None:
+            self._tokens[th.token] = th.id
+        if timeout is not None:
+            th.wake_at = self.clock + timeout * 1000
+            self._add_timer(th.wake_at, th.id)
+
+    def waiting_tokens(self) -> dict[str, str]:
+        """Task tokens awaiting a callback, with the state that waits for each."""
+        return {token: self._threads[tid].state for token, tid in self._tokens.items()}
+
+    def _answer(self, token: str, answer: dict) -> list[Event]:
+        tid = self._tokens.pop(token, None)
+        if tid is None or self.status is not RUNNING:
+            raise InvalidToken(f"No task is waiting for token '{token}'.")
+        th = self._threads[tid]
+        th.pending, th.wake_at = answer, None
+        self.resume(th, "answered")
+        return self.step()
+
+    def send_task_success(self, token: str, output: Any) -> list[Event]:
+        return self._answer(token, {"Return": output})
+
+    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> list[Event]:
+        return self._answer(token, {"Throw": {"Error": error, "Cause": cause}})
+
+    # --- where things stand -----------------------------------------------------------------
+
+    def next_wake(self) -> int | None:
+        """When the next step would set the clock to, if nothing is ready now."""
+        if self.status is not RUNNING or self._ready:
+            return None
+        live = [at for at, _, tid in self._timers
+                if tid == _DEADLINE or (tid in self._threads and self._threads[tid].wake_at == at)]
+        return min(live) if live else None
+
+    def current_states(self) -> list[str]:
+        """Names of the states the run is in or about to enter (innermost, ready first)."""
+        return [th.state for th in self._threads.values() if not th.children and th.status != "done"]
+
+    def describe_status(self) -> dict:
+        out: dict[str, Any] = {"status": self.status, "clock": format_millis(self.clock)}
+        if self.status is RUNNING and not self._ready:
+            wake = self.next_wake()
+            if self._tokens:
+                out["waiting"] = {"reason": "callback", "tokens": self.waiting_tokens()}
+            elif wake is not None:
+                out["waiting"] = {"reason": "timer", "resumeAt": format_millis(wake), "resumeAtMillis": wake}
+            else:
+                out["waiting"] = {"reason": "task", "states": self.current_states()}
+        return out
+
+    def result(self) -> dict:
+        out: dict[str, Any] = {"status": self.status}
+        if self.status is SUCCEEDED:
+            out["output"] = self.output
+        elif self.status is not RUNNING:
+            out["error"], out["cause"] = self.error, self.cause
+        else:
+            out.update(self.describe_status())
+        return out
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        return {
+            "version": SNAPSHOT_VERSION, "status": self.status, "output": self.output, "error": self.error,
+            "cause": self.cause, "clock": self.clock, "startTime": self.start_time, "input": self.input,
+            "name": self.name, "stateMachineName": self.state_machine_name, "account": self.account,
+            "region": self.region, "roleArn": self.role_arn, "seed": self.seed, "express": self.express,
+            "synchronous": self.synchronous,
+            "rng": _rng_to_json(self.rng), "nextEventId": self._next_event, "seq": self._seq,
+            "threads": [th.to_json() for th in self._threads.values()],
+            "ready": [th.id for th in self._ready], "timers": [list(t) for t in self._timers],
+            "tokens": self._tokens, "calls": self._calls,
+        }
+
+    @classmethod
+    def restore(cls, machine: StateMachine, snapshot: dict, *, mocks: Mocks | None = None,
+                handlers: dict[str, Handler] | None = None) -> "Execution":
+        if snapshot.get("version") != SNAPSHOT_VERSION:
+            raise ValueError("This snapshot was written by another version of the interpreter.")
+        ex = cls(machine, mocks=mocks, handlers=handlers, _restoring=True)
+        for key, attr in (("status", "status"), ("output", "output"), ("error", "error"), ("cause", "cause"),
+                          ("clock", "clock"), ("startTime", "start_time"), ("input", "input"), ("name", "name"),
+                          ("stateMachineName", "state_machine_name"), ("account", "account"),
+                          ("region", "region"), ("roleArn", "role_arn"), ("seed", "seed"), ("express", "express"),
+                          ("synchronous", "synchronous"),
+                          ("nextEventId", "_next_event"), ("seq", "_seq")):
+            setattr(ex, attr, snapshot[key])
+        ex.status = {s: s for s in (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)}[ex.status]
+        ex.rng = _rng_from_json(snapshot["rng"])
+        for data in snapshot["threads"]:
+            program = machine.programs[data["program"]]
+            th = Thread(data["id"], data["parent"], program, data["input"], data["index"], data["prev"])
+            for field in Thread._FIELDS:
+                setattr(th, field, data[field])
+            if th.phase == ENTER:
+                th.phase = ENTER  # the interned constant: the scheduler compares by identity
+            ex._threads[th.id] = th
+        for tid in snapshot["ready"]:
+            ex._push(ex._threads[tid])
+        ex._timers = [tuple(t) for t in snapshot["timers"]]
+        heapq.heapify(ex._timers)
+        ex._tokens = dict(snapshot["tokens"])
+        ex._calls = dict(snapshot["calls"])
+        return ex
+
+
+def _rng_to_json(rng: random.Random) -> list:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _rng_from_json(data: list) -> random.Random:
+    rng = random.Random()
+    rng.setstate((data[0], tuple(data[1]), data[2]))
+    return rng

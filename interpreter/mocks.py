@@ -1,0 +1,104 @@
+"""Mocked service responses, read as AWS Step Functions Local reads its mock config.
+
+The file::
+
+    {"StateMachines": {"MyMachine": {"TestCases": {"HappyPath": {"Check": "CheckOk"}}}},
+     "MockedResponses": {"CheckOk": {"0": {"Return": {...}},
+                                     "1-2": {"Throw": {"Error": "X", "Cause": "..."}}}}}
+
+Keys are call numbers (from 0) or inclusive ranges; every call of the state, each retry
+included, takes the next number. Statewise adds one response form the format lacks:
+``{"Pending": true}`` is a call that never answers, so that a TimeoutSeconds fires (or, for a
+``.waitForTaskToken`` task, the execution waits for a callback sent by hand).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnostic import Diagnostic
+from .errors import DefinitionError
+
+
+class MockConfigError(DefinitionError):
+    pass
+
+
+def _fail(pointer: str, message: str) -> MockConfigError:
+    return MockConfigError(Diagnostic("INVALID_MOCK_CONFIG", pointer, message))
+
+
+def _expand(responses: Any, pointer: str) -> list[dict]:
+    if not isinstance(responses, dict):
+        raise _fail(pointer, "A mocked response must be an object keyed by call numbers such as \"0\" or \"1-2\".")
+    by_call: dict[int, dict] = {}
+    for key, response in responses.items():
+        where = f"{pointer}/{key}"
+        try:
+            first, _, last = key.partition("-")
+            lo, hi = int(first), int(last or first)
+        except ValueError:
+            raise _fail(where, f"'{key}' is not a call number or a range like \"1-2\".") from None
+        if lo < 0 or hi < lo:
+            raise _fail(where, f"'{key}' is not a valid range of call numbers.")
+        if not isinstance(response, dict) or not ({"Return", "Throw", "Pending"} & response.keys()):
+            raise _fail(where, "Each mocked call needs Return, Throw or Pending.")
+        if "Throw" in response and not isinstance(response["Throw"], dict):
+            raise _fail(where + "/Throw", "Throw needs an object with Error and Cause.")
+        for n in range(lo, hi + 1):
+            by_call[n] = response
+    if not by_call:
+        return []
+    return [by_call.get(n, {"Missing": True}) for n in range(max(by_call) + 1)]
+
+
+class Mocks:
+    """Responses per state name, served in call order."""
+
+    def __init__(self, responses: dict[str, list[dict]] | None = None):
+        self.responses = responses or {}
+
+    @classmethod
+    def from_config(cls, config: Any, state_machine: str | None, test_case: str | None) -> "Mocks":
+        if not isinstance(config, dict):
+            raise _fail("", "A mock config must be a JSON object with StateMachines and MockedResponses.")
+        machines = config.get("StateMachines") or {}
+        mocked = config.get("MockedResponses") or {}
+        if not isinstance(machines, dict) or not isinstance(mocked, dict):
+            raise _fail("", "StateMachines and MockedResponses must be objects.")
+        if state_machine is None:
+            if len(machines) != 1:
+                names = ", ".join(sorted(machines)) or "none"
+                raise _fail("/StateMachines", f"Say which state machine to use (the config has: {names}).")
+            state_machine = next(iter(machines))
+        machine = machines.get(state_machine)
+        if not isinstance(machine, dict):
+            raise _fail("/StateMachines", f"The mock config has no state machine '{state_machine}'.")
+        cases = machine.get("TestCases") or {}
+        if test_case is None:
+            if len(cases) != 1:
+                names = ", ".join(sorted(cases)) or "none"
+                raise _fail(f"/StateMachines/{state_machine}/TestCases",
+                            f"Say which test case to use (state machine '{state_machine}' has: {names}).")
+            test_case = next(iter(cases))
+        case = cases.get(test_case)
+        if not isinstance(case, dict):
+            raise _fail(f"/StateMachines/{state_machine}/TestCases",
+                        f"State machine '{state_machine}' has no test case '{test_case}'.")
+        out: dict[str, list[dict]] = {}
+        for state, mock_name in case.items():
+            if mock_name not in mocked:
+                raise _fail(f"/StateMachines/{state_machine}/TestCases/{test_case}/{state}",
+                            f"State '{state}' uses mocked response '{mock_name}', which MockedResponses lacks.")
+            out[state] = _expand(mocked[mock_name], f"/MockedResponses/{mock_name}")
+        return cls(out)
+
+    @classmethod
+    def from_lists(cls, responses: dict[str, list[dict]]) -> "Mocks":
+        """The conformance corpus form: ``{"State": [{"Return": ...}, {"Throw": ...}, ...]}``."""
+        return cls({state: list(calls) for state, calls in (responses or {}).items()})
+
+    def response(self, state: str, call: int) -> dict | None:
+        calls = self.responses.get(state)
+        if calls is None or call >= len(calls) or calls[call].get("Missing"):
+            return None
+        return calls[call]

@@ -1,0 +1,199 @@
+"""What every state has, parsed once, and the JSONPath data flow AWS applies around its work.
+
+InputPath → Parameters → (the state's work) → ResultSelector → ResultPath → OutputPath.
+``"$"`` is the identity and is represented by ``IDENTITY`` so the hot path skips it; ``null``
+(``None``) means "nothing": an empty object for InputPath/OutputPath, the unchanged input for
+ResultPath.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
+
+from ..diagnostic import Diagnostic, pointer as make_pointer
+from ..error_handling import Catcher, Retrier, parse_catchers, parse_retriers
+from ..errors import DefinitionError, StateRuntimeError, StatesError
+from ..jsonpath import JsonPath, JsonPathSyntaxError, PathNotFound, ResultPathMatchFailure, \
+    compile_path, compile_reference_path, set_reference_path
+from ..jsontext import dumps
+from ..payload import compile_template
+
+IDENTITY = "$"
+_ABSENT = object()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    type: ClassVar[str] = ""
+    name: str
+    pointer: str
+    comment: str | None = None
+    next: str | None = None
+    end: bool = False
+    input_path: Any = IDENTITY
+    output_path: Any = IDENTITY
+    parameters: Callable | None = None
+    result_selector: Callable | None = None
+    result_path: Any = IDENTITY
+    retriers: tuple[Retrier, ...] = ()
+    catchers: tuple[Catcher, ...] = ()
+
+    # Per-type behaviour, filled in by each module: run(execution, thread, state).
+    def run(self, ex, th) -> None:  # pragma: no cover - every type overrides it
+        raise NotImplementedError
+
+    def children(self) -> tuple:
+        """Nested programs (Parallel branches, a Map's processor)."""
+        return ()
+
+
+class Fields:
+    """Reads a state's raw JSON, turning every problem into a DefinitionError at its pointer."""
+
+    def __init__(self, name: str, raw: dict, pointer: str):
+        self.name, self.raw, self.pointer = name, raw, pointer
+
+    def at(self, *keys: str | int) -> str:
+        return self.pointer + make_pointer(*keys)
+
+    def fail(self, code: str, key: str | None, message: str) -> DefinitionError:
+        where = self.at(key) if key else self.pointer
+        return DefinitionError(Diagnostic(code, where, message, state=self.name))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    def string(self, key: str, required: bool = False) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail("MISSING_FIELD", None, f"State '{self.name}' needs a {key}.")
+            return None
+        if not isinstance(value, str):
+            raise self.fail("INVALID_FIELD", key, f"{key} of state '{self.name}' must be a string.")
+        return value
+
+    def number(self, key: str, integer: bool = False, minimum: float | None = None) -> Any:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not float(value).is_integer()):
+            raise self.fail("INVALID_FIELD", key, f"{key} of state '{self.name}' must be "
+                                                  f"{'a whole number' if integer else 'a number'}.")
+        if minimum is not None and value < minimum:
+            raise self.fail("INVALID_FIELD", key, f"{key} of state '{self.name}' must be at least {minimum}.")
+        return int(value) if integer else value
+
+    def path(self, key: str, reference: bool = False, nullable: bool = True) -> Any:
+        if key not in self.raw:
+            return IDENTITY
+        value = self.raw[key]
+        if value is None:
+            if not nullable:
+                raise self.fail("INVALID_PATH", key, f"{key} of state '{self.name}' cannot be null.")
+            return None
+        if value == "$":
+            return IDENTITY
+        try:
+            return compile_reference_path(value) if reference else compile_path(value)
+        except (JsonPathSyntaxError, TypeError) as e:
+            raise self.fail("INVALID_PATH", key, f"{key} of state '{self.name}': {e}") from None
+
+    def template(self, key: str) -> Callable | None:
+        if key not in self.raw:
+            return None
+        return compile_template(self.raw[key], self.at(key))
+
+    def transition(self, terminal_allowed: bool = True) -> dict:
+        next_, end = self.raw.get("Next"), self.raw.get("End", False)
+        if next_ is not None and not isinstance(next_, str):
+            raise self.fail("INVALID_FIELD", "Next", f"Next of state '{self.name}' must be a state name.")
+        if end not in (True, False):
+            raise self.fail("INVALID_FIELD", "End", f"End of state '{self.name}' must be true or false.")
+        if (next_ is None) == (not end):
+            raise self.fail("NEXT_XOR_END", None, f"State '{self.name}' must have either Next or End: true.")
+        return {"next": next_, "end": bool(end)}
+
+    def common(self, *, parameters: bool = True, result: bool = True) -> dict:
+        """InputPath/OutputPath always; Parameters and the result fields where the type has them."""
+        out = {"name": self.name, "pointer": self.pointer, "comment": self.raw.get("Comment"),
+               "input_path": self.path("InputPath"), "output_path": self.path("OutputPath")}
+        if parameters:
+            out["parameters"] = self.template("Parameters")
+        if result:
+            out["result_selector"] = self.template("ResultSelector")
+            out["result_path"] = self.path("ResultPath", reference=True)
+        return out
+
+    def error_handling(self) -> dict:
+        return {"retriers": parse_retriers(self.raw.get("Retry"), self.at("Retry")),
+                "catchers": parse_catchers(self.raw.get("Catch"), self.at("Catch"), self)}
+
+
+# --- the data flow ----------------------------------------------------------------------
+
+def jayway(path: JsonPath) -> str:
+    """The bracketed form Jayway prints in 'No results for path' messages."""
+    parts = ["$"]
+    for kind, arg in path.steps:
+        parts.append(f"['{arg}']" if kind == "key" else f"[{arg}]" if kind == "index" else "[*]")
+    return "".join(parts)
+
+
+def select(path: Any, data: Any, scope: Any) -> Any:
+    """InputPath / OutputPath."""
+    if path is IDENTITY:
+        return data
+    if path is None:
+        return {}
+    try:
+        return path.evaluate(data, scope)
+    except PathNotFound:
+        raise StateRuntimeError("States.Runtime", f"Invalid path '{path.text}' : No results for path: "
+                                f"{jayway(path)}") from None
+
+
+def read_count(path: JsonPath, data: Any, scope: Any, field: str, minimum: int) -> int:
+    """A ...Path field that must name a whole number (TimeoutSecondsPath, MaxConcurrencyPath...)."""
+    value = select(path, data, scope)
+    if type(value) is not int or value < minimum:
+        raise StateRuntimeError("States.Runtime", f"The {field} field refers to value {dumps(value)} "
+                                f"which is not a valid integer: {path.text}")
+    return value
+
+
+def effective_input(state: State, raw: Any, scope: Any) -> Any:
+    data = select(state.input_path, raw, scope)
+    if state.parameters is not None:
+        data = state.parameters(data, scope)
+    return data
+
+
+def place_result(state: State, raw: Any, result: Any, scope: Any, result_path: Any = _ABSENT) -> Any:
+    """ResultPath then OutputPath: the state's output."""
+    path = state.result_path if result_path is _ABSENT else result_path
+    if path is IDENTITY:
+        merged = result
+    elif path is None:
+        merged = raw
+    else:
+        try:
+            merged = set_reference_path(raw, path, result)
+        except ResultPathMatchFailure as e:
+            raise StateRuntimeError("States.ResultPathMatchFailure",
+                                    f"Unable to apply step \"{e.args[0]}\" to input {dumps(raw)}") from None
+    output_path = state.output_path
+    if output_path is IDENTITY:
+        return merged
+    return select(output_path, merged, scope)
+
+
+def finish_result(state: State, raw: Any, result: Any, scope: Any) -> Any:
+    """ResultSelector, ResultPath, OutputPath."""
+    if state.result_selector is not None:
+        result = state.result_selector(result, scope)
+    return place_result(state, raw, result, scope)
+
+
+__all__ = ["State", "Fields", "IDENTITY", "select", "effective_input", "place_result", "finish_result",
+           "StatesError", "StateRuntimeError", "jayway"]

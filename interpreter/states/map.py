@@ -1,0 +1,111 @@
+"""Map: runs the item processor once per item, at most MaxConcurrency at a time.
+
+Iterations start in index order as concurrency allows; each runs until it finishes or blocks
+(a Wait, a retry delay, a callback) before the next one starts, which gives AWS's history order
+for iterations that never block and deterministic interleaving for those that do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..errors import StateRuntimeError, StatesError
+from ..jsontext import dumps
+from .base import IDENTITY, Fields, State, finish_result, read_count, select
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MapState(State):
+    type: ClassVar[str] = "Map"
+    processor: Any = None
+    items_path: Any = IDENTITY
+    item_selector: Any = None
+    max_concurrency: int = 0
+    max_concurrency_path: Any = None
+    mode: str = "INLINE"
+    label: str | None = None
+
+    @classmethod
+    def parse(cls, f: Fields) -> "MapState":
+        from ..definition import parse_program
+
+        key = "ItemProcessor" if "ItemProcessor" in f.raw else "Iterator"
+        raw = f.raw.get(key)
+        if not isinstance(raw, dict):
+            raise f.fail("MISSING_ITEM_PROCESSOR", "ItemProcessor",
+                         f"Map state '{f.name}' needs an ItemProcessor saying what to do for each item.")
+        config = raw.get("ProcessorConfig") or {}
+        selector_key = "ItemSelector" if "ItemSelector" in f.raw else "Parameters"
+        fields: dict[str, Any] = {}
+        if "MaxConcurrencyPath" in f.raw:
+            fields["max_concurrency_path"] = f.path("MaxConcurrencyPath", nullable=False)
+        else:
+            fields["max_concurrency"] = f.number("MaxConcurrency", integer=True, minimum=0) or 0
+        return cls(**{**f.common(), "parameters": None}, **f.transition(), **f.error_handling(),
+                   processor=parse_program(raw, f.at(key)), items_path=f.path("ItemsPath", nullable=False),
+                   item_selector=f.template(selector_key), mode=config.get("Mode", "INLINE"),
+                   label=f.raw.get("Label"), **fields)
+
+    def children(self) -> tuple:
+        return (self.processor,)
+
+    def run(self, ex, th) -> None:
+        phase = th.phase
+        if phase == "child_failed":
+            raise _failure(th.pending, "MapStateFailed")
+        if phase != "iterate":
+            self.start(ex, th)
+        if th.next_index < len(th.items) and (th.limit == 0 or ex.active_children(th) < th.limit):
+            self.start_iteration(ex, th, th.next_index)
+            th.next_index += 1
+        elif ex.active_children(th) == 0:
+            ex.emit(th, "MapStateSucceeded", None)
+            ex.exit_state(th, self, finish_result(self, th.input, th.results, ex.scope(th)))
+        else:
+            ex.block(th, "iterate")
+
+    def start(self, ex, th) -> None:
+        scope = ex.scope(th)
+        data = select(self.input_path, th.input, scope)
+        items = self.read_items(data, scope)
+        th.limit = self.concurrency(data, scope)
+        th.data, th.items, th.next_index = data, items, 0
+        th.results = [None] * len(items)
+        ex.emit(th, "MapStateStarted", {"length": len(items)})
+        th.phase = "iterate"
+
+    def read_items(self, data: Any, scope: Any) -> list:
+        items = select(self.items_path, data, scope)
+        if type(items) is not list:
+            raise StateRuntimeError("States.Runtime", f"Map state input must be an array but was: {dumps(items)}")
+        return items
+
+    def concurrency(self, data: Any, scope: Any) -> int:
+        if self.max_concurrency_path is None:
+            return self.max_concurrency
+        return read_count(self.max_concurrency_path, data, scope, "MaxConcurrencyPath", 0)
+
+    def start_iteration(self, ex, th, index: int) -> None:
+        value = th.items[index]
+        if self.item_selector is not None:
+            value = self.item_selector(th.data, ex.scope(th, map_item=(index, value)))
+        ex.emit(th, "MapIterationStarted", {"name": self.name, "index": index})
+        ex.spawn(th, self.processor, value, index)
+
+    def child_succeeded(self, ex, th, child, output) -> None:
+        th.results[child.index] = output
+        ex.emit(th, "MapIterationSucceeded", {"name": self.name, "index": child.index}, after=child)
+        ex.resume(th, "iterate")
+
+    def child_failed(self, ex, th, child, error, cause) -> None:
+        ex.emit(th, "MapIterationFailed", {"name": self.name, "index": child.index}, after=child)
+        for other in ex.abort_children(th):
+            ex.emit(th, "MapIterationAborted", {"name": self.name, "index": other.index})
+        th.pending = [error, cause]
+        ex.resume(th, "child_failed")
+
+
+def _failure(pending: list, event: str) -> StatesError:
+    error = StatesError(*pending)
+    error.failed_event = event
+    return error

@@ -1,0 +1,119 @@
+"""Task: one call of a service, answered by a mock, a Python handler or (for callbacks) a person."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..errors import StateRuntimeError, StatesError
+from ..jsontext import size
+from ..jsontext import dumps
+from ..services import Resource, describe, request_problem
+from .base import Fields, State, effective_input, finish_result, read_count
+
+PAYLOAD_LIMIT = 262_144
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskState(State):
+    type: ClassVar[str] = "Task"
+    resource: Resource
+    timeout_seconds: Any = None     # int, or a path
+    heartbeat_seconds: Any = None
+    credentials: Any = None
+
+    @classmethod
+    def parse(cls, f: Fields) -> "TaskState":
+        arn = f.string("Resource", required=True)
+        timeouts = {}
+        for key, attr in (("TimeoutSeconds", "timeout_seconds"), ("HeartbeatSeconds", "heartbeat_seconds")):
+            if key in f.raw and key + "Path" in f.raw:
+                raise f.fail("INVALID_FIELD", key, f"State '{f.name}' cannot have both {key} and {key}Path.")
+            if key in f.raw:
+                timeouts[attr] = f.number(key, integer=True, minimum=1)
+            elif key + "Path" in f.raw:
+                timeouts[attr] = f.path(key + "Path", nullable=False)
+        return cls(**f.common(), **f.transition(), **f.error_handling(), resource=describe(arn),
+                   credentials=f.raw.get("Credentials"), **timeouts)
+
+    def seconds(self, value: Any, field: str, data: Any, scope: Any) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        return read_count(value, data, scope, field + "Path", 1)
+
+    def run(self, ex, th) -> None:
+        phase = th.phase
+        if phase == "answered":
+            self.complete(ex, th, th.pending)
+            return
+        if phase == "timed_out":
+            res = self.resource
+            ex.emit(th, res.event_prefix + "TimedOut", self._details({"error": "States.Timeout"}))
+            raise StatesError("States.Timeout", None)
+        scope = ex.scope(th, with_token=self.resource.pattern == "waitForTaskToken")
+        params = effective_input(self, th.input, scope)
+        timeout = self.seconds(self.timeout_seconds, "TimeoutSeconds", th.input, scope)
+        heartbeat = self.seconds(self.heartbeat_seconds, "HeartbeatSeconds", th.input, scope)
+        res = self.resource
+        problem = request_problem(res, params)
+        if problem:
+            raise StateRuntimeError("States.Runtime", f"The Parameters '{dumps(params)}' could not be used to "
+                                    f"start the Task: [{problem}]")
+        if res.kind == "lambda":
+            details = {"resource": res.arn, "input": params}
+            if timeout is not None:
+                details["timeoutInSeconds"] = timeout
+            ex.emit(th, "LambdaFunctionScheduled", details)
+            ex.emit(th, "LambdaFunctionStarted", None)
+        elif res.kind == "activity":
+            details = {"resource": res.arn, "input": params}
+            if timeout is not None:
+                details["timeoutInSeconds"] = timeout
+            if heartbeat is not None:
+                details["heartbeatInSeconds"] = heartbeat
+            ex.emit(th, "ActivityScheduled", details)
+        else:
+            details = {"resourceType": res.resource_type, "resource": res.resource, "region": res.region,
+                       "parameters": params}
+            if timeout is not None:
+                details["timeoutInSeconds"] = timeout
+            if heartbeat is not None:
+                details["heartbeatInSeconds"] = heartbeat
+            ex.emit(th, "TaskScheduled", details)
+            ex.emit(th, "TaskStarted", {"resourceType": res.resource_type, "resource": res.resource})
+        answer = ex.call_service(th, self, params)
+        if answer.get("Pending") or answer.get("Callback"):
+            if res.pattern == "waitForTaskToken" and res.kind == "integration":
+                ex.emit(th, "TaskSubmitted", self._details({"output": answer.get("submitted", {})}))
+            ex.await_answer(th, self, timeout, heartbeat, callback=bool(answer.get("Callback")))
+            return
+        if res.kind == "activity" and "Throw" not in answer:
+            ex.emit(th, "ActivityStarted", {"workerName": "statewise"})
+        if res.pattern and res.kind == "integration" and "Throw" not in answer:
+            ex.emit(th, "TaskSubmitted", self._details({"output": answer.get("submitted", {})}))
+        self.complete(ex, th, answer)
+
+    def complete(self, ex, th, answer: dict) -> None:
+        res = self.resource
+        if "Throw" in answer:
+            thrown = answer["Throw"]
+            error, cause = thrown.get("Error"), thrown.get("Cause")
+            ex.emit(th, res.event_prefix + "Failed", self._details({"error": error, "cause": cause}))
+            raise StatesError(error, cause)
+        result = answer.get("Return")
+        if size(result) > PAYLOAD_LIMIT:
+            state_or_task = res.resource_type if res.kind == "integration" else res.arn
+            cause = (f"The state/task '{state_or_task}' returned a result with a size exceeding the maximum "
+                     f"number of bytes service limit.")
+            ex.emit(th, res.event_prefix + "Failed", self._details({"error": "States.DataLimitExceeded",
+                                                                   "cause": cause}))
+            raise StatesError("States.DataLimitExceeded", cause)
+        ex.emit(th, res.event_prefix + "Succeeded", self._details({"output": result}))
+        scope = ex.scope(th)
+        ex.exit_state(th, self, finish_result(self, th.input, result, scope))
+
+    def _details(self, details: dict) -> dict:
+        res = self.resource
+        details = {k: v for k, v in details.items() if v is not None or k == "output"}
+        if res.kind == "integration":
+            return {"resourceType": res.resource_type, "resource": res.resource, **details}
+        return details

@@ -1,0 +1,88 @@
+"""Wait: pauses a thread on the virtual clock until a number of seconds or a timestamp."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..errors import StateRuntimeError
+from ..jsonpath import PathNotFound
+from ..timestamps import parse_timestamp
+from .base import Fields, State, select
+
+_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitState(State):
+    type: ClassVar[str] = "Wait"
+    seconds: int | None = None
+    seconds_path: Any = None
+    timestamp: int | None = None   # microseconds since the epoch
+    timestamp_path: Any = None
+
+    @classmethod
+    def parse(cls, f: Fields) -> "WaitState":
+        present = [k for k in _FIELDS if k in f.raw]
+        if len(present) != 1:
+            raise f.fail("WAIT_DURATION", None, f"Wait state '{f.name}' needs exactly one of "
+                                                f"Seconds, SecondsPath, Timestamp or TimestampPath.")
+        fields: dict[str, Any] = {}
+        key = present[0]
+        if key == "Seconds":
+            fields["seconds"] = f.number("Seconds", integer=True, minimum=0)
+        elif key == "Timestamp":
+            micros = parse_timestamp(f.raw["Timestamp"])
+            if micros is None:
+                raise f.fail("INVALID_TIMESTAMP", "Timestamp",
+                             f"Timestamp of Wait state '{f.name}' must look like 2024-05-01T12:00:00Z.")
+            fields["timestamp"] = micros
+        else:
+            fields[key == "SecondsPath" and "seconds_path" or "timestamp_path"] = f.path(key, nullable=False)
+        return cls(**f.common(parameters=False, result=False), **f.transition(), **fields)
+
+    def wake_time(self, data: Any, scope: Any, now_ms: int) -> int:
+        if self.seconds is not None:
+            return now_ms + self.seconds * 1000
+        if self.timestamp is not None:
+            return -(-self.timestamp // 1000)
+        if self.seconds_path is not None:
+            path = self.seconds_path
+            try:
+                value = path.evaluate(data, scope)
+            except PathNotFound:
+                raise StateRuntimeError("States.Runtime", f"The SecondsPath parameter does not reference "
+                                        f"an input value: {path.text}") from None
+            if type(value) is not int:
+                raise StateRuntimeError("States.Runtime", f"The SecondsPath parameter cannot be parsed as a "
+                                        f"long value: {path.text} == {_plain(value)}")
+            if value < 0:
+                raise StateRuntimeError("States.Runtime", f"The SecondsPath parameter references a negative "
+                                        f"value: {path.text} == {value}")
+            return now_ms + value * 1000
+        path = self.timestamp_path
+        try:
+            value = path.evaluate(data, scope)
+        except PathNotFound:
+            raise StateRuntimeError("States.Runtime", f"The TimestampPath parameter does not reference "
+                                    f"an input value: {path.text}") from None
+        micros = parse_timestamp(value)
+        if micros is None:
+            raise StateRuntimeError("States.Runtime", f"The TimestampPath parameter does not reference a valid "
+                                    f"ISO-8601 extended offset date-time format string: {path.text} == "
+                                    f"{_plain(value)}")
+        return -(-micros // 1000)
+
+    def run(self, ex, th) -> None:
+        scope = ex.scope(th)
+        data = select(self.input_path, th.input, scope)
+        if th.phase != "waited":
+            wake = self.wake_time(data, scope, ex.clock)
+            if wake > ex.clock:
+                ex.sleep(th, wake, "waited")
+                return
+        ex.exit_state(th, self, select(self.output_path, data, scope))
+
+
+def _plain(value: Any) -> str:
+    from ..jsontext import dumps
+    return value if isinstance(value, str) else dumps(value)

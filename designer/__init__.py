@@ -1,0 +1,1 @@
+"""Statewise's Django project and app: models, API, pages, graph rendering."""

@@ -1,0 +1,123 @@
+"""Shapes of the API's requests and answers. No logic: services and selectors do the work."""
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..asl_io import check_shape, read_definition
+from ..models import Membership, Role, Workflow, WorkflowVersion
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class DefinitionField(serializers.Field):
+    """An ASL definition: a JSON object, or JSON/YAML text holding one."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return read_definition(data)
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected an ASL definition: a JSON object with StartAt and States.")
+        check_shape(data)
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+    pointer = serializers.CharField(allow_blank=True)
+    state = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class WorkflowSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    role = serializers.SerializerMethodField()
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workflow
+        fields = ["id", "name", "description", "owner", "role", "latest_version", "created", "updated"]
+        read_only_fields = ["id", "owner", "created", "updated"]
+
+    def get_role(self, obj) -> str | None:
+        return self.context.get("roles", {}).get(obj.pk)
+
+    def get_latest_version(self, obj) -> int | None:
+        latest = obj.versions.order_by("-number").values_list("number", flat=True).first()
+        return latest
+
+
+class WorkflowCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    definition = DefinitionField(required=False)
+    message = serializers.CharField(required=False, allow_blank=True, default="First version", max_length=2000)
+
+
+class WorkflowUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    definition = serializers.JSONField(read_only=True)
+    problems = ProblemSerializer(many=True, read_only=True)
+    is_valid = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = WorkflowVersion
+        fields = ["number", "definition", "author", "message", "created", "problems", "is_valid"]
+
+
+class VersionSummarySerializer(VersionSerializer):
+    class Meta(VersionSerializer.Meta):
+        fields = ["number", "author", "message", "created", "is_valid"]
+
+
+class VersionCreateSerializer(serializers.Serializer):
+    definition = DefinitionField()
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    base_version = serializers.IntegerField(
+        allow_null=True, min_value=0,
+        help_text="The version number the change started from; if a newer one exists the answer is 409.")
+
+
+class DraftSerializer(serializers.Serializer):
+    definition = DefinitionField()
+    base_version = serializers.IntegerField(allow_null=True, min_value=0, required=False, default=None)
+    updated = serializers.DateTimeField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+    username = serializers.CharField(source="user.username")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "username", "role"]
+
+
+class DefinitionRequestSerializer(serializers.Serializer):
+    definition = DefinitionField()
+
+
+class ValidateResponseSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    problems = ProblemSerializer(many=True)
+
+
+class RenderResponseSerializer(serializers.Serializer):
+    svg = serializers.CharField()
+    problems = ProblemSerializer(many=True)
+    hash = serializers.CharField()
+
+
+class ImportFileSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="ASL as JSON or YAML (SAM and Serverless templates too)")
+    name = serializers.CharField(required=False)

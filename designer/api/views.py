@@ -1,0 +1,268 @@
+"""REST API views: parse the request, call one selector or service, shape the answer."""
+from __future__ import annotations
+
+import re
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import graph, selectors, services
+from ..asl_io import export_json, read_definition
+from ..diagnostics import definition_problems
+from ..errors import InvalidInput, NotFound
+from ..models import Workflow
+from . import serializers as s
+from .parsers import RawDefinitionParser
+
+IMPORT_FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml"}
+
+
+def _workflow(request, workflow_id: int) -> Workflow:
+    return selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+
+
+def _read_upload(request) -> tuple[dict, str | None]:
+    """The definition in an import request: a multipart ``file``, or the raw body (JSON or YAML)."""
+    fmt = request.query_params.get("format_hint")
+    filename = None
+    if request.content_type.startswith("multipart/") or request.content_type.startswith("application/x-www-form"):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("Send the definition as a file field named 'file', or as the request body.",
+                               field="file")
+        filename = upload.name
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        fmt = fmt or IMPORT_FORMATS.get(ext)
+        data = upload.read()
+    else:
+        data = request.data  # bytes from RawDefinitionParser; DRF gives an empty dict for no body
+        if not isinstance(data, (bytes, str)):
+            data = b""
+        if "yaml" in request.content_type:
+            fmt = "yaml"
+    return read_definition(data, fmt=fmt if fmt in ("json", "yaml") else None), filename
+
+
+class WorkflowListView(APIView):
+    @extend_schema(responses=s.WorkflowSerializer(many=True), summary="Workflows you can see")
+    def get(self, request):
+        workflows = list(selectors.workflow_list(user=request.user))
+        roles = selectors.workflow_roles(user=request.user, workflows=workflows)
+        return Response(s.WorkflowSerializer(workflows, many=True, context={"roles": roles}).data)
+
+    @extend_schema(request=s.WorkflowCreateSerializer, responses={201: s.WorkflowSerializer},
+                   summary="Create a workflow (with its first version)")
+    def post(self, request):
+        data = _valid(s.WorkflowCreateSerializer, request.data)
+        workflow = services.workflow_create(owner=request.user, **data)
+        return Response(s.WorkflowSerializer(workflow, context={"roles": {workflow.pk: "owner"}}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class WorkflowImportView(APIView):
+    parser_classes = [MultiPartParser, FormParser, RawDefinitionParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
+                 "application/yaml": OpenApiTypes.STR},
+        parameters=[OpenApiParameter("name", str, description="name of the new workflow")],
+        responses={201: s.WorkflowSerializer}, summary="Import ASL (JSON or YAML, file or body) as a new workflow")
+    def post(self, request):
+        definition, filename = _read_upload(request)
+        name = (request.query_params.get("name") or (request.data.get("name") if filename else None)
+                or (filename.rsplit(".", 1)[0] if filename else None) or "Imported workflow")
+        workflow = services.workflow_create(owner=request.user, name=name, definition=definition,
+                                            description=str(definition.get("Comment") or ""),
+                                            message=f"Imported{' from ' + filename if filename else ''}")
+        return Response(s.WorkflowSerializer(workflow, context={"roles": {workflow.pk: "owner"}}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class WorkflowDetailView(APIView):
+    @extend_schema(responses=s.WorkflowSerializer, summary="One workflow")
+    def get(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        return Response(self._out(request, workflow))
+
+    @extend_schema(request=s.WorkflowUpdateSerializer, responses=s.WorkflowSerializer, summary="Rename or describe")
+    def patch(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        data = _valid(s.WorkflowUpdateSerializer, request.data)
+        services.workflow_update(user=request.user, workflow=workflow, **data)
+        return Response(self._out(request, workflow))
+
+    @extend_schema(responses={204: None}, summary="Delete (owner only)")
+    def delete(self, request, workflow_id: int):
+        services.workflow_delete(user=request.user, workflow=_workflow(request, workflow_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _out(self, request, workflow):
+        role = selectors.workflow_role(user=request.user, workflow=workflow)
+        return s.WorkflowSerializer(workflow, context={"roles": {workflow.pk: role}}).data
+
+
+class VersionListView(APIView):
+    @extend_schema(responses=s.VersionSummarySerializer(many=True), summary="Versions, newest first")
+    def get(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        return Response(s.VersionSummarySerializer(selectors.version_list(workflow=workflow), many=True).data)
+
+    @extend_schema(request=s.VersionCreateSerializer,
+                   responses={201: s.VersionSerializer, 409: OpenApiResponse(description="base_version is stale")},
+                   summary="Save a new version")
+    def post(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        selectors.require_edit(user=request.user, workflow=workflow)
+        data = _valid(s.VersionCreateSerializer, request.data)
+        version = services.version_create(user=request.user, workflow=workflow, **data)
+        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionImportView(APIView):
+    parser_classes = [MultiPartParser, FormParser, RawDefinitionParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
+                 "application/yaml": OpenApiTypes.STR},
+        parameters=[OpenApiParameter("base_version", int, description="409 if a newer version exists"),
+                    OpenApiParameter("message", str)],
+        responses={201: s.VersionSerializer}, summary="Import ASL (JSON or YAML) as the workflow's next version")
+    def post(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        selectors.require_edit(user=request.user, workflow=workflow)
+        base = request.query_params.get("base_version")
+        if base is not None and not base.isdigit():
+            raise InvalidInput("base_version must be a version number.", field="base_version")
+        definition, filename = _read_upload(request)
+        version = services.version_create(
+            user=request.user, workflow=workflow, definition=definition,
+            message=request.query_params.get("message") or f"Imported{' from ' + filename if filename else ''}",
+            base_version=int(base) if base is not None else None)
+        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionDetailView(APIView):
+    @extend_schema(responses=s.VersionSerializer, summary="One version with its definition and problems")
+    def get(self, request, workflow_id: int, number: int):
+        workflow = _workflow(request, workflow_id)
+        return Response(s.VersionSerializer(selectors.version_get(workflow=workflow, number=number)).data)
+
+
+class VersionExportView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["asl", "svg", "png"])],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "image/svg+xml"): OpenApiTypes.STR,
+                   (200, "image/png"): OpenApiTypes.BINARY},
+        summary="Download a version as ASL JSON (AWS key order), SVG or PNG")
+    def get(self, request, workflow_id: int, number: int, fmt: str):
+        if fmt not in ("asl", "svg", "png"):
+            raise NotFound(f"Unknown export format '{fmt}': use asl, svg or png.")
+        workflow = _workflow(request, workflow_id)
+        version = selectors.version_get(workflow=workflow, number=number)
+        base = f"{_filename(workflow.name)}-v{version.number}"
+        if fmt == "asl":
+            response = HttpResponse(export_json(version.definition), content_type="application/json; charset=utf-8")
+            ext = "asl.json"
+        elif fmt == "svg":
+            response = HttpResponse(graph.svg_document(graph.render_svg(version.definition, version.problems)),
+                                    content_type="image/svg+xml; charset=utf-8")
+            ext = "svg"
+        else:
+            response = HttpResponse(graph.render_png(version.definition, version.problems), content_type="image/png")
+            ext = "png"
+        response["Content-Disposition"] = f'attachment; filename="{base}.{ext}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class DraftView(APIView):
+    @extend_schema(responses={200: s.DraftSerializer, 404: OpenApiResponse(description="no draft")},
+                   summary="Your autosaved draft")
+    def get(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        draft = selectors.draft_get(workflow=workflow, user=request.user)
+        if draft is None:
+            return Response({"error": "not_found", "detail": "You have no draft of this workflow."},
+                            status=status.HTTP_404_NOT_FOUND)
+        return Response(s.DraftSerializer({"definition": draft.definition, "base_version": draft.base_version,
+                                           "updated": draft.updated}).data)
+
+    @extend_schema(request=s.DraftSerializer, responses=s.DraftSerializer, summary="Autosave your draft")
+    def put(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        selectors.require_edit(user=request.user, workflow=workflow)
+        data = _valid(s.DraftSerializer, request.data)
+        draft = services.draft_save(user=request.user, workflow=workflow, **data)
+        return Response(s.DraftSerializer({"definition": draft.definition, "base_version": draft.base_version,
+                                           "updated": draft.updated}).data)
+
+    @extend_schema(responses={204: None}, summary="Discard your draft")
+    def delete(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        services.draft_discard(user=request.user, workflow=workflow)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListView(APIView):
+    @extend_schema(responses=s.MembershipSerializer(many=True), summary="Members and their roles")
+    def get(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        return Response(s.MembershipSerializer(selectors.membership_list(workflow=workflow), many=True).data)
+
+    @extend_schema(request=s.MembershipSerializer, responses={201: s.MembershipSerializer},
+                   summary="Give a user a role (owner only)")
+    def post(self, request, workflow_id: int):
+        workflow = _workflow(request, workflow_id)
+        selectors.require_owner(user=request.user, workflow=workflow)
+        data = _valid(s.MembershipSerializer, request.data)
+        membership = services.membership_set(user=request.user, workflow=workflow,
+                                             username=data["user"]["username"], role=data["role"])
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(APIView):
+    @extend_schema(responses={204: None}, summary="Remove a member (owner only)")
+    def delete(self, request, workflow_id: int, user_id: int):
+        workflow = _workflow(request, workflow_id)
+        services.membership_remove(user=request.user, workflow=workflow, member_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ValidateView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=s.DefinitionRequestSerializer, responses=s.ValidateResponseSerializer,
+                   summary="Check a definition")
+    def post(self, request):
+        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
+        problems = definition_problems(definition)
+        return Response({"valid": not any(p["severity"] == "error" for p in problems), "problems": problems})
+
+
+class RenderView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=s.DefinitionRequestSerializer, responses=s.RenderResponseSerializer,
+                   summary="Draw a definition as SVG, with its problems marked")
+    def post(self, request):
+        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
+        problems = definition_problems(definition)
+        return Response({"svg": graph.render_svg(definition, problems), "problems": problems,
+                         "hash": graph.definition_hash(definition, problems)})
+
+
+def _valid(serializer_class, data) -> dict:
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _filename(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[:80] or "workflow"

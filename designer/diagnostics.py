@@ -1,0 +1,15 @@
+"""Problems in a definition, as plain dicts, from the interpreter's validator."""
+from __future__ import annotations
+
+from typing import Any
+
+from interpreter.validation import validate
+
+
+def definition_problems(definition: Any) -> list[dict]:
+    """Every problem the validator finds; a crash in it becomes one problem, never an error page."""
+    try:
+        return [d.as_dict() for d in validate(definition)]
+    except Exception as exc:  # noqa: BLE001 - the validator promises not to raise; hold it to that here
+        return [{"code": "VALIDATOR_FAILED", "severity": "warning", "pointer": "", "state": None,
+                 "message": f"The validator could not check this definition ({type(exc).__name__})."}]

@@ -1,0 +1,56 @@
+"""The sample workflows shipped in ``designer/samples/`` and the demo account that owns them."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import services
+from .models import Workflow
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "statewise-demo"  # a local demo account, printed on purpose by load_samples
+
+TITLES = {
+    "account-application": "Bank account application",
+    "break-glass-access": "Break-glass host access",
+    "nutrition-labels": "Nutrition label validation",
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    slug: str
+    name: str
+    definition: dict
+
+
+def sample_list() -> list[Sample]:
+    samples = []
+    for path in sorted(SAMPLES_DIR.glob("*.asl.json")):
+        slug = path.name.removesuffix(".asl.json")
+        samples.append(Sample(slug, TITLES.get(slug, slug.replace("-", " ").capitalize()),
+                              json.loads(path.read_text(encoding="utf-8"))))
+    return samples
+
+
+@transaction.atomic
+def samples_load(*, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> tuple[object, list[Workflow]]:
+    """Create the demo user (password reset to the known one) and any sample workflow it lacks.
+    Running it again changes nothing else: samples are matched by name."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    created = []
+    for sample in sample_list():
+        if Workflow.objects.filter(owner=user, name=sample.name).exists():
+            continue
+        created.append(services.workflow_create(
+            owner=user, name=sample.name, description=str(sample.definition.get("Comment", "")),
+            definition=sample.definition, message="Sample workflow"))
+    return user, created

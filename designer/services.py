@@ -1,0 +1,135 @@
+"""Writes. Keyword-only functions named <entity>_<action>; each checks who is asking first."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from . import selectors
+from .asl_io import check_shape, to_text
+from .diagnostics import definition_problems
+from .errors import InvalidInput, NotFound, StaleBaseVersion
+from .models import Draft, Membership, Role, Workflow, WorkflowVersion
+
+EMPTY_DEFINITION = {
+    "Comment": "A new workflow.",
+    "StartAt": "Start here",
+    "States": {"Start here": {"Type": "Pass", "End": True}},
+}
+
+
+def _plain(text: str) -> str:
+    """Text a database can store: no NUL characters, no lone surrogates (file names, query strings
+    and definition comments reach here without a serializer's checks)."""
+    return str(text or "").replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def workflow_create(*, owner: AbstractBaseUser, name: str, description: str = "",
+                    definition: dict | None = None, message: str = "First version") -> Workflow:
+    """A new workflow with its first version (a one-state placeholder when no definition is given)."""
+    name, description, message = _plain(name).strip(), _plain(description), _plain(message)
+    if not name:
+        raise InvalidInput("Give the workflow a name.", field="name")
+    definition = EMPTY_DEFINITION if definition is None else definition
+    check_shape(definition)
+    with transaction.atomic():
+        workflow = Workflow.objects.create(name=name[:200], description=description or "", owner=owner)
+        _version_insert(workflow=workflow, number=1, definition=definition, author=owner, message=message)
+    return workflow
+
+
+def workflow_update(*, user: AbstractBaseUser, workflow: Workflow, name: str | None = None,
+                    description: str | None = None) -> Workflow:
+    selectors.require_edit(user=user, workflow=workflow)
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput("The name cannot be empty.", field="name")
+        workflow.name = name.strip()[:200]
+    if description is not None:
+        workflow.description = description
+    workflow.save()
+    return workflow
+
+
+def workflow_delete(*, user: AbstractBaseUser, workflow: Workflow) -> None:
+    selectors.require_owner(user=user, workflow=workflow)
+    workflow.delete()
+
+
+def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: Any, message: str = "",
+                   base_version: int | None) -> WorkflowVersion:
+    """Save the next version. ``base_version`` is the number the client started from; if someone
+    saved since, nothing is written and StaleBaseVersion says which version is now the latest.
+    Invalid definitions are saved too, with their problems: work is never blocked."""
+    selectors.require_edit(user=user, workflow=workflow)
+    check_shape(definition)
+    message = _plain(message)
+    with transaction.atomic():
+        # Lock the workflow row so two saves on the same base cannot both pass the check.
+        Workflow.objects.select_for_update().filter(pk=workflow.pk).first()
+        latest = selectors.version_latest(workflow=workflow)
+        latest_number = latest.number if latest else 0
+        if base_version is not None and base_version != latest_number:
+            raise StaleBaseVersion(
+                f"Version {latest_number} was saved since you started from version {base_version}: "
+                f"your changes are kept in your draft; reload to merge them.",
+                field="base_version", latest_version=latest_number)
+        try:
+            version = _version_insert(workflow=workflow, number=latest_number + 1, definition=definition,
+                                      author=user, message=message)
+        except IntegrityError:
+            raise StaleBaseVersion("Another version was saved at the same moment; try again.",
+                                   field="base_version") from None
+        Draft.objects.filter(workflow=workflow, user=user).delete()
+        workflow.save(update_fields=["updated"])
+    return version
+
+
+def _version_insert(*, workflow: Workflow, number: int, definition: Any, author, message: str) -> WorkflowVersion:
+    return WorkflowVersion.objects.create(
+        workflow=workflow, number=number, definition_json=to_text(definition), author=author,
+        message=message or "", problems=_storable(definition_problems(definition)))
+
+
+def _storable(problems: list[dict]) -> list[dict]:
+    # PostgreSQL's jsonb refuses NUL characters, and messages quote state names, which may hold one.
+    return json.loads(json.dumps(problems).replace("\\u0000", "\\ufffd"))
+
+
+def draft_save(*, user: AbstractBaseUser, workflow: Workflow, definition: Any,
+               base_version: int | None) -> Draft:
+    """Autosave: one draft per user and workflow, overwritten each time."""
+    selectors.require_edit(user=user, workflow=workflow)
+    check_shape(definition)
+    draft, _ = Draft.objects.update_or_create(
+        workflow=workflow, user=user,
+        defaults={"definition_json": to_text(definition), "base_version": base_version})
+    return draft
+
+
+def draft_discard(*, user: AbstractBaseUser, workflow: Workflow) -> None:
+    Draft.objects.filter(workflow=workflow, user=user).delete()
+
+
+def membership_set(*, user: AbstractBaseUser, workflow: Workflow, username: str, role: str) -> Membership:
+    """Give someone a role on the workflow (or change it). Only the owner may."""
+    selectors.require_owner(user=user, workflow=workflow)
+    if role not in Role.values:
+        raise InvalidInput(f"Role must be one of {', '.join(Role.values)}.", field="role")
+    member = get_user_model().objects.filter(username=username).first()
+    if member is None:
+        raise InvalidInput(f"There is no user called '{username}'.", field="username")
+    if member.pk == workflow.owner_id:
+        raise InvalidInput("The owner already has every right.", field="username")
+    membership, _ = Membership.objects.update_or_create(workflow=workflow, user=member, defaults={"role": role})
+    return membership
+
+
+def membership_remove(*, user: AbstractBaseUser, workflow: Workflow, member_id: int) -> None:
+    selectors.require_owner(user=user, workflow=workflow)
+    deleted, _ = Membership.objects.filter(workflow=workflow, user_id=member_id).delete()
+    if not deleted:
+        raise NotFound("That user is not a member of this workflow.")

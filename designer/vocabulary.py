@@ -1,0 +1,196 @@
+"""Plain words for ASL: what stakeholders read on the graph and in the editor's forms.
+
+The editor page receives these tables as JSON, so the graph and the forms say the same thing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+STATE_TYPES = {
+    # type: (palette label, what it does in a sentence)
+    "Task": ("Do a task", "Calls a service or function and waits for its answer."),
+    "Choice": ("Decide", "Goes one way or another depending on the data."),
+    "Wait": ("Wait", "Pauses for a while or until a moment."),
+    "Parallel": ("Do in parallel", "Runs several branches at the same time and waits for all."),
+    "Map": ("For each item", "Runs the same steps for every item of a list."),
+    "Pass": ("Pass data", "Passes data on, possibly reshaped, without calling anything."),
+    "Succeed": ("Succeed", "Stops here: the workflow (or branch) succeeded."),
+    "Fail": ("Fail", "Stops here: the workflow failed with an error."),
+}
+
+# Common service integrations for the Task resource picker: ARN -> what it does.
+INTEGRATIONS = [
+    ("arn:aws:states:::lambda:invoke", "Run a Lambda function"),
+    ("arn:aws:states:::lambda:invoke.waitForTaskToken", "Run a Lambda function and wait for a callback"),
+    ("arn:aws:states:::sns:publish", "Send an SNS notification"),
+    ("arn:aws:states:::sns:publish.waitForTaskToken", "Send an SNS notification and wait for a callback"),
+    ("arn:aws:states:::sqs:sendMessage", "Put a message on an SQS queue"),
+    ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Put a message on an SQS queue and wait for a callback"),
+    ("arn:aws:states:::dynamodb:getItem", "Read an item from a DynamoDB table"),
+    ("arn:aws:states:::dynamodb:putItem", "Write an item to a DynamoDB table"),
+    ("arn:aws:states:::dynamodb:updateItem", "Update an item in a DynamoDB table"),
+    ("arn:aws:states:::dynamodb:deleteItem", "Delete an item from a DynamoDB table"),
+    ("arn:aws:states:::ecs:runTask", "Start an ECS task"),
+    ("arn:aws:states:::ecs:runTask.sync", "Run an ECS task and wait for it to finish"),
+    ("arn:aws:states:::ecs:runTask.waitForTaskToken", "Start an ECS task and wait for a callback"),
+    ("arn:aws:states:::glue:startJobRun", "Start a Glue job"),
+    ("arn:aws:states:::glue:startJobRun.sync", "Run a Glue job and wait for it to finish"),
+    ("arn:aws:states:::states:startExecution", "Start another workflow"),
+    ("arn:aws:states:::states:startExecution.sync:2", "Run another workflow and wait for it to finish"),
+    ("arn:aws:states:::states:startExecution.waitForTaskToken", "Start another workflow and wait for a callback"),
+    ("arn:aws:states:::events:putEvents", "Send events to EventBridge"),
+    ("arn:aws:states:::events:putEvents.waitForTaskToken", "Send events to EventBridge and wait for a callback"),
+    ("arn:aws:states:::apigateway:invoke", "Call an API Gateway endpoint"),
+    ("arn:aws:states:::apigateway:invoke.waitForTaskToken", "Call an API Gateway endpoint and wait for a callback"),
+    ("arn:aws:states:::batch:submitJob", "Submit a Batch job"),
+    ("arn:aws:states:::batch:submitJob.sync", "Run a Batch job and wait for it to finish"),
+]
+_INTEGRATION_WORDS = dict(INTEGRATIONS)
+
+COMPARATORS = {
+    "StringEquals": "is equal to", "StringLessThan": "comes before", "StringGreaterThan": "comes after",
+    "StringLessThanEquals": "comes before or is", "StringGreaterThanEquals": "comes after or is",
+    "StringMatches": "matches the pattern",
+    "NumericEquals": "equals", "NumericLessThan": "is less than", "NumericGreaterThan": "is greater than",
+    "NumericLessThanEquals": "is at most", "NumericGreaterThanEquals": "is at least",
+    "BooleanEquals": "is",
+    "TimestampEquals": "is the moment", "TimestampLessThan": "is before", "TimestampGreaterThan": "is after",
+    "TimestampLessThanEquals": "is at or before", "TimestampGreaterThanEquals": "is at or after",
+    "IsNull": "is null", "IsPresent": "is present", "IsString": "is text", "IsNumeric": "is a number",
+    "IsBoolean": "is true or false", "IsTimestamp": "is a timestamp",
+}
+TYPE_TESTS = {"IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"}
+
+ERROR_WORDS = {
+    "States.ALL": "any error", "States.Timeout": "timeout", "States.TaskFailed": "task failure",
+    "States.HeartbeatTimeout": "no heartbeat", "States.Permissions": "missing permission",
+    "States.ResultPathMatchFailure": "result path mismatch", "States.NoChoiceMatched": "no choice matched",
+    "States.BranchFailed": "a branch failed", "States.ExceedToleratedFailureThreshold": "too many item failures",
+}
+
+
+def vocabulary() -> dict[str, Any]:
+    """Everything above as JSON for the editor page."""
+    return {
+        "stateTypes": {t: {"label": label, "help": help_} for t, (label, help_) in STATE_TYPES.items()},
+        "integrations": [{"arn": arn, "label": label} for arn, label in INTEGRATIONS],
+        "comparators": COMPARATORS,
+        "typeTests": sorted(TYPE_TESTS),
+        "errors": ERROR_WORDS,
+    }
+
+
+def task_words(resource: Any) -> str:
+    if not isinstance(resource, str) or not resource:
+        return "Do a task"
+    if resource in _INTEGRATION_WORDS:
+        return _INTEGRATION_WORDS[resource]
+    m = re.match(r"arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)", resource)
+    if m:
+        return f"Run Lambda function {m.group(1)}"
+    m = re.match(r"arn:aws[\w-]*:states:::aws-sdk:([\w-]+):(\w+)", resource)
+    if m:
+        return f"Call {m.group(1)} {m.group(2)}"
+    m = re.match(r"arn:aws[\w-]*:states:::([\w-]+):(\w+)", resource)
+    if m:
+        return f"Call {m.group(1)} {m.group(2)}"
+    m = re.match(r"arn:aws[\w-]*:states:[^:]*:[^:]*:activity:(.+)", resource)
+    if m:
+        return f"Wait for activity {m.group(1)}"
+    return "Do a task"
+
+
+def path_words(path: Any) -> str:
+    if not isinstance(path, str):
+        return "?"
+    if path == "$":
+        return "the input"
+    if path.startswith("$$."):
+        return "context " + path[3:]
+    if path.startswith("$."):
+        return path[2:]
+    return path
+
+
+def value_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def rule_words(rule: Any) -> str:
+    """A Choice rule as a sentence fragment: "checks[0].flagged is true"."""
+    if not isinstance(rule, dict):
+        return "?"
+    if "Condition" in rule:
+        cond = rule["Condition"]
+        if isinstance(cond, str):
+            cond = cond.strip()
+            if cond.startswith("{%") and cond.endswith("%}"):
+                cond = cond[2:-2].strip()
+        return str(cond)
+    if isinstance(rule.get("And"), list):
+        return " and ".join(_grouped(r) for r in rule["And"])
+    if isinstance(rule.get("Or"), list):
+        return " or ".join(_grouped(r) for r in rule["Or"])
+    if "Not" in rule:
+        return f"not ({rule_words(rule['Not'])})"
+    subject = path_words(rule.get("Variable"))
+    for key, value in rule.items():
+        if key in ("Variable", "Next", "Comment", "Assign", "Output"):
+            continue
+        base = key[:-4] if key.endswith("Path") and key[:-4] in COMPARATORS else key
+        words = COMPARATORS.get(base)
+        if words is None:
+            continue
+        if base in TYPE_TESTS:
+            return f"{subject} {words}" if value is True else f"{subject} {words.replace('is ', 'is not ', 1)}"
+        if base == "BooleanEquals" and not key.endswith("Path"):
+            return f"{subject} is {value_words(value)}"
+        if key.endswith("Path"):
+            return f"{subject} {words} {path_words(value)}"
+        return f"{subject} {words} {value_words(value)}"
+    return f"{subject} ?"
+
+
+def _grouped(rule: Any) -> str:
+    text = rule_words(rule)
+    return f"({text})" if isinstance(rule, dict) and ("And" in rule or "Or" in rule) else text
+
+
+def duration_words(seconds: Any) -> str:
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        return "?"
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{seconds:g} second{'s' if seconds != 1 else ''}"
+
+
+def wait_words(state: dict) -> str:
+    if "Seconds" in state:
+        if isinstance(state["Seconds"], str):  # a JSONata expression
+            return f"Wait {_expression(state['Seconds'])} seconds"
+        return f"Wait {duration_words(state['Seconds'])}"
+    if "Timestamp" in state:
+        return f"Wait until {_expression(state['Timestamp'])}"
+    if "SecondsPath" in state:
+        return f"Wait for the seconds in {path_words(state['SecondsPath'])}"
+    if "TimestampPath" in state:
+        return f"Wait until the time in {path_words(state['TimestampPath'])}"
+    return "Wait"
+
+
+def _expression(text: Any) -> str:
+    text = str(text).strip()
+    return text[2:-2].strip() if text.startswith("{%") and text.endswith("%}") else text
+
+
+def errors_words(errors: Any) -> str:
+    if not isinstance(errors, list) or not errors:
+        return "error"
+    return ", ".join(ERROR_WORDS.get(e, e) if isinstance(e, str) else str(e) for e in errors)

@@ -1,0 +1,130 @@
+"""Interpreter speed on workloads W1–W5, against aws-local-stepfunctions measured in the same run.
+
+    python bench/bench_interpreter.py [--no-peer] [--workload W2_choice_loop]
+
+For each workload: checks the output, prints seconds (best of 5; caches cleared before each run,
+so every run parses the definition text from scratch), transitions and events per second with
+full history recorded, peak memory (a separate traced run), and the peer's first and warm times.
+The peer is installed with npm into ~/.cache/statewise-bench when node and npm are present.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from interpreter import definition, jsonpath, payload  # noqa: E402
+from interpreter.definition import parse  # noqa: E402
+from interpreter.execution import Execution  # noqa: E402
+
+WORKLOADS = HERE / "workloads"
+PEER_DIR = Path.home() / ".cache" / "statewise-bench"
+# What the issue quotes for aws-local-stepfunctions on "the same machine", for reference.
+QUOTED_PEER = {"W1_pass_chain": 0.042, "W2_choice_loop": 0.25, "W3_inline_map": 0.089, "W4_parallel_loop": 0.16}
+TARGET_W5 = 0.2
+
+
+def clear_caches() -> None:
+    jsonpath._compile_cached.cache_clear()
+    payload._compile_intrinsic.cache_clear()
+    definition._validation_cached.cache_clear()
+
+
+def run_ours(text: str, input_value, repeat: int, cold: bool = True) -> tuple[float, Execution]:
+    """``cold``: every repetition parses and validates from nothing; else what the process kept is used."""
+    if not cold:
+        parse(text)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        if cold:
+            clear_caches()
+        execution = Execution(parse(text), input_value, seed=1)
+        execution.run()
+    return time.perf_counter() - started, execution
+
+
+def peak_memory(text: str, input_value, repeat: int) -> int:
+    tracemalloc.start()
+    run_ours(text, input_value, repeat)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def peer_modules() -> Path | None:
+    if not (shutil.which("node") and shutil.which("npm")):
+        return None
+    modules = PEER_DIR / "node_modules"
+    if not (modules / "aws-local-stepfunctions").exists():
+        PEER_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--prefix", str(PEER_DIR), "aws-local-stepfunctions"],
+                       check=False, capture_output=True, timeout=300)
+    return modules if (modules / "aws-local-stepfunctions").exists() else None
+
+
+def run_peer(modules: Path, spec: dict, repeat: int) -> dict | None:
+    proc = subprocess.run(["node", str(HERE / "peers" / "aws_local_stepfunctions.mjs"), str(modules),
+                           str(WORKLOADS / spec["definition"]), str(WORKLOADS / spec["input"]), str(repeat)],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        return None
+    return json.loads(proc.stdout)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--workload", action="append")
+    args = ap.parse_args()
+    manifest = json.loads((WORKLOADS / "manifest.json").read_text())
+    modules = None if args.no_peer else peer_modules()
+    if not args.no_peer and modules is None:
+        print("peer: aws-local-stepfunctions unavailable (needs node and npm); ours only\n")
+    print("ours s: caches cleared before every repetition (parse + validate + run from the text); "
+          "kept s: compiled paths and the validator's verdict kept, as a server does\n")
+    print(f"{'workload':20} {'ours s':>8} {'kept s':>8} {'trans/s':>10} {'events/s':>10} {'peak MB':>8} "
+          f"{'peer 1st':>9} {'peer warm':>9} {'warm/ours':>9}  check")
+    ok = True
+    for name, spec in manifest.items():
+        if args.workload and name not in args.workload:
+            continue
+        text = (WORKLOADS / spec["definition"]).read_text()
+        input_value = json.loads((WORKLOADS / spec["input"]).read_text())
+        expected = json.loads((WORKLOADS / spec["expected"]).read_text())
+        repeat = spec["repeat"]
+        timings, execution = [], None
+        for _ in range(5):
+            seconds, execution = run_ours(text, input_value, repeat)
+            timings.append(seconds)
+        best = min(timings)
+        kept = min(run_ours(text, input_value, repeat, cold=False)[0] for _ in range(5))
+        correct = execution.status == "SUCCEEDED" and execution.output == expected
+        ok &= correct
+        transitions = spec["transitions_per_execution"] * repeat
+        events = len(execution.events) * repeat
+        peak = peak_memory(text, input_value, repeat) / 1e6
+        peer = run_peer(modules, spec, repeat) if modules else None
+        peer_first = f"{peer['first']:.3f}" if peer else "-"
+        peer_warm = f"{peer['seconds']:.3f}" if peer else "-"
+        ratio = f"{peer['seconds'] / best:.1f}x" if peer else "-"
+        note = "output ok" if correct else f"WRONG OUTPUT ({execution.status})"
+        if name in QUOTED_PEER:
+            note += f"; issue quotes peer {QUOTED_PEER[name]} s"
+        if name.startswith("W5"):
+            note += f"; target < {TARGET_W5} s"
+        print(f"{name:20} {best:8.4f} {kept:8.4f} {transitions / best:10.0f} {events / best:10.0f} {peak:8.1f} "
+              f"{peer_first:>9} {peer_warm:>9} {ratio:>9}  {note}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

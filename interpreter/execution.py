@@ -94,6 +94,7 @@ class Execution:
         self.machine = machine
         self.mocks = mocks or Mocks()
         self.handlers = dict(handlers or {})
+        self.map_runs: dict = {}  # Distributed Map runs by ARN, their child executions inside (map_run.py)
         self.events: list[Event] = []
         self.status = RUNNING
         self.output: Any = None

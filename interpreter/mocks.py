@@ -10,6 +10,12 @@ Keys are call numbers (from 0) or inclusive ranges; every call of the state, eac
 included, takes the next number. Statewise adds one response form the format lacks:
 ``{"Pending": true}`` is a call that never answers, so that a TimeoutSeconds fires (or, for a
 ``.waitForTaskToken`` task, the execution waits for a callback sent by hand).
+
+Statewise's S3 extension, for a Distributed Map's ItemReader and ResultWriter: ``"S3Objects"``
+at the top of the file (every test case) and inside a test case (that case only, on top of the
+shared ones), each ``{"bucket/key" or "key": text or JSON value}``; see ``interpreter/s3.py``.
+Inside a test case, ``"S3Objects"`` is told from a state of that name by its value, an object
+rather than a mocked response's name.
 """
 from __future__ import annotations
 
@@ -17,6 +23,9 @@ from typing import Any
 
 from .diagnostic import Diagnostic
 from .errors import DefinitionError
+from .s3 import S3Objects
+
+S3_OBJECTS = "S3Objects"
 
 
 class MockConfigError(DefinitionError):
@@ -54,8 +63,9 @@ def _expand(responses: Any, pointer: str) -> list[dict]:
 class Mocks:
     """Responses per state name, served in call order."""
 
-    def __init__(self, responses: dict[str, list[dict]] | None = None):
+    def __init__(self, responses: dict[str, list[dict]] | None = None, s3: S3Objects | None = None):
         self.responses = responses or {}
+        self.s3 = s3 if s3 is not None else S3Objects()
 
     @classmethod
     def from_config(cls, config: Any, state_machine: str | None, test_case: str | None) -> "Mocks":
@@ -85,20 +95,34 @@ class Mocks:
             raise _fail(f"/StateMachines/{state_machine}/TestCases",
                         f"State machine '{state_machine}' has no test case '{test_case}'.")
         out: dict[str, list[dict]] = {}
+        objects = dict(_s3_objects(config.get(S3_OBJECTS), f"/{S3_OBJECTS}"))
         for state, mock_name in case.items():
-            if mock_name not in mocked:
+            if state == S3_OBJECTS and isinstance(mock_name, dict):
+                objects.update(_s3_objects(mock_name, f"/StateMachines/{state_machine}/TestCases/{test_case}/{state}"))
+                continue
+            if not isinstance(mock_name, str) or mock_name not in mocked:
                 raise _fail(f"/StateMachines/{state_machine}/TestCases/{test_case}/{state}",
                             f"State '{state}' uses mocked response '{mock_name}', which MockedResponses lacks.")
             out[state] = _expand(mocked[mock_name], f"/MockedResponses/{mock_name}")
-        return cls(out)
+        return cls(out, S3Objects(objects))
 
     @classmethod
-    def from_lists(cls, responses: dict[str, list[dict]]) -> "Mocks":
-        """The conformance corpus form: ``{"State": [{"Return": ...}, {"Throw": ...}, ...]}``."""
-        return cls({state: list(calls) for state, calls in (responses or {}).items()})
+    def from_lists(cls, responses: dict[str, list[dict]], s3_objects: dict | None = None) -> "Mocks":
+        """The conformance corpus form: ``{"State": [{"Return": ...}, {"Throw": ...}, ...]}``,
+        and the case's ``s3_objects`` by key."""
+        return cls({state: list(calls) for state, calls in (responses or {}).items()},
+                   S3Objects(_s3_objects(s3_objects, "/s3_objects")))
 
     def response(self, state: str, call: int) -> dict | None:
         calls = self.responses.get(state)
         if calls is None or call >= len(calls) or calls[call].get("Missing"):
             return None
         return calls[call]
+
+
+def _s3_objects(objects: Any, pointer: str) -> dict:
+    if objects is None:
+        return {}
+    if not isinstance(objects, dict):
+        raise _fail(pointer, 'S3Objects must be an object such as {"bucket/key.csv": "text of the object"}.')
+    return objects

@@ -1,5 +1,8 @@
 """Map: runs the item processor once per item, at most MaxConcurrency at a time.
 
+This module is the inline Map (``ProcessorConfig.Mode`` INLINE, the default); a DISTRIBUTED one
+parses into ``distributed_map.DistributedMapState``, which runs its items as child executions.
+
 Iterations start in index order as concurrency allows; each runs until it finishes or blocks
 (a Wait, a retry delay, a callback) before the next one starts, which gives AWS's history order
 for iterations that never block and deterministic interleaving for those that do.
@@ -41,10 +44,15 @@ class MapState(State):
             fields["max_concurrency_path"] = f.path("MaxConcurrencyPath", nullable=False)
         else:
             fields["max_concurrency"] = f.number("MaxConcurrency", integer=True, minimum=0) or 0
-        return cls(**{**f.common(), "parameters": None}, **f.transition(), **f.error_handling(),
-                   processor=parse_program(raw, f.at(key)), items_path=f.path("ItemsPath", nullable=False),
-                   item_selector=f.template(selector_key), mode=config.get("Mode", "INLINE"),
-                   label=f.raw.get("Label"), **fields)
+        fields.update(f.common(), parameters=None, **f.transition(), **f.error_handling(),
+                      processor=parse_program(raw, f.at(key)), items_path=f.path("ItemsPath", nullable=False),
+                      item_selector=f.template(selector_key), mode=config.get("Mode", "INLINE"),
+                      label=f.raw.get("Label"))
+        if fields["mode"] == "DISTRIBUTED":
+            from .distributed_map import parse_distributed
+
+            return parse_distributed(fields, f, raw)
+        return cls(**fields)
 
     def children(self) -> tuple:
         return (self.processor,)

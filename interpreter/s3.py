@@ -1,0 +1,66 @@
+"""The mocked S3 service a Distributed Map reads its items from and writes its results to.
+
+Objects are text, named ``"bucket/key"`` (one bucket) or ``"key"`` (that key in any bucket): a
+read of ``Bucket=b, Key=k`` looks for ``"b/k"`` first, then ``"k"``. A value that is not a
+string is stored as its JSON text, so a JSON array can be written as it is. Writes
+(``ResultWriter``) always name their bucket and can be read back with :meth:`S3Objects.get`.
+
+Errors are :class:`S3Error` with the S3 error code (``NoSuchKey``, ``NoSuchBucket``); the
+caller turns them into the ASL error AWS reports where it uses them.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterator
+
+from .jsontext import dumps
+
+
+class S3Error(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+        super().__init__(f"{code}: {message}")
+
+
+class S3Objects:
+    """Objects by name, as the mock config gives them, plus whatever a run writes."""
+
+    def __init__(self, objects: dict[str, Any] | None = None):
+        self.objects: dict[str, str] = {}
+        for name, body in (objects or {}).items():
+            self.objects[str(name)] = body if isinstance(body, str) else dumps(body)
+
+    def __bool__(self) -> bool:
+        return bool(self.objects)
+
+    def get(self, bucket: str, key: str) -> str:
+        """``s3:getObject``: the object's text."""
+        body = self.objects.get(f"{bucket}/{key}")
+        if body is None:
+            body = self.objects.get(key)
+        if body is None:
+            raise S3Error("NoSuchKey", "The specified key does not exist.")
+        return body
+
+    def put(self, bucket: str, key: str, body: str) -> None:
+        """``s3:putObject``."""
+        self.objects[f"{bucket}/{key}"] = body
+
+    def list(self, bucket: str, prefix: str = "") -> list[dict]:
+        """``s3:listObjectsV2`` (every page): object descriptions in key order."""
+        found: dict[str, str] = {}
+        for name, body in self._in_bucket(bucket):
+            if name.startswith(prefix):
+                found.setdefault(name, body)
+        return [{"Etag": f"\"{hashlib.md5(body.encode('utf-8')).hexdigest()}\"", "Key": key,
+                 "Size": len(body.encode("utf-8")), "StorageClass": "STANDARD"}
+                for key, body in sorted(found.items())]
+
+    def _in_bucket(self, bucket: str) -> Iterator[tuple[str, str]]:
+        qualified = bucket + "/"
+        for name, body in self.objects.items():
+            if name.startswith(qualified):
+                yield name[len(qualified):], body
+        for name, body in self.objects.items():
+            if not name.startswith(qualified):
+                yield name, body

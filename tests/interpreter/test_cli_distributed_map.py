@@ -1,0 +1,45 @@
+"""``python -m interpreter run`` with a mock config holding S3 objects (Statewise's extension)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEFINITION = {"StartAt": "Rows", "States": {"Rows": {
+    "Type": "Map", "End": True, "ToleratedFailureCount": 0,
+    "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                   "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                   "Parameters": {"Bucket": "in", "Key.$": "$.key"}},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                      "StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": True}}}}}}
+
+CONFIG = {"S3Objects": {"in/rows.csv": "id,name\n1,oats\n2,milk\n"},
+          "StateMachines": {"Rows": {"TestCases": {"Default": {}}}}, "MockedResponses": {}}
+
+
+def test_run_reads_items_from_the_mock_configs_s3_objects(tmp_path):
+    definition, config = tmp_path / "d.json", tmp_path / "m.json"
+    definition.write_text(json.dumps(DEFINITION))
+    config.write_text(json.dumps(CONFIG))
+    proc = subprocess.run([sys.executable, "-m", "interpreter", "run", str(definition), "--input",
+                           '{"key": "rows.csv"}', "--mock-config", str(config), "--test-case", "Default",
+                           "--history"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["output"] == [{"id": "1", "name": "oats"}, {"id": "2", "name": "milk"}]
+    types = [e["type"] for e in result["events"]]
+    assert types[2:6] == ["MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded"]
+    started = next(e for e in result["events"] if e["type"] == "MapRunStarted")
+    assert ":mapRun:" in started["mapRunStartedEventDetails"]["mapRunArn"]
+
+
+def test_run_with_a_missing_object_exits_1(tmp_path):
+    definition, config = tmp_path / "d.json", tmp_path / "m.json"
+    definition.write_text(json.dumps(DEFINITION))
+    config.write_text(json.dumps(CONFIG))
+    proc = subprocess.run([sys.executable, "-m", "interpreter", "run", str(definition), "--input",
+                           '{"key": "other.csv"}', "--mock-config", str(config)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["error"] == "States.ItemReaderFailed"

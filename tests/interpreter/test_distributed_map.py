@@ -246,3 +246,14 @@ def test_mock_config_s3_objects():
     own = Execution(parse(definition), {"key": "own.json"}, mocks=Mocks.from_config(config, "M", "Own")).run()
     shared = Execution(parse(definition), {"key": "shared.json"}, mocks=Mocks.from_config(config, "M", "Shared")).run()
     assert (own.output, shared.output) == ([2, 3], [1])
+
+
+def test_a_run_waiting_for_its_map_run_survives_a_snapshot():
+    processor = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 10, "End": True}}}
+    machine = parse(dmap(processor=processor, MaxConcurrency=1))
+    ex = Execution(machine, [1, 2], seed=1, start_time=START)
+    ex.run(max_steps=1)
+    assert ex.describe_status()["waiting"]["resumeAtMillis"] == START + 20_000
+    restored = Execution.restore(machine, json.loads(json.dumps(ex.to_json()))).run()
+    assert restored.result() == {"status": "SUCCEEDED", "output": [1, 2]}
+    assert [e.type for e in restored.events][:2] == ["MapRunSucceeded", "MapStateSucceeded"]

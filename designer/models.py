@@ -97,3 +97,130 @@ class Draft(models.Model):
     @property
     def definition(self):
         return json.loads(self.definition_json)
+
+
+# --- simulation -----------------------------------------------------------------------------
+
+class TestCase(models.Model):
+    """A saved way to run a workflow: an input and a Step Functions Local mock config.
+
+    ``mock_test_case`` names the test case inside the config (defaults to ``name``), so one config
+    with several test cases, as Step Functions Local reads it, can back several saved test cases.
+    """
+
+    __test__ = False  # not a pytest class, whatever its name says
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="test_cases")
+    name = models.CharField(max_length=200)
+    input_json = models.TextField(default="{}")
+    mock_config_json = models.TextField(default="{}")
+    mock_test_case = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workflow", "name"]
+        constraints = [models.UniqueConstraint(fields=["workflow", "name"], name="one_test_case_name_per_workflow")]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}: {self.name}"
+
+    @property
+    def input(self):
+        return json.loads(self.input_json)
+
+    @property
+    def mock_config(self):
+        return json.loads(self.mock_config_json)
+
+
+class ExecutionStatus(models.TextChoices):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    ABORTED = "ABORTED"
+
+
+class ExecutionMode(models.TextChoices):
+    PAUSED = "paused", "Paused (steps on request)"
+    CONTINUING = "continuing", "Continuing (the server advances it)"
+
+
+class Execution(models.Model):
+    """One simulated run of a workflow version. Its events (ExecutionEvent) are the truth; the
+    columns here are what the last write left: the interpreter's snapshot to go on from, and the
+    derived status, summary and waits, so that a page can be drawn without replaying the log."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
+    version = models.ForeignKey(WorkflowVersion, on_delete=models.CASCADE, related_name="executions")
+    name = models.CharField(max_length=80)
+    input_json = models.TextField(default="{}")
+    test_case = models.ForeignKey(TestCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions")
+    # Copied from the test case at start: editing a test case later does not change a run.
+    mock_config_json = models.TextField(default="{}")
+    mock_test_case = models.CharField(max_length=200, blank=True)
+    manual_callbacks = models.BooleanField(default=True)
+    seed = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=ExecutionStatus.choices, default=ExecutionStatus.RUNNING)
+    mode = models.CharField(max_length=10, choices=ExecutionMode.choices, default=ExecutionMode.PAUSED)
+    speed = models.FloatField(default=0, help_text="transitions per second while continuing; 0 is as fast as possible")
+    breakpoints = models.JSONField(default=list, blank=True)
+    virtual_time = models.BigIntegerField(help_text="the interpreter's clock, milliseconds since the epoch")
+    started_at_virtual = models.BigIntegerField()
+    snapshot_json = models.TextField(help_text="Execution.to_json() of the interpreter after the last write")
+    last_seq = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, help_text="+1 on every write; frames carry it")
+    summary = models.JSONField(default=dict, blank=True, help_text="timeline.fold() of every event so far")
+    current_states = models.JSONField(default=list, blank=True)
+    waiting = models.JSONField(null=True, blank=True, help_text="what the run waits for: a callback, a timer, a task")
+    stop_reason = models.CharField(max_length=200, blank=True)
+    output_json = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    cause = models.TextField(blank=True)
+    # Which server process advances a continuing run, and when it last said so (see runner.py).
+    runner_id = models.CharField(max_length=64, blank=True)
+    runner_heartbeat = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["workflow", "-created"]), models.Index(fields=["mode", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} run {self.name}"
+
+    @property
+    def input(self):
+        return json.loads(self.input_json)
+
+    @property
+    def output(self):
+        return json.loads(self.output_json) if self.output_json else None
+
+
+class ExecutionEvent(models.Model):
+    """One history event, as the interpreter wrote it: ``seq`` is AWS's event id."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    previous_event_id = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=60)
+    timestamp = models.BigIntegerField(help_text="virtual milliseconds since the epoch")
+    # The state the event belongs to (AWS console's "Step"), and the Task's resource.
+    step = models.CharField(max_length=200, blank=True)
+    resource = models.CharField(max_length=300, blank=True)
+    # Text, not a JSON column: jsonb would reorder the keys of the payloads users wrote.
+    details_json = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["execution", "seq"]
+        constraints = [models.UniqueConstraint(fields=["execution", "seq"], name="one_event_per_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type}"
+
+    @property
+    def details(self):
+        return json.loads(self.details_json) if self.details_json else None

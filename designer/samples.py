@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import services
-from .models import Workflow
+from .models import TestCase, Workflow
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 DEMO_USERNAME = "demo"
@@ -48,9 +48,29 @@ def samples_load(*, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD
     user.save()
     created = []
     for sample in sample_list():
-        if Workflow.objects.filter(owner=user, name=sample.name).exists():
-            continue
-        created.append(services.workflow_create(
-            owner=user, name=sample.name, description=str(sample.definition.get("Comment", "")),
-            definition=sample.definition, message="Sample workflow"))
+        workflow = Workflow.objects.filter(owner=user, name=sample.name).first()
+        if workflow is None:
+            workflow = services.workflow_create(
+                owner=user, name=sample.name, description=str(sample.definition.get("Comment", "")),
+                definition=sample.definition, message="Sample workflow")
+            created.append(workflow)
+        _test_cases_load(user=user, workflow=workflow, slug=sample.slug)
     return user, created
+
+
+def _test_cases_load(*, user, workflow: Workflow, slug: str) -> None:
+    """One saved test case per test case of ``<slug>.mocks.json`` (a Step Functions Local mock
+    config), each with ``<slug>.input.json`` as its input; those already there are left alone."""
+    mocks_path = SAMPLES_DIR / f"{slug}.mocks.json"
+    if not mocks_path.exists():
+        return
+    from .simulation import test_case_create
+
+    config = json.loads(mocks_path.read_text(encoding="utf-8"))
+    input_path = SAMPLES_DIR / f"{slug}.input.json"
+    sample_input = json.loads(input_path.read_text(encoding="utf-8")) if input_path.exists() else {}
+    for machine in (config.get("StateMachines") or {}).values():
+        for case in machine.get("TestCases") or {}:
+            if not TestCase.objects.filter(workflow=workflow, name=case).exists():
+                test_case_create(user=user, workflow=workflow, name=case, input=sample_input,
+                                 mock_config=config, mock_test_case=case)

@@ -81,15 +81,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _run = os.environ.setdefault("STATEWISE_TEST_RUN", str(os.getpid()))
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_statewise_{_run}.sqlite3")}
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Runs are advanced by several threads and processes at once: writers queue for the lock
+    # (BEGIN IMMEDIATE) instead of failing, and WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 30,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+
+# A viewer may fall behind by many updates of a run at full speed; nothing may be dropped for it
+# (the layers drop messages to a full channel), so channels hold plenty.
+_LAYER_CAPACITY = 5000
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "capacity": _LAYER_CAPACITY, "expiry": 60},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": _LAYER_CAPACITY}}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "statewise"}}
 

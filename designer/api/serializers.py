@@ -121,3 +121,56 @@ class RenderResponseSerializer(serializers.Serializer):
 class ImportFileSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="ASL as JSON or YAML (SAM and Serverless templates too)")
     name = serializers.CharField(required=False)
+
+
+# --- simulation -----------------------------------------------------------------------------
+
+class TestCaseSerializer(serializers.Serializer):
+    __test__ = False
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    input = serializers.JSONField(required=False, default=dict)
+    mock_config = serializers.JSONField(required=False, default=dict,
+                                        help_text="a Step Functions Local mock config")
+    mock_test_case = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                           help_text="the test case inside mock_config (default: name)")
+    created = serializers.DateTimeField(read_only=True)
+
+
+class ExecutionStartSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, help_text="default: the latest version")
+    input = serializers.JSONField(required=False, help_text="default: the test case's input, or {}")
+    test_case = serializers.IntegerField(required=False, allow_null=True, help_text="a saved test case's id")
+    mock_config = serializers.JSONField(required=False, help_text="instead of a saved test case's")
+    mock_test_case = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    manual_callbacks = serializers.BooleanField(
+        required=False, default=True,
+        help_text="leave .waitForTaskToken tasks unmocked, so the run waits for a person's answer")
+    breakpoints = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    speed = serializers.FloatField(required=False, default=0, min_value=0, max_value=1000,
+                                   help_text="transitions per second while continuing; 0: as fast as possible")
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+
+
+class ExecutionSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    version = serializers.IntegerField(source="version.number")
+    test_case = serializers.CharField(source="test_case.name", default=None)
+    status = serializers.CharField()
+    mode = serializers.CharField()
+    started_by = serializers.CharField(source="started_by.username", default=None)
+    created = serializers.DateTimeField()
+    last_seq = serializers.IntegerField()
+
+
+class CommandSerializer(serializers.Serializer):
+    command = serializers.ChoiceField(choices=["step", "continue", "pause", "abort", "set_breakpoints", "set_speed",
+                                               "send_task_success", "send_task_failure"])
+    breakpoints = serializers.ListField(child=serializers.CharField(), required=False)
+    speed = serializers.FloatField(required=False)
+    token = serializers.CharField(required=False)
+    output = serializers.JSONField(required=False)
+    error = serializers.CharField(required=False, allow_blank=True)
+    cause = serializers.CharField(required=False, allow_blank=True)

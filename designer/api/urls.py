@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from . import simulation_views as sim
 from . import views
 
 urlpatterns = [
@@ -18,6 +19,16 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/members/", views.MemberListView.as_view(), name="api-member-list"),
     path("workflows/<int:workflow_id>/members/<int:user_id>/", views.MemberDetailView.as_view(),
          name="api-member-detail"),
+    path("workflows/<int:workflow_id>/test-cases/", sim.TestCaseListView.as_view(), name="api-test-case-list"),
+    path("workflows/<int:workflow_id>/test-cases/<int:test_case_id>/", sim.TestCaseDetailView.as_view(),
+         name="api-test-case-detail"),
+    path("workflows/<int:workflow_id>/executions/", sim.ExecutionListView.as_view(), name="api-execution-list"),
+    path("executions/<int:execution_id>/", sim.ExecutionDetailView.as_view(), name="api-execution-detail"),
+    path("executions/<int:execution_id>/events/", sim.ExecutionEventsView.as_view(), name="api-execution-events"),
+    path("executions/<int:execution_id>/control/", sim.ExecutionControlView.as_view(), name="api-execution-control"),
+    path("executions/<int:execution_id>/export/", sim.ExecutionExportView.as_view(), name="api-execution-export"),
+    path("executions/<int:execution_id>/dataflow/", sim.ExecutionDataFlowView.as_view(),
+         name="api-execution-dataflow"),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),
     path("render/", views.RenderView.as_view(), name="api-render"),
 ]

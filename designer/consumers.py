@@ -1,0 +1,166 @@
+"""The live stream of a run: ``/ws/executions/<id>/``.
+
+On connect: check the user may see the run (else an error frame, then close with code 4403 and a
+reason), join the run's group, send ``hello`` (the run's state and whether this user may control
+it), then every event after the ``after`` query parameter, in frames of at most ``REPLAY_CHUNK``.
+Afterwards, each broadcast update is relayed as it comes; the consumer keeps its client's stream
+in order and complete: an update that would leave a gap is preceded by the missing events read
+from the database, an update the client already has is skipped.
+
+Client messages are commands (``commands.py``): ``{"command": "step", "id": 7}``. Each gets an
+``ack`` or an ``error`` frame with the same ``id``; the connection stays open either way. The
+effects reach every viewer, the sender included, as ordinary updates. ``{"command": "replay",
+"after": N}`` sends the events after N again (any user).
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from . import commands, live, runner, selectors, simulation, timeline
+from .errors import DomainError
+from .models import ExecutionMode
+
+REPLAY_CHUNK = 2000
+MAX_MESSAGE = 256 * 1024
+
+
+class ExecutionConsumer(AsyncWebsocketConsumer):
+    execution_id: int = 0
+    last_sent = 0
+    revision = -1
+    can_control = False
+    joined = False
+
+    async def connect(self):
+        self.execution_id = int(self.scope["url_route"]["kwargs"]["execution_id"])
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            return await self._refuse("login_required", "Log in to watch this run.", 4401)
+        allowed = await database_sync_to_async(self._access)(user)
+        if allowed is None:
+            return await self._refuse("not_found", "No such execution, or you may not see it.", 4404)
+        self.can_control = allowed
+        await self.channel_layer.group_add(live.group_name(self.execution_id), self.channel_name)
+        self.joined = True
+        after = _int(parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after", ["0"])[0])
+        state = await self._replay(after if after is not None and after >= 0 else 0, hello=True)
+        await runner.resume_all()
+        if state["mode"] == ExecutionMode.CONTINUING and state["status"] == "RUNNING":
+            await runner.ensure_running(self.execution_id)
+
+    def _access(self, user) -> bool | None:
+        try:
+            execution = selectors.execution_get(user=user, execution_id=self.execution_id)
+        except DomainError:
+            return None
+        return selectors.can_edit(user=user, workflow=execution.workflow)
+
+    async def _refuse(self, code: str, detail: str, close_code: int):
+        await self.send_json({"type": "error", "error": code, "detail": detail})
+        await self.close(code=close_code, reason=detail)
+
+    async def disconnect(self, code):
+        if self.joined:
+            await self.channel_layer.group_discard(live.group_name(self.execution_id), self.channel_name)
+
+    # --- the stream ---
+
+    def _read(self, after: int):
+        execution = selectors.execution_get(user=self.scope["user"], execution_id=self.execution_id)
+        state = simulation.execution_state(execution)
+        rows = [timeline.event_row(e) for e in
+                selectors.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
+        return state, rows
+
+    async def _replay(self, after: int, hello: bool = False) -> dict:
+        try:
+            state, rows = await database_sync_to_async(self._read)(after)
+        except DomainError as exc:  # removed since the connection opened
+            await self._refuse(exc.default_code, exc.message, 4404)
+            return {"mode": "", "status": ""}
+        if hello:
+            await self.send_json({"type": "hello", "canControl": self.can_control, "execution": state})
+        for i in range(0, len(rows), REPLAY_CHUNK):
+            chunk = rows[i:i + REPLAY_CHUNK]
+            await self.send_json({"type": "events", "replay": True, "events": chunk,
+                                  **({"execution": state} if i + REPLAY_CHUNK >= len(rows) else {})})
+        if not rows and not hello:
+            await self.send_json({"type": "events", "replay": True, "events": [], "execution": state})
+        self.last_sent = state["lastSeq"]
+        self.revision = max(self.revision, state["revision"])
+        return state
+
+    async def execution_update(self, message):
+        if message["revision"] <= self.revision:
+            return  # the client already has this (and newer)
+        if message["first"] > self.last_sent + 1:
+            rows = await database_sync_to_async(self._gap)(self.last_sent, message["first"] - 1)
+            for i in range(0, len(rows), REPLAY_CHUNK):
+                await self.send_json({"type": "events", "events": rows[i:i + REPLAY_CHUNK]})
+        await self.send(text_data=message["text"])
+        self.last_sent = max(self.last_sent, message["last"])
+        self.revision = message["revision"]
+
+    def _gap(self, after: int, upto: int) -> list[dict]:
+        from .models import ExecutionEvent
+
+        return [timeline.event_row(e) for e in
+                ExecutionEvent.objects.filter(execution_id=self.execution_id, seq__gt=after, seq__lte=upto)
+                .order_by("seq")]
+
+    # --- commands ---
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None:
+            return await self._error(None, "invalid_message", "Send commands as JSON text.")
+        if len(text_data) > MAX_MESSAGE:
+            return await self._error(None, "too_large", f"A command is at most {MAX_MESSAGE} bytes.")
+        try:
+            body = json.loads(text_data)
+        except ValueError as exc:
+            return await self._error(None, "invalid_json", f"The message is not JSON: {exc}.")
+        ident = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+            ident = None
+        if isinstance(body, dict) and body.get("command") == "replay":
+            after = body.get("after")
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                return await self._error(ident, "invalid_input", "replay needs 'after': an event number.",
+                                         field="after")
+            await self._replay(after)
+            return await self.send_json({"type": "ack", "id": ident, "command": "replay"})
+        if not self.can_control:
+            name = body.get("command") if isinstance(body, dict) else None
+            return await self._error(ident, "forbidden", "You can watch this run but not control it: "
+                                     "ask the workflow's owner to make you an editor.",
+                                     command=name if isinstance(name, str) else None)
+        try:
+            update = await database_sync_to_async(commands.command_run)(
+                user=self.scope["user"], execution_id=self.execution_id, body=body)
+        except DomainError as exc:
+            return await self._error(ident, exc.default_code, exc.message, field=exc.field, pointer=exc.pointer,
+                                     command=body.get("command") if isinstance(body, dict) else None)
+        await live.publish(update)
+        if body.get("command") == "continue":
+            await runner.ensure_running(self.execution_id)
+        await self.send_json({"type": "ack", "id": ident, "command": body["command"], "revision": update.revision})
+
+    async def _error(self, ident, code: str, detail: str, **extra):
+        frame = {"type": "error", "error": code, "detail": detail, "id": ident}
+        frame.update({k: v for k, v in extra.items() if v is not None})
+        await self.send_json(frame)
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,36 @@
+"""Broadcasting a run's updates to everyone watching it, through the channel layer.
+
+One group per execution. A group message carries the frame already as JSON text (serialised
+once, however many viewers) and the range of event numbers it holds, so that each consumer can
+keep its client's stream in order and complete (see ``consumers.ExecutionConsumer``).
+Publish after the database commit: a viewer told about an event can always read it back.
+"""
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from .simulation import Update
+
+
+def group_name(execution_id: int) -> str:
+    return f"execution.{int(execution_id)}"
+
+
+def message(update: Update) -> dict:
+    return {"type": "execution.update", "text": update.text, "first": update.first, "last": update.last,
+            "revision": update.revision}
+
+
+async def publish(update: Update | None) -> None:
+    if update is None:
+        return
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group_name(update.execution_id), message(update))
+
+
+def publish_sync(update: Update | None) -> None:
+    """From synchronous code (views): under ASGI this runs on the server's event loop."""
+    if update is not None:
+        async_to_sync(publish)(update)

@@ -59,8 +59,12 @@ def parse(definition: Any, *, validate: bool = True) -> StateMachine:
             raise DefinitionError(errors)
     if not isinstance(definition, dict):
         raise DefinitionError(Diagnostic("NOT_AN_OBJECT", "", "A state machine definition must be a JSON object."))
+    language = definition.get("QueryLanguage", "JSONPath")
+    if language not in ("JSONPath", "JSONata"):
+        raise DefinitionError(Diagnostic("INVALID_QUERY_LANGUAGE", "/QueryLanguage",
+                                         "QueryLanguage must be JSONPath or JSONata."))
     try:
-        program = parse_program(definition, "")
+        program = parse_program(definition, "", language)
     except RecursionError:
         raise DefinitionError(Diagnostic("TOO_DEEP", "", "The definition nests states too deeply.")) from None
     timeout = definition.get("TimeoutSeconds")
@@ -95,7 +99,7 @@ def _collect(program: Program, out: dict) -> None:
             _collect(child, out)
 
 
-def parse_program(raw: Any, pointer: str) -> Program:
+def parse_program(raw: Any, pointer: str, language: str = "JSONPath") -> Program:
     if not isinstance(raw, dict):
         raise DefinitionError(Diagnostic("NOT_AN_OBJECT", pointer, "Expected an object with StartAt and States."))
     states_raw = raw.get("States")
@@ -117,13 +121,13 @@ def parse_program(raw: Any, pointer: str) -> Program:
             raise DefinitionError(Diagnostic("INVALID_STATE_TYPE", where + "/Type",
                                              f"State '{name}' has Type {kind!r}; it must be one of "
                                              f"{', '.join(STATE_TYPES)}.", state=name))
-        states[name] = cls.parse(Fields(name, state_raw, where))
+        states[name] = cls.parse(Fields(name, state_raw, where, language))
     problems = []
     for name, state in states.items():
         where = state.pointer
         targets = [("Next", state.next)] if state.next else []
         if isinstance(state, ChoiceState):
-            targets += [(f"Choices/{i}/Next", nxt) for i, (_, nxt) in enumerate(state.choices)]
+            targets += [(f"Choices/{i}/Next", rule.next) for i, rule in enumerate(state.choices)]
             if state.default is not None:
                 targets.append(("Default", state.default))
         targets += [(f"Catch/{i}/Next", c.next) for i, c in enumerate(state.catchers)]

@@ -49,6 +49,8 @@ class Catcher:
     error_equals: tuple[str, ...]
     next: str
     result_path: JsonPath | None | str = "$"  # None: discard the error output; "$": replace
+    assign: Any = None   # as the state's Assign; ``$`` / ``$states.errorOutput`` is the error output
+    output: Any = None   # JSONata Output
 
 
 def parse_retriers(raw: Any, at: str) -> tuple[Retrier, ...]:
@@ -121,5 +123,11 @@ def parse_catchers(raw: Any, at: str, fields: Any) -> tuple[Catcher, ...]:
                     result_path = compile_reference_path(text)
                 except (JsonPathSyntaxError, TypeError) as e:
                     raise DefinitionError(Diagnostic("INVALID_PATH", where + "/ResultPath", str(e))) from None
-        out.append(Catcher(error_equals=_error_equals(c, where), next=next_, result_path=result_path))
+        output = None
+        if fields.jsonata and "Output" in c:
+            from .jsonata_query import compile_template as compile_jsonata
+
+            output = compile_jsonata(c["Output"], "Output", where + "/Output")
+        out.append(Catcher(error_equals=_error_equals(c, where), next=next_, result_path=result_path,
+                           assign=fields.assign(c, where), output=output))
     return tuple(out)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import heapq
 import random
 import uuid
-from typing import Any, Callable, Iterable
+from collections import ChainMap
+from typing import Any, Callable, Iterable, Mapping
 
 from .definition import Program, StateMachine
 from .error_handling import error_matches, error_output
 from .errors import StateRuntimeError, StatesError
 from .events import Event
+from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
 from .jsontext import dumps
 from .mocks import Mocks
@@ -30,6 +32,7 @@ _DEADLINE = -1  # timer entry for the machine's own TimeoutSeconds
 SNAPSHOT_VERSION = 1
 
 Handler = Callable[[Any, dict], Any]
+_UNSET = object()
 
 
 class InvalidToken(LookupError):
@@ -39,11 +42,11 @@ class InvalidToken(LookupError):
 class Thread:
     __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
                  "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
-                 "next_index", "limit", "children", "status", "wake_at", "token", "in_ready")
+                 "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars")
 
     _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
                "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
-               "children", "status", "wake_at", "token")
+               "children", "status", "wake_at", "token", "vars")
 
     def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
         self.id, self.parent, self.program = id, parent, program
@@ -58,6 +61,7 @@ class Thread:
         self.wake_at: int | None = None
         self.token: str | None = None
         self.in_ready = False
+        self.vars: dict | None = None  # variables this thread assigned (its own scope)
 
     def to_json(self) -> dict:
         out = {f: getattr(self, f) for f in self._FIELDS}
@@ -67,11 +71,18 @@ class Thread:
 
 class Scope:
     """What paths and intrinsics may read: the context object (built on demand) and variables."""
-    __slots__ = ("ex", "th", "with_token", "map_item", "_context")
-    variables = None
+    __slots__ = ("ex", "th", "with_token", "map_item", "_context", "_variables")
 
     def __init__(self, ex: "Execution", th: Thread, with_token: bool = False, map_item: tuple | None = None):
         self.ex, self.th, self.with_token, self.map_item, self._context = ex, th, with_token, map_item, None
+        self._variables = _UNSET
+
+    @property
+    def variables(self) -> Mapping[str, Any] | None:
+        """Every variable visible here: this thread's own, then each enclosing scope's."""
+        if self._variables is _UNSET:
+            self._variables = self.ex.variables(self.th)
+        return self._variables
 
     @property
     def rng(self) -> random.Random:
@@ -163,6 +174,18 @@ class Execution:
         if with_token and th.token is None:
             th.token = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         return Scope(self, th, with_token, map_item)
+
+    def variables(self, th: Thread) -> Mapping[str, Any] | None:
+        scopes = []
+        while True:
+            if th.vars:
+                scopes.append(th.vars)
+            if th.parent is None:
+                break
+            th = self._threads[th.parent]
+        if not scopes:
+            return None
+        return scopes[0] if len(scopes) == 1 else ChainMap(*scopes)
 
     def runtime_prefix(self, th: Thread) -> str:
         return (f"An error occurred while executing the state '{th.state}' "
@@ -337,9 +360,14 @@ class Execution:
         return parent.program.states[parent.state].type == state_type
 
     def exit_state(self, th: Thread, state: Any, output: Any, target: str | None = None,
-                   silent: bool = False) -> None:
+                   silent: bool = False, assigned: dict | None = None) -> None:
+        if assigned is not None:
+            self._assign(th, assigned)
         if not silent:
-            self.emit(th, state.type + "StateExited", {"name": state.name, "output": output})
+            details = {"name": state.name, "output": output}
+            if assigned is not None:
+                details["assignedVariables"] = assigned
+            self.emit(th, state.type + "StateExited", details)
         following = target or state.next
         if following is None:
             self._finish(th, output)
@@ -350,6 +378,12 @@ class Execution:
         name, cause = e.name, e.cause
         if isinstance(e, StateRuntimeError):
             cause = self.runtime_prefix(th) + (cause or "")
+        location = getattr(e, "location", None)
+        if location is not None:
+            self.emit(th, "EvaluationFailed", {"error": name, "cause": cause, "location": location,
+                                               "state": th.state})
+            if state.type in ("Map", "Parallel") and getattr(e, "failed_event", None) is None:
+                e.failed_event = state.type + "StateFailed"
         for i, retrier in enumerate(state.retriers):
             if error_matches(retrier.error_equals, name):
                 if th.attempts is None:
@@ -366,23 +400,43 @@ class Execution:
             self.emit(th, e.failed_event, None)
         for catcher in state.catchers:
             if error_matches(catcher.error_equals, name):
-                caught = error_output(name, cause)
-                path = catcher.result_path
-                if path == "$":
-                    output = caught
-                elif path is None:
-                    output = th.input
-                else:
-                    try:
-                        output = set_reference_path(th.input, path, caught)
-                    except ResultPathMatchFailure as failure:
-                        self.fail_thread(th, "States.ResultPathMatchFailure", self.runtime_prefix(th) +
-                                         f"Unable to apply step \"{failure.args[0]}\" to input {dumps(th.input)}")
-                        return
-                self.emit(th, state.type + "StateExited", {"name": state.name, "output": output})
-                th.state, th.input, th.phase = catcher.next, output, ENTER
+                try:
+                    output, assigned = self._caught(th, state, catcher, error_output(name, cause))
+                except StatesError as failure:
+                    cause = failure.cause
+                    if isinstance(failure, StateRuntimeError):
+                        cause = self.runtime_prefix(th) + (cause or "")
+                    self.fail_thread(th, failure.name, cause)
+                    return
+                self.exit_state(th, state, output, catcher.next, assigned=assigned)
                 return
         self.fail_thread(th, name, cause)
+
+    def _caught(self, th: Thread, state: Any, catcher: Any, caught: dict) -> tuple[Any, dict | None]:
+        """A catcher's output and Assign: both read the error output (``$`` or ``$states.errorOutput``)."""
+        scope = self.scope(th)
+        if state.jsonata:
+            env = Env(th.input, scope, error_output=caught)
+            assigned = catcher.assign(env) if catcher.assign is not None else None
+            return (catcher.output(env) if catcher.output is not None else caught), assigned
+        assigned = catcher.assign(caught, scope) if catcher.assign is not None else None
+        path = catcher.result_path
+        if path == "$":
+            return caught, assigned
+        if path is None:
+            return th.input, assigned
+        try:
+            return set_reference_path(th.input, path, caught), assigned
+        except ResultPathMatchFailure as failure:
+            raise StateRuntimeError("States.ResultPathMatchFailure", f"Unable to apply step "
+                                    f"\"{failure.args[0]}\" to input {dumps(th.input)}") from None
+
+    def _assign(self, th: Thread, assigned: dict) -> None:
+        if not assigned:
+            return
+        if th.vars is None:
+            th.vars = {}
+        th.vars.update(assigned)
 
     def _finish(self, th: Thread, output: Any) -> None:
         th.status = "done"

@@ -51,17 +51,19 @@ class ItemBatcher:
         return out
 
 
-def parse_batcher(raw: Any, pointer: str) -> ItemBatcher:
-    from .payload import compile_template
+def parse_batcher(raw: Any, pointer: str, jsonata: bool = False) -> ItemBatcher:
     from .item_reader import _compile_path
+    from .jsonata_query import Expression, ExpressionPath, compile_either, is_expression
 
     raw = raw if isinstance(raw, dict) else {}
     out: dict[str, Any] = {}
     for key, attr in (("MaxItemsPerBatch", "max_items"), ("MaxInputBytesPerBatch", "max_bytes")):
-        if key + "Path" in raw:
+        if jsonata and is_expression(raw.get(key)):
+            out[attr + "_path"] = ExpressionPath(Expression(raw[key], key, f"{pointer}/{key}"))
+        elif key + "Path" in raw:
             out[attr + "_path"] = _compile_path(raw[key + "Path"], f"{pointer}/{key}Path")
         elif isinstance(raw.get(key), int) and not isinstance(raw[key], bool):
             out[attr] = raw[key]
     if "BatchInput" in raw:
-        out["batch_input"] = compile_template(raw["BatchInput"], pointer + "/BatchInput")
+        out["batch_input"] = compile_either(raw["BatchInput"], "BatchInput", pointer + "/BatchInput", jsonata)
     return ItemBatcher(**out)

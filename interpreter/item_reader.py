@@ -101,18 +101,19 @@ class ItemReader:
         return parse_json(text, self.items_pointer)
 
 
-def parse_reader(raw: Any, pointer: str) -> ItemReader:
+def parse_reader(raw: Any, pointer: str, jsonata: bool = False) -> ItemReader:
     """Compile an ItemReader object (the validator has already checked its shape)."""
-    from .payload import compile_template
+    from .jsonata_query import Expression, ExpressionPath, compile_either, is_expression
 
     if not isinstance(raw, dict):
         raise DefinitionError(Diagnostic("ITEM_READER", pointer, "ItemReader must be an object."))
     resource = str(raw.get("Resource", ""))
     action = resource.rsplit(":", 1)[-1]
     config = raw.get("ReaderConfig") or {}
-    template = raw.get("Parameters", raw.get("Arguments"))
+    key = "Arguments" if jsonata else "Parameters"
+    template = raw.get(key)
     out: dict[str, Any] = {"action": "listObjectsV2" if action == "listObjectsV2" else "getObject",
-                           "parameters": compile_template(template, pointer + "/Parameters")
+                           "parameters": compile_either(template, key, f"{pointer}/{key}", jsonata)
                            if template is not None else None}
     if "InputType" in config:
         out["input_type"] = str(config["InputType"])
@@ -124,7 +125,10 @@ def parse_reader(raw: Any, pointer: str) -> ItemReader:
         out["delimiter"] = DELIMITERS.get(config["CSVDelimiter"], ",")
     if isinstance(config.get("ItemsPointer"), str):
         out["items_pointer"] = config["ItemsPointer"]
-    if "MaxItemsPath" in config:
+    if jsonata and is_expression(config.get("MaxItems")):
+        out["max_items_path"] = ExpressionPath(Expression(config["MaxItems"], "MaxItems",
+                                                          pointer + "/ReaderConfig/MaxItems"))
+    elif "MaxItemsPath" in config:
         out["max_items_path"] = _compile_path(config["MaxItemsPath"], pointer + "/ReaderConfig/MaxItemsPath")
     elif isinstance(config.get("MaxItems"), int) and not isinstance(config["MaxItems"], bool):
         out["max_items"] = config["MaxItems"]

@@ -81,13 +81,14 @@ class ResultWriter:
         return dumps(results)
 
 
-def parse_writer(raw: Any, pointer: str) -> ResultWriter:
-    from .payload import compile_template
+def parse_writer(raw: Any, pointer: str, jsonata: bool = False) -> ResultWriter:
+    from .jsonata_query import compile_either
 
     raw = raw if isinstance(raw, dict) else {}
     config = raw.get("WriterConfig") if isinstance(raw.get("WriterConfig"), dict) else {}
-    template = raw.get("Parameters", raw.get("Arguments"))
-    return ResultWriter(parameters=compile_template(template, pointer + "/Parameters")
+    key = "Arguments" if jsonata else "Parameters"
+    template = raw.get(key)
+    return ResultWriter(parameters=compile_either(template, key, f"{pointer}/{key}", jsonata)
                         if "Resource" in raw and template is not None else None,
                         transformation=config.get("Transformation"),
                         output_type=config.get("OutputType", "JSON"))

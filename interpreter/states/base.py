@@ -1,6 +1,9 @@
-"""What every state has, parsed once, and the JSONPath data flow AWS applies around its work.
+"""What every state has, parsed once, and the data flow AWS applies around its work.
 
-InputPath → Parameters → (the state's work) → ResultSelector → ResultPath → OutputPath.
+JSONPath states: InputPath → Parameters → (the state's work) → ResultSelector → ResultPath →
+OutputPath. JSONata states: Arguments → (the work) → Output, both ``{% %}`` templates reading
+``$states``. In both, Assign reads the variables as they were when the state was entered and
+its values take effect as the state exits.
 ``"$"`` is the identity and is represented by ``IDENTITY`` so the hot path skips it; ``null``
 (``None``) means "nothing": an empty object for InputPath/OutputPath, the unchanged input for
 ResultPath.
@@ -15,11 +18,15 @@ from ..error_handling import Catcher, Retrier, parse_catchers, parse_retriers
 from ..errors import DefinitionError, StateRuntimeError, StatesError
 from ..jsonpath import JsonPath, JsonPathSyntaxError, PathNotFound, ResultPathMatchFailure, \
     compile_path, compile_reference_path, set_reference_path
+from ..jsonata_query import Env, compile_expression, compile_template as compile_jsonata
 from ..jsontext import dumps
 from ..payload import compile_template
+from ..variables import checked
 
 IDENTITY = "$"
 _ABSENT = object()
+# AWS reads these from a string of digits too (recorded: MaxConcurrencyPath naming "1").
+_STRING_COUNTS = frozenset({"MaxConcurrencyPath"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +44,10 @@ class State:
     result_path: Any = IDENTITY
     retriers: tuple[Retrier, ...] = ()
     catchers: tuple[Catcher, ...] = ()
+    jsonata: bool = False
+    assign: Callable | None = None      # JSONPath: (data, scope) -> dict; JSONata: (env) -> dict
+    output: Callable | None = None      # JSONata Output
+    arguments: Callable | None = None   # JSONata Arguments
 
     # Per-type behaviour, filled in by each module: run(execution, thread, state).
     def run(self, ex, th) -> None:  # pragma: no cover - every type overrides it
@@ -50,8 +61,11 @@ class State:
 class Fields:
     """Reads a state's raw JSON, turning every problem into a DefinitionError at its pointer."""
 
-    def __init__(self, name: str, raw: dict, pointer: str):
+    def __init__(self, name: str, raw: dict, pointer: str, machine_language: str = "JSONPath"):
         self.name, self.raw, self.pointer = name, raw, pointer
+        # Nested programs take the machine's language; a state may choose its own.
+        self.machine_language = machine_language
+        self.jsonata = raw.get("QueryLanguage", machine_language) == "JSONata"
 
     def at(self, *keys: str | int) -> str:
         return self.pointer + make_pointer(*keys)
@@ -102,7 +116,23 @@ class Fields:
     def template(self, key: str) -> Callable | None:
         if key not in self.raw:
             return None
+        if self.jsonata:
+            return compile_jsonata(self.raw[key], key, self.at(key))
         return compile_template(self.raw[key], self.at(key))
+
+    def assign(self, raw: dict | None = None, at: str | None = None) -> Callable | None:
+        """Assign (of the state, or of a catcher or Choice rule when given)."""
+        holder = self.raw if raw is None else raw
+        value = holder.get("Assign")
+        if value is None:
+            return None
+        where = (self.pointer if at is None else at) + "/Assign"
+        if not isinstance(value, dict):
+            raise DefinitionError(Diagnostic("INVALID_ASSIGN", where, f"Assign of state '{self.name}' must be "
+                                             f"an object of variable names and values.", state=self.name))
+        if self.jsonata:
+            return checked(compile_jsonata(value, "Assign", where))
+        return checked(compile_template(value, where))
 
     def transition(self, terminal_allowed: bool = True) -> dict:
         next_, end = self.raw.get("Next"), self.raw.get("End", False)
@@ -114,16 +144,37 @@ class Fields:
             raise self.fail("NEXT_XOR_END", None, f"State '{self.name}' must have either Next or End: true.")
         return {"next": next_, "end": bool(end)}
 
-    def common(self, *, parameters: bool = True, result: bool = True) -> dict:
-        """InputPath/OutputPath always; Parameters and the result fields where the type has them."""
-        out = {"name": self.name, "pointer": self.pointer, "comment": self.raw.get("Comment"),
-               "input_path": self.path("InputPath"), "output_path": self.path("OutputPath")}
+    def common(self, *, parameters: bool = True, result: bool = True, assign: bool = True) -> dict:
+        """JSONPath: InputPath/OutputPath always, Parameters and the result fields where the type has
+        them. JSONata: Output, and Arguments where the type takes Parameters in JSONPath."""
+        out = {"name": self.name, "pointer": self.pointer, "comment": self.raw.get("Comment")}
+        if assign:
+            out["assign"] = self.assign()
+        if self.jsonata:
+            out["jsonata"] = True
+            out["output"] = self.template("Output")
+            if parameters:
+                out["arguments"] = self.template("Arguments")
+            return out
+        out["input_path"], out["output_path"] = self.path("InputPath"), self.path("OutputPath")
         if parameters:
             out["parameters"] = self.template("Parameters")
         if result:
             out["result_selector"] = self.template("ResultSelector")
             out["result_path"] = self.path("ResultPath", reference=True)
         return out
+
+    def value(self, key: str) -> Any:
+        """A field that JSONata states may give as an expression (Seconds, TimeoutSeconds, Error...):
+        the compiled expression, or the literal as written."""
+        return self.value_of(self.raw.get(key), key, self.at(key))
+
+    def value_of(self, raw: Any, field: str, pointer: str) -> Any:
+        if self.jsonata:
+            expression = compile_expression(raw, field, pointer)
+            if expression is not None:
+                return expression
+        return raw
 
     def error_handling(self) -> dict:
         return {"retriers": parse_retriers(self.raw.get("Retry"), self.at("Retry")),
@@ -156,6 +207,8 @@ def select(path: Any, data: Any, scope: Any) -> Any:
 def read_count(path: JsonPath, data: Any, scope: Any, field: str, minimum: int) -> int:
     """A ...Path field that must name a whole number (TimeoutSecondsPath, MaxConcurrencyPath...)."""
     value = select(path, data, scope)
+    if type(value) is str and field in _STRING_COUNTS and value.isdigit():
+        value = int(value)
     if type(value) is not int or value < minimum:
         raise StateRuntimeError("States.Runtime", f"The {field} field refers to value {dumps(value)} "
                                 f"which is not a valid integer: {path.text}")
@@ -195,5 +248,47 @@ def finish_result(state: State, raw: Any, result: Any, scope: Any) -> Any:
     return place_result(state, raw, result, scope)
 
 
+_NO_RESULT = Env._NOTHING
+
+
+def finish(ex, th, state: State, result: Any = _NO_RESULT, target: str | None = None,
+           silent: bool = False) -> None:
+    """The state's work is done (with ``result`` where it has one): Assign, the output, the exit.
+
+    Assign and the output both read the variables from before the state; the new values are
+    stored as the state exits. JSONPath Assign reads the result (after ResultSelector) as ``$``,
+    or the state's input where the state has no result.
+    """
+    scope = ex.scope(th)
+    assign = state.assign
+    if state.jsonata:
+        env = Env(th.input, scope, result)
+        assigned = assign(env) if assign is not None else None
+        if state.output is not None:
+            output = state.output(env)
+        else:
+            output = th.input if result is _NO_RESULT else result
+    else:
+        if result is _NO_RESULT:
+            data = select(state.input_path, th.input, scope)
+            assigned = assign(data, scope) if assign is not None else None
+            output = select(state.output_path, data, scope)
+        else:
+            if state.result_selector is not None:
+                result = state.result_selector(result, scope)
+            assigned = assign(result, scope) if assign is not None else None
+            output = place_result(state, th.input, result, scope)
+    ex.exit_state(th, state, output, target, silent=silent, assigned=assigned)
+
+
+def arguments(ex, th, state: State, scope: Any = None) -> Any:
+    """What the state works on: JSONata Arguments (default: the input) or InputPath + Parameters."""
+    if scope is None:
+        scope = ex.scope(th)
+    if state.jsonata:
+        return state.arguments(Env(th.input, scope)) if state.arguments is not None else th.input
+    return effective_input(state, th.input, scope)
+
+
 __all__ = ["State", "Fields", "IDENTITY", "select", "effective_input", "place_result", "finish_result",
-           "StatesError", "StateRuntimeError", "jayway"]
+           "finish", "arguments", "StatesError", "StateRuntimeError", "jayway"]

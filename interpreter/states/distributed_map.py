@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .. import map_run
+from ..jsonata_query import Expression, ExpressionPath
 from ..errors import StateRuntimeError, StatesError
 from ..jsontext import dumps
-from .base import finish_result, select
+from .base import finish, select
 from .map import MapState, _failure
 
 _VARIABLE = re.compile(r"\$[A-Za-z_]")
@@ -53,7 +54,7 @@ class DistributedMapState(MapState):
 
     def start_run(self, ex, th) -> None:
         scope = ex.scope(th)
-        data = select(self.input_path, th.input, scope)
+        data = th.input if self.jsonata else select(self.input_path, th.input, scope)
         items = None if self.item_reader is not None else self.read_items(data, scope)
         limit = self.concurrency(data, scope)
         ex.emit(th, "MapStateStarted", {"length": 0 if items is None else len(items)})
@@ -94,14 +95,14 @@ class DistributedMapState(MapState):
             self.fail_run(ex, th, outcome["error"], outcome["cause"])
         scope = ex.scope(th)
         if self.result_writer is not None:
-            data = select(self.input_path, th.input, scope)
+            data = th.input if self.jsonata else select(self.input_path, th.input, scope)
             result = self.result_writer.write(data, scope, ex.mocks.s3, outcome["arn"], outcome["entries"],
                                               outcome["outputs"])
         else:
             result = outcome["outputs"]
         ex.emit(th, "MapRunSucceeded", None)
         ex.emit(th, "MapStateSucceeded", None)
-        ex.exit_state(th, self, finish_result(self, th.input, result, scope))
+        finish(ex, th, self, result)
 
     def fail_run(self, ex, th, error: str | None, cause: str | None) -> None:
         details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
@@ -161,18 +162,23 @@ def parse_distributed(cls_fields: dict, f: Any, raw_processor: dict) -> Distribu
                            "child_machine": StateMachine(program=processor, definition=raw_processor,
                                                          programs=programs)}
     if "ItemReader" in f.raw:
-        out["item_reader"] = parse_reader(f.raw["ItemReader"], f.at("ItemReader"))
+        out["item_reader"] = parse_reader(f.raw["ItemReader"], f.at("ItemReader"), f.jsonata)
     if "ItemBatcher" in f.raw:
-        out["item_batcher"] = parse_batcher(f.raw["ItemBatcher"], f.at("ItemBatcher"))
+        out["item_batcher"] = parse_batcher(f.raw["ItemBatcher"], f.at("ItemBatcher"), f.jsonata)
     if "ResultWriter" in f.raw:
-        out["result_writer"] = parse_writer(f.raw["ResultWriter"], f.at("ResultWriter"))
-    if "ToleratedFailureCountPath" in f.raw:
+        out["result_writer"] = parse_writer(f.raw["ResultWriter"], f.at("ResultWriter"), f.jsonata)
+    count, percentage = f.value("ToleratedFailureCount"), f.value("ToleratedFailurePercentage")
+    if isinstance(count, Expression):
+        out["tolerated_count_path"] = ExpressionPath(count)
+    elif "ToleratedFailureCountPath" in f.raw:
         out["tolerated_count_path"] = f.path("ToleratedFailureCountPath", nullable=False)
-    elif "ToleratedFailureCount" in f.raw:
+    elif count is not None:
         out["tolerated_count"] = f.number("ToleratedFailureCount", integer=True, minimum=0)
-    if "ToleratedFailurePercentagePath" in f.raw:
+    if isinstance(percentage, Expression):
+        out["tolerated_percentage_path"] = ExpressionPath(percentage)
+    elif "ToleratedFailurePercentagePath" in f.raw:
         out["tolerated_percentage_path"] = f.path("ToleratedFailurePercentagePath", nullable=False)
-    elif "ToleratedFailurePercentage" in f.raw:
+    elif percentage is not None:
         out["tolerated_percentage"] = float(f.number("ToleratedFailurePercentage", minimum=0))
     return DistributedMapState(**cls_fields, **out)
 

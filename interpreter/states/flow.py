@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 from ..choice_rules import compile_rule
 from ..errors import StatesError
+from ..jsonata_query import Env, Expression, compile_template as compile_jsonata
 from ..payload import compile_dynamic_value
-from .base import Fields, State, effective_input, place_result, select
+from .base import Fields, State, effective_input, finish, select
 
 _NO_RESULT = object()
 
@@ -23,11 +24,11 @@ class PassState(State):
                    result=f.raw["Result"] if "Result" in f.raw else _NO_RESULT)
 
     def run(self, ex, th) -> None:
-        raw = th.input
-        scope = ex.scope(th)
-        data = effective_input(self, raw, scope)
-        result = data if self.result is _NO_RESULT else self.result
-        ex.exit_state(th, self, place_result(self, raw, result, scope))
+        if self.jsonata:
+            finish(ex, th, self)
+            return
+        data = effective_input(self, th.input, ex.scope(th))
+        finish(ex, th, self, data if self.result is _NO_RESULT else self.result)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,11 +37,10 @@ class SucceedState(State):
 
     @classmethod
     def parse(cls, f: Fields) -> "SucceedState":
-        return cls(**f.common(parameters=False, result=False), end=True)
+        return cls(**f.common(parameters=False, result=False, assign=False), end=True)
 
     def run(self, ex, th) -> None:
-        scope = ex.scope(th)
-        ex.exit_state(th, self, select(self.output_path, select(self.input_path, th.input, scope), scope))
+        finish(ex, th, self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,8 +51,12 @@ class FailState(State):
 
     @classmethod
     def parse(cls, f: Fields) -> "FailState":
-        fields = {"name": f.name, "pointer": f.pointer, "comment": f.raw.get("Comment"), "end": True}
+        fields = {"name": f.name, "pointer": f.pointer, "comment": f.raw.get("Comment"), "end": True,
+                  "jsonata": f.jsonata}
         for key in ("Error", "Cause"):
+            if f.jsonata:
+                fields[key.lower()] = f.value(key)
+                continue
             literal, path_key = f.raw.get(key), key + "Path"
             if literal is not None and path_key in f.raw:
                 raise f.fail("INVALID_FIELD", path_key, f"State '{f.name}' cannot have both {key} and {path_key}.")
@@ -66,9 +70,24 @@ class FailState(State):
 
     def run(self, ex, th) -> None:
         scope = ex.scope(th)
-        error = self.error(th.input, scope) if callable(self.error) else self.error
-        cause = self.cause(th.input, scope) if callable(self.cause) else self.cause
+        error, cause = self.error, self.cause
+        if self.jsonata:
+            env = Env(th.input, scope)
+            error = self._text(error, env)
+            cause = self._text(cause, env)
+        else:
+            error = error(th.input, scope) if callable(error) else error
+            cause = cause(th.input, scope) if callable(cause) else cause
         ex.fail_thread(th, error, cause)
+
+    @staticmethod
+    def _text(value, env):
+        if isinstance(value, Expression):
+            text = value.evaluate(env)
+            if not isinstance(text, str):
+                raise value.type_error("string", text)
+            return text
+        return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,19 +107,67 @@ class ChoiceState(State):
             next_ = rule.get("Next") if isinstance(rule, dict) else None
             if not isinstance(next_, str):
                 raise f.fail("MISSING_NEXT", None, f"Rule {i + 1} of Choice state '{f.name}' needs a Next state.")
-            choices.append((compile_rule(rule, where), next_))
+            if f.jsonata:
+                condition = rule.get("Condition")
+                if not isinstance(condition, (str, bool)):
+                    raise f.fail("MISSING_CONDITION", f"Choices/{i}", f"Rule {i + 1} of Choice state '{f.name}' "
+                                                                     f"needs a Condition.")
+                condition = f.value_of(condition, "Condition", where + "/Condition")
+                if not isinstance(condition, (Expression, bool)):
+                    raise f.fail("INVALID_CONDITION", f"Choices/{i}/Condition", f"The Condition of rule {i + 1} of "
+                                 f"Choice state '{f.name}' must be true, false or a {{% %}} expression.")
+                test = _condition(condition)
+                output = compile_jsonata(rule["Output"], "Output", where + "/Output") if "Output" in rule else None
+            else:
+                test, output = compile_rule(rule, where), None
+            choices.append(Rule(test, next_, f.assign(rule, where), output))
         return cls(**f.common(parameters=False, result=False), choices=tuple(choices),
                    default=f.string("Default"))
 
     def run(self, ex, th) -> None:
         scope = ex.scope(th)
+        if self.jsonata:
+            env = Env(th.input, scope)
+            for rule in self.choices:
+                if rule.test(env):
+                    break
+            else:
+                rule = self._default(ex, th)
+            assigned = rule.assign(env) if rule.assign is not None else None
+            output = rule.output(env) if rule.output is not None else th.input
+            ex.exit_state(th, self, output, rule.next, assigned=assigned)
+            return
         data = select(self.input_path, th.input, scope)
-        for predicate, target in self.choices:
-            if predicate(data, scope):
+        for rule in self.choices:
+            if rule.test(data, scope):
                 break
         else:
-            target = self.default
-            if target is None:
-                raise StatesError("States.NoChoiceMatched",
-                                  ex.runtime_prefix(th) + "No Matches!")
-        ex.exit_state(th, self, select(self.output_path, data, scope), target)
+            rule = self._default(ex, th)
+        assigned = rule.assign(data, scope) if rule.assign is not None else None
+        ex.exit_state(th, self, select(self.output_path, data, scope), rule.next, assigned=assigned)
+
+    def _default(self, ex, th) -> "Rule":
+        if self.default is None:
+            raise StatesError("States.NoChoiceMatched", ex.runtime_prefix(th) + "No Matches!")
+        # Taking the Default applies the state's own Assign and Output.
+        return Rule(None, self.default, self.assign, self.output)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    test: Any
+    next: str
+    assign: Any = None
+    output: Any = None
+
+
+def _condition(value: Any):
+    if not isinstance(value, Expression):
+        return lambda env: value
+
+    def test(env):
+        result = value.evaluate(env)
+        if type(result) is not bool:
+            raise value.type_error("boolean", result)
+        return result
+    return test

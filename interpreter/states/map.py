@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import StateRuntimeError, StatesError
+from ..jsonata_query import QUERY_ERROR, Env, Expression
 from ..jsontext import dumps
-from .base import IDENTITY, Fields, State, finish_result, read_count, select
+from .base import IDENTITY, Fields, State, finish, read_count, select
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +28,8 @@ class MapState(State):
     max_concurrency_path: Any = None
     mode: str = "INLINE"
     label: str | None = None
+    items: Any = None                 # JSONata Items: an expression or a literal array
+    max_concurrency_expression: Any = None
 
     @classmethod
     def parse(cls, f: Fields) -> "MapState":
@@ -42,10 +45,16 @@ class MapState(State):
         fields: dict[str, Any] = {}
         if "MaxConcurrencyPath" in f.raw:
             fields["max_concurrency_path"] = f.path("MaxConcurrencyPath", nullable=False)
+        elif isinstance(f.value("MaxConcurrency"), Expression):
+            fields["max_concurrency_expression"] = f.value("MaxConcurrency")
         else:
             fields["max_concurrency"] = f.number("MaxConcurrency", integer=True, minimum=0) or 0
-        fields.update(f.common(), parameters=None, **f.transition(), **f.error_handling(),
-                      processor=parse_program(raw, f.at(key)), items_path=f.path("ItemsPath", nullable=False),
+        if f.jsonata:
+            fields["items"] = f.value("Items")
+        else:
+            fields["items_path"] = f.path("ItemsPath", nullable=False)
+        fields.update(f.common(), parameters=None, arguments=None, **f.transition(), **f.error_handling(),
+                      processor=parse_program(raw, f.at(key), f.machine_language),
                       item_selector=f.template(selector_key), mode=config.get("Mode", "INLINE"),
                       label=f.raw.get("Label"))
         if fields["mode"] == "DISTRIBUTED":
@@ -68,13 +77,13 @@ class MapState(State):
             th.next_index += 1
         elif ex.active_children(th) == 0:
             ex.emit(th, "MapStateSucceeded", None)
-            ex.exit_state(th, self, finish_result(self, th.input, th.results, ex.scope(th)))
+            finish(ex, th, self, th.results)
         else:
             ex.block(th, "iterate")
 
     def start(self, ex, th) -> None:
         scope = ex.scope(th)
-        data = select(self.input_path, th.input, scope)
+        data = th.input if self.jsonata else select(self.input_path, th.input, scope)
         items = self.read_items(data, scope)
         th.limit = self.concurrency(data, scope)
         th.data, th.items, th.next_index = data, items, 0
@@ -83,12 +92,28 @@ class MapState(State):
         th.phase = "iterate"
 
     def read_items(self, data: Any, scope: Any) -> list:
-        items = select(self.items_path, data, scope)
+        if not self.jsonata:
+            items = select(self.items_path, data, scope)
+        elif isinstance(self.items, Expression):
+            items = self.items.evaluate(Env(data, scope))
+            if type(items) is not list:
+                raise self.items.type_error("array", items)
+        else:
+            items = data if self.items is None else self.items
         if type(items) is not list:
-            raise StateRuntimeError("States.Runtime", f"Map state input must be an array but was: {dumps(items)}")
+            error = StateRuntimeError(QUERY_ERROR if self.jsonata else "States.Runtime",
+                                      f"Map state input must be an array but was: {dumps(items)}")
+            error.location = "Items"
+            raise error
         return items
 
     def concurrency(self, data: Any, scope: Any) -> int:
+        if self.max_concurrency_expression is not None:
+            expression = self.max_concurrency_expression
+            value = expression.evaluate(Env(data, scope))
+            if type(value) is not int or value < 0:
+                raise expression.type_error("non-negative integer", value)
+            return value
         if self.max_concurrency_path is None:
             return self.max_concurrency
         return read_count(self.max_concurrency_path, data, scope, "MaxConcurrencyPath", 0)
@@ -96,7 +121,8 @@ class MapState(State):
     def start_iteration(self, ex, th, index: int) -> None:
         value = th.items[index]
         if self.item_selector is not None:
-            value = self.item_selector(th.data, ex.scope(th, map_item=(index, value)))
+            scope = ex.scope(th, map_item=(index, value))
+            value = self.item_selector(Env(th.input, scope)) if self.jsonata else self.item_selector(th.data, scope)
         ex.emit(th, "MapIterationStarted", {"name": self.name, "index": index})
         ex.spawn(th, self.processor, value, index)
 
@@ -113,7 +139,7 @@ class MapState(State):
         ex.resume(th, "child_failed")
 
 
-def _failure(pending: list, event: str) -> StatesError:
+def _failure(pending: list, event: str | None) -> StatesError:
     error = StatesError(*pending)
     error.failed_event = event
     return error

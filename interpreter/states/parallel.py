@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import StatesError
-from .base import Fields, State, effective_input, finish_result
+from .base import Fields, State, arguments, finish
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,7 +20,7 @@ class ParallelState(State):
         raw = f.raw.get("Branches")
         if not isinstance(raw, list) or not raw:
             raise f.fail("MISSING_BRANCHES", "Branches", f"Parallel state '{f.name}' needs at least one branch.")
-        branches = tuple(parse_program(b, f.at("Branches", i)) for i, b in enumerate(raw))
+        branches = tuple(parse_program(b, f.at("Branches", i), f.machine_language) for i, b in enumerate(raw))
         return cls(**f.common(), **f.transition(), **f.error_handling(), branches=branches)
 
     def children(self) -> tuple:
@@ -30,14 +30,16 @@ class ParallelState(State):
         phase = th.phase
         if phase == "joined":
             # AWS records no ParallelStateExited for a Parallel nested in another's branch.
-            ex.exit_state(th, self, finish_result(self, th.input, th.results, ex.scope(th)),
-                          silent=ex.inside(th, "Parallel"))
+            finish(ex, th, self, th.results, silent=ex.inside(th, "Parallel"))
             return
         if phase == "child_failed":
-            error = StatesError(*th.pending)
-            error.failed_event = "ParallelStateFailed"
-            raise error
-        data = effective_input(self, th.input, ex.scope(th))
+            error, cause, task_aborted = th.pending
+            failure = StatesError(error, cause)
+            # AWS writes TaskStateAborted for a Task that failed a branch, and then no
+            # ParallelStateFailed (recorded); a Fail state failing a branch gets ParallelStateFailed.
+            failure.failed_event = None if task_aborted else "ParallelStateFailed"
+            raise failure
+        data = arguments(ex, th, self)
         ex.emit(th, "ParallelStateStarted", None)
         th.results = [None] * len(self.branches)
         ex.spawn_all(th, [(branch, data, i) for i, branch in enumerate(self.branches)])
@@ -48,6 +50,9 @@ class ParallelState(State):
             ex.resume(th, "joined")
 
     def child_failed(self, ex, th, child, error, cause) -> None:
+        task_aborted = child.program.states[child.state].type == "Task"
+        if task_aborted:
+            ex.emit(th, "TaskStateAborted", None, after=child)
         ex.abort_children(th)
-        th.pending = [error, cause]
+        th.pending = [error, cause, task_aborted]
         ex.resume(th, "child_failed")

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import StateRuntimeError, StatesError
-from ..jsontext import size
-from ..jsontext import dumps
+from ..jsonata_query import Env, Expression
+from ..jsontext import dumps, size
 from ..services import Resource, describe, request_problem
-from .base import Fields, State, effective_input, finish_result, read_count
+from .base import Fields, State, arguments, finish, read_count
 
 PAYLOAD_LIMIT = 262_144
 
@@ -28,7 +28,9 @@ class TaskState(State):
         for key, attr in (("TimeoutSeconds", "timeout_seconds"), ("HeartbeatSeconds", "heartbeat_seconds")):
             if key in f.raw and key + "Path" in f.raw:
                 raise f.fail("INVALID_FIELD", key, f"State '{f.name}' cannot have both {key} and {key}Path.")
-            if key in f.raw:
+            if isinstance(f.value(key), Expression):
+                timeouts[attr] = f.value(key)
+            elif key in f.raw:
                 timeouts[attr] = f.number(key, integer=True, minimum=1)
             elif key + "Path" in f.raw:
                 timeouts[attr] = f.path(key + "Path", nullable=False)
@@ -38,6 +40,11 @@ class TaskState(State):
     def seconds(self, value: Any, field: str, data: Any, scope: Any) -> int | None:
         if value is None or isinstance(value, int):
             return value
+        if isinstance(value, Expression):
+            seconds = value.evaluate(Env(data, scope))
+            if type(seconds) is not int or seconds < 1:
+                raise value.type_error("positive integer", seconds)
+            return seconds
         return read_count(value, data, scope, field + "Path", 1)
 
     def run(self, ex, th) -> None:
@@ -50,7 +57,7 @@ class TaskState(State):
             ex.emit(th, res.event_prefix + "TimedOut", self._details({"error": "States.Timeout"}))
             raise StatesError("States.Timeout", None)
         scope = ex.scope(th, with_token=self.resource.pattern == "waitForTaskToken")
-        params = effective_input(self, th.input, scope)
+        params = arguments(ex, th, self, scope)
         timeout = self.seconds(self.timeout_seconds, "TimeoutSeconds", th.input, scope)
         heartbeat = self.seconds(self.heartbeat_seconds, "HeartbeatSeconds", th.input, scope)
         res = self.resource
@@ -108,8 +115,7 @@ class TaskState(State):
                                                                    "cause": cause}))
             raise StatesError("States.DataLimitExceeded", cause)
         ex.emit(th, res.event_prefix + "Succeeded", self._details({"output": result}))
-        scope = ex.scope(th)
-        ex.exit_state(th, self, finish_result(self, th.input, result, scope))
+        finish(ex, th, self, result)
 
     def _details(self, details: dict) -> dict:
         res = self.resource

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import StateRuntimeError
+from ..jsonata_query import Env, Expression
 from ..jsonpath import PathNotFound
 from ..timestamps import parse_timestamp
-from .base import Fields, State, select
+from .base import Fields, State, finish, select
 
 _FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 
@@ -19,6 +20,8 @@ class WaitState(State):
     seconds_path: Any = None
     timestamp: int | None = None   # microseconds since the epoch
     timestamp_path: Any = None
+    seconds_expression: Any = None    # JSONata
+    timestamp_expression: Any = None
 
     @classmethod
     def parse(cls, f: Fields) -> "WaitState":
@@ -28,7 +31,10 @@ class WaitState(State):
                                                 f"Seconds, SecondsPath, Timestamp or TimestampPath.")
         fields: dict[str, Any] = {}
         key = present[0]
-        if key == "Seconds":
+        value = f.value(key) if key in ("Seconds", "Timestamp") else None
+        if isinstance(value, Expression):
+            fields["seconds_expression" if key == "Seconds" else "timestamp_expression"] = value
+        elif key == "Seconds":
             fields["seconds"] = f.number("Seconds", integer=True, minimum=0)
         elif key == "Timestamp":
             micros = parse_timestamp(f.raw["Timestamp"])
@@ -41,6 +47,24 @@ class WaitState(State):
         return cls(**f.common(parameters=False, result=False), **f.transition(), **fields)
 
     def wake_time(self, data: Any, scope: Any, now_ms: int) -> int:
+        if self.seconds_expression is not None:
+            expression = self.seconds_expression
+            value = expression.evaluate(Env(data, scope))
+            if type(value) is not int or value < 0:
+                raise expression.type_error("integer", value) if type(value) is not int else \
+                    StateRuntimeError("States.QueryEvaluationError", f"The JSONata expression '{expression.text}' "
+                                      f"specified for the field 'Seconds' returned a negative value: {value}")
+            return now_ms + value * 1000
+        if self.timestamp_expression is not None:
+            expression = self.timestamp_expression
+            value = expression.evaluate(Env(data, scope))
+            micros = parse_timestamp(value) if isinstance(value, str) else None
+            if micros is None:
+                raise expression.type_error("timestamp", value) if not isinstance(value, str) else \
+                    StateRuntimeError("States.QueryEvaluationError", f"The JSONata expression '{expression.text}' "
+                                      f"specified for the field 'Timestamp' returned a value that is not an "
+                                      f"ISO-8601 extended offset date-time: {value}")
+            return -(-micros // 1000)
         if self.seconds is not None:
             return now_ms + self.seconds * 1000
         if self.timestamp is not None:
@@ -73,14 +97,14 @@ class WaitState(State):
         return -(-micros // 1000)
 
     def run(self, ex, th) -> None:
-        scope = ex.scope(th)
-        data = select(self.input_path, th.input, scope)
         if th.phase != "waited":
+            scope = ex.scope(th)
+            data = th.input if self.jsonata else select(self.input_path, th.input, scope)
             wake = self.wake_time(data, scope, ex.clock)
             if wake > ex.clock:
                 ex.sleep(th, wake, "waited")
                 return
-        ex.exit_state(th, self, select(self.output_path, data, scope))
+        finish(ex, th, self)
 
 
 def _plain(value: Any) -> str:

@@ -42,11 +42,12 @@ class InvalidToken(LookupError):
 class Thread:
     __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
                  "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
-                 "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars")
+                 "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars", "deadline",
+                 "heartbeat")
 
     _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
                "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
-               "children", "status", "wake_at", "token", "vars")
+               "children", "status", "wake_at", "token", "vars", "deadline", "heartbeat")
 
     def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
         self.id, self.parent, self.program = id, parent, program
@@ -62,6 +63,8 @@ class Thread:
         self.token: str | None = None
         self.in_ready = False
         self.vars: dict | None = None  # variables this thread assigned (its own scope)
+        self.deadline: int | None = None   # a waiting task's TimeoutSeconds, on the virtual clock
+        self.heartbeat: int | None = None  # its HeartbeatSeconds, in milliseconds
 
     def to_json(self) -> dict:
         out = {f: getattr(self, f) for f in self._FIELDS}
@@ -171,9 +174,14 @@ class Execution:
         return ctx
 
     def scope(self, th: Thread, with_token: bool = False, map_item: tuple | None = None) -> Scope:
-        if with_token and th.token is None:
-            th.token = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        if with_token:
+            self._ensure_token(th)
         return Scope(self, th, with_token, map_item)
+
+    def _ensure_token(self, th: Thread) -> str:
+        if th.token is None:
+            th.token = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return th.token
 
     def variables(self, th: Thread) -> Mapping[str, Any] | None:
         scopes = []
@@ -516,7 +524,9 @@ class Execution:
                 return {"Throw": {"Error": e.name, "Cause": e.cause}}
             except Exception as e:  # noqa: BLE001 - a handler's own failure is the task's failure
                 return {"Throw": {"Error": type(e).__name__, "Cause": str(e)}}
-        if state.resource.pattern == "waitForTaskToken":
+        if state.resource.pattern == "waitForTaskToken" or state.resource.kind == "activity":
+            # Someone answers by hand: send_task_success / send_task_failure with the token.
+            self._ensure_token(th)
             return {"Callback": True}
         raise StateRuntimeError("States.Runtime", f"No mocked response for Task state '{state.name}' "
                                 f"(call {call + 1}): add one to the test case's mock config, or supply a "
@@ -528,8 +538,15 @@ class Execution:
         self._unready(th)
         if callback and th.token is not None:
             self._tokens[th.token] = th.id
-        if timeout is not None:
-            th.wake_at = self.clock + timeout * 1000
+        th.deadline = self.clock + timeout * 1000 if timeout is not None else None
+        th.heartbeat = heartbeat * 1000 if heartbeat is not None else None
+        self._arm(th)
+
+    def _arm(self, th: Thread) -> None:
+        """Wake a waiting task at its timeout or its next missed heartbeat, whichever comes first."""
+        wakes = [at for at in (th.deadline, th.heartbeat and self.clock + th.heartbeat) if at]
+        th.wake_at = min(wakes) if wakes else None
+        if th.wake_at is not None:
             self._add_timer(th.wake_at, th.id)
 
     def waiting_tokens(self) -> dict[str, str]:
@@ -550,6 +567,13 @@ class Execution:
 
     def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> list[Event]:
         return self._answer(token, {"Throw": {"Error": error, "Cause": cause}})
+
+    def send_task_heartbeat(self, token: str) -> None:
+        """The worker is alive: HeartbeatSeconds starts again (no history event, as in AWS)."""
+        tid = self._tokens.get(token)
+        if tid is None or self.status is not RUNNING:
+            raise InvalidToken(f"No task is waiting for token '{token}'.")
+        self._arm(self._threads[tid])
 
     # --- where things stand -----------------------------------------------------------------
 

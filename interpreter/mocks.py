@@ -110,7 +110,11 @@ class Mocks:
     def from_lists(cls, responses: dict[str, list[dict]], s3_objects: dict | None = None) -> "Mocks":
         """The conformance corpus form: ``{"State": [{"Return": ...}, {"Throw": ...}, ...]}``,
         and the case's ``s3_objects`` by key."""
-        return cls({state: list(calls) for state, calls in (responses or {}).items()},
+        # The corpus records ``submitted`` where AWS wrote TaskSubmitted; a failure without it
+        # was a failed submission, not a failed job or callback.
+        def corpus_call(call: dict) -> dict:
+            return {**call, "NotSubmitted": True} if "Throw" in call and "submitted" not in call else call
+        return cls({state: [corpus_call(c) for c in calls] for state, calls in (responses or {}).items()},
                    S3Objects(_s3_objects(s3_objects, "/s3_objects")))
 
     def response(self, state: str, call: int) -> dict | None:

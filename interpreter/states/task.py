@@ -11,6 +11,7 @@ from ..services import Resource, describe, request_problem
 from .base import Fields, State, arguments, finish, read_count
 
 PAYLOAD_LIMIT = 262_144
+WORKER = "statewise-simulated-worker"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +51,8 @@ class TaskState(State):
     def run(self, ex, th) -> None:
         phase = th.phase
         if phase == "answered":
+            if self.resource.kind == "activity":
+                ex.emit(th, "ActivityStarted", {"workerName": WORKER})
             self.complete(ex, th, th.pending)
             return
         if phase == "timed_out":
@@ -88,15 +91,21 @@ class TaskState(State):
             ex.emit(th, "TaskScheduled", details)
             ex.emit(th, "TaskStarted", {"resourceType": res.resource_type, "resource": res.resource})
         answer = ex.call_service(th, self, params)
-        if answer.get("Pending") or answer.get("Callback"):
-            if res.pattern == "waitForTaskToken" and res.kind == "integration":
-                ex.emit(th, "TaskSubmitted", self._details({"output": answer.get("submitted", {})}))
-            ex.await_answer(th, self, timeout, heartbeat, callback=bool(answer.get("Callback")))
-            return
-        if res.kind == "activity" and "Throw" not in answer:
-            ex.emit(th, "ActivityStarted", {"workerName": "statewise"})
-        if res.pattern and res.kind == "integration" and "Throw" not in answer:
+        waiting = bool(answer.get("Pending") or answer.get("Callback"))
+        if res.kind == "activity" and not waiting:
+            # A simulated worker took the task; by hand, the answer itself starts it.
+            ex.emit(th, "ActivityStarted", {"workerName": WORKER})
+        if res.pattern and res.kind == "integration" and not answer.get("NotSubmitted"):
+            # The request went out; what follows is the job's or the callback's outcome.
             ex.emit(th, "TaskSubmitted", self._details({"output": answer.get("submitted", {})}))
+        thrown = answer.get("Throw")
+        if thrown and thrown.get("Error") == "States.Timeout" and (timeout or heartbeat):
+            # A recorded timeout: let the virtual clock run to it, as the real one did.
+            waiting = True
+        if waiting:
+            token_answer = bool(answer.get("Callback")) or (res.kind == "activity" and not answer.get("Pending"))
+            ex.await_answer(th, self, timeout, heartbeat, callback=token_answer)
+            return
         self.complete(ex, th, answer)
 
     def complete(self, ex, th, answer: dict) -> None:
@@ -104,7 +113,8 @@ class TaskState(State):
         if "Throw" in answer:
             thrown = answer["Throw"]
             error, cause = thrown.get("Error"), thrown.get("Cause")
-            ex.emit(th, res.event_prefix + "Failed", self._details({"error": error, "cause": cause}))
+            outcome = "TimedOut" if error == "States.Timeout" else "Failed"
+            ex.emit(th, res.event_prefix + outcome, self._details({"error": error, "cause": cause}))
             raise StatesError(error, cause)
         result = answer.get("Return")
         if size(result) > PAYLOAD_LIMIT:

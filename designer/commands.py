@@ -13,7 +13,10 @@ from .simulation import Update
 
 
 def _step(user, execution, body):
-    return simulation.execution_step(user=user, execution=execution)
+    let_time_pass = body.get("let_time_pass", False)
+    if not isinstance(let_time_pass, bool):
+        raise InvalidInput("let_time_pass must be true or false.", field="let_time_pass")
+    return simulation.execution_step(user=user, execution=execution, let_time_pass=let_time_pass)
 
 
 def _continue(user, execution, body):

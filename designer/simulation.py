@@ -302,13 +302,16 @@ def _waiting_for_person(run: Interpreter) -> bool:
     return bool(run.waiting_tokens()) and "waiting" in run.describe_status()
 
 
-def execution_step(*, user: AbstractBaseUser, execution: Execution) -> Update:
-    """One transition. When only a timer can move the run (a Wait, a retry delay, a callback's
-    timeout), stepping lets the virtual clock jump to it."""
+def execution_step(*, user: AbstractBaseUser, execution: Execution, let_time_pass: bool = False) -> Update:
+    """One transition. When only a timer can move the run (a Wait, a retry delay), the virtual
+    clock jumps to it. While a task waits for a person's callback, stepping would fire that
+    task's timeout instead: it is refused unless ``let_time_pass`` says that is the point."""
     _require_control(user, execution)
     with _advancing(execution.pk) as (row, live):
         if live.run.status != RUNNING:
             raise NotRunning(f"The run has ended ({live.run.status}).")
+        if not let_time_pass and _waiting_for_person(live.run):
+            raise NothingToDo(_stuck_reason(live.run) + " (Or step with let_time_pass to let its timeout fire.)")
         events = live.run.step()
         if not events:
             raise NothingToDo(_stuck_reason(live.run))

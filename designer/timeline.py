@@ -21,14 +21,20 @@ from typing import Any, Iterable, Mapping
 ACTIVE = ("running", "waiting", "retrying")
 _FAILURES = ("Failed", "TimedOut", "StartFailed", "ScheduleFailed", "SubmitFailed")
 _SCHEDULES = ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled")
+_REMEMBERED_FAILURES = 64
 
 
 def fold(summary: Mapping | None, events: Iterable[Mapping]) -> dict:
     """The summary after ``events`` (dicts with ``type``, ``step``, ``details``), given the one
     before them. Pure: the argument is not changed."""
     states: dict[str, dict] = {k: dict(v) for k, v in ((summary or {}).get("states") or {}).items()}
+    # Recent failure events: a state left right after one (its own, or a branch's) was caught.
+    failures: list[int] = list((summary or {}).get("failures") or [])
     for event in events:
         type, step = event["type"], event.get("step") or ""
+        if type.endswith(_FAILURES + ("StateAborted",)) and not type.startswith("Execution"):
+            failures.append(event["id"])
+            del failures[:-_REMEMBERED_FAILURES]
         if type.startswith("Execution"):
             _execution_event(states, type)
             continue
@@ -42,8 +48,12 @@ def fold(summary: Mapping | None, events: Iterable[Mapping]) -> dict:
             entry["status"] = "waiting" if type == "WaitStateEntered" else "running"
             entry["failedAttempt"] = False
         elif type.endswith("StateExited"):
-            entry["status"] = "caught" if entry["failedAttempt"] else "succeeded"
+            caught = entry["failedAttempt"] or event.get("previousEventId") in failures
+            entry["status"] = "caught" if caught else "succeeded"
             entry["failedAttempt"] = False
+        elif type.endswith("StateAborted"):
+            if entry["status"] in ACTIVE:
+                entry["status"] = "aborted"
         elif type in _SCHEDULES:
             if entry["failedAttempt"]:
                 entry["retries"] += 1
@@ -61,7 +71,7 @@ def fold(summary: Mapping | None, events: Iterable[Mapping]) -> dict:
             entry["failedAttempt"] = True
         elif type in ("TaskSucceeded", "LambdaFunctionSucceeded", "ActivitySucceeded"):
             entry["status"] = "running"
-    return {"states": states}
+    return {"states": states, "failures": failures}
 
 
 def _execution_event(states: dict[str, dict], type: str) -> None:

@@ -1,15 +1,19 @@
 """Pages. Each gathers what a template needs through selectors; writes go through services."""
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import graph, selectors, services
+from interpreter.timestamps import format_millis
+
+from . import commands, graph, live, runner, selectors, services, simulation, timeline
 from .asl_io import read_definition
-from .errors import DomainError, NotFound
+from .errors import DomainError, InvalidInput, NotFound
 from .vocabulary import vocabulary
 
 
@@ -82,6 +86,8 @@ def workflow_editor(request, workflow_id: int):
     }
     return render(request, "designer/editor.html", {
         "workflow": workflow, "version": version, "role": role, "page": page,
+        "test_cases": list(selectors.test_case_list(workflow=workflow)),
+        "recent_runs": selectors.execution_list(workflow=workflow)[:5],
         # Drawn on the server too, so the graph shows before (and without) any script.
         "svg": graph.render_svg(definition, problems), "problems": problems,
     })
@@ -93,3 +99,113 @@ def workflow_versions(request, workflow_id: int):
     return render(request, "designer/versions.html", {
         "workflow": workflow, "versions": selectors.version_list(workflow=workflow),
         "role": selectors.workflow_role(user=request.user, workflow=workflow)})
+
+
+# --- simulation -----------------------------------------------------------------------------
+
+def _visible_execution(request, execution_id: int):
+    try:
+        return selectors.execution_get(user=request.user, execution_id=execution_id)
+    except NotFound:
+        raise Http404("No such execution.") from None
+
+
+@login_required
+@require_http_methods(["POST"])
+def workflow_simulate(request, workflow_id: int):
+    """The editor's Simulate form: start a run, then show it. Works without JavaScript."""
+    workflow = _visible(request, workflow_id)
+    try:
+        kwargs = {"manual_callbacks": request.POST.get("manual_callbacks") == "on"}
+        test_case = request.POST.get("test_case") or ""
+        if test_case:
+            if not test_case.isdigit():
+                raise InvalidInput("Pick one of the saved test cases.", field="test_case")
+            kwargs["test_case_id"] = int(test_case)
+        version = request.POST.get("version") or ""
+        if version:
+            if not version.isdigit():
+                raise InvalidInput("version must be a version number.", field="version")
+            kwargs["version_number"] = int(version)
+        text = request.POST.get("input", "").strip()
+        if text:
+            try:
+                kwargs["input"] = json.loads(text)
+            except ValueError as exc:
+                raise InvalidInput(f"The input is not JSON: {exc}.", field="input") from None
+        execution, update = simulation.execution_start(user=request.user, workflow=workflow, **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workflow-editor", workflow_id=workflow.pk)
+    live.publish_sync(update)
+    return redirect("execution-page", execution_id=execution.pk)
+
+
+@login_required
+def execution_page(request, execution_id: int):
+    execution = _visible_execution(request, execution_id)
+    can_control = selectors.can_edit(user=request.user, workflow=execution.workflow)
+    version = execution.version
+    state = simulation.execution_state(execution)
+    events = list(selectors.execution_events_after(execution=execution,
+                                                   after=max(0, execution.last_seq - PAGE_EVENTS)))
+    rows = [{**timeline.event_row(e), "elapsed": timeline.elapsed_ms(e.timestamp, execution.started_at_virtual),
+             "when": format_millis(e.timestamp), "details_text": json.dumps(e.details, indent=2, ensure_ascii=False)}
+            for e in events]
+    page = {"executionId": execution.pk, "workflowId": execution.workflow_id, "canControl": can_control,
+            "execution": state, "websocket": f"/ws/executions/{execution.pk}/", "tableLimit": PAGE_EVENTS}
+    return render(request, "designer/execution.html", {
+        "execution": execution, "workflow": execution.workflow, "version": version, "state": state,
+        "can_control": can_control, "page": page, "rows": rows, "hidden_rows": execution.last_seq - len(rows),
+        "svg": graph.render_svg(version.definition, version.problems),
+        "colour_css": _colour_css(state),
+        "speeds": SPEEDS, "recent": selectors.execution_list(workflow=execution.workflow)[:8]})
+
+
+# Speeds offered on the page: (transitions per second, label); 0 is as fast as the server goes.
+SPEEDS = [(0, "Instant"), (1, "1 step/s"), (2, "2 steps/s"), (5, "5 steps/s"), (10, "10 steps/s"), (20, "20 steps/s")]
+PAGE_EVENTS = 1000
+
+
+def _colour_css(state: dict) -> str:
+    """Colours for the server-drawn graph before any script runs (ids are [a-z0-9-] only)."""
+    rules = []
+    for name, status in state["states"].items():
+        rules.append(f"#graph #{graph.state_dom_id(name)} > :is(polygon, path) {{ fill: var(--run-{status}); }}")
+    for name in state["current"]:
+        rules.append(f"#graph #{graph.state_dom_id(name)} > :is(polygon, path) {{ stroke: var(--select); stroke-width: 4; }}")
+    return "\n".join(rules)
+
+
+@login_required
+@require_http_methods(["POST"])
+def execution_control(request, execution_id: int):
+    """The page's controls as plain forms (without JavaScript the buttons post here)."""
+    execution = _visible_execution(request, execution_id)
+    body: dict = {"command": request.POST.get("command", "")}
+    try:
+        if body["command"] == "set_speed":
+            try:
+                body["speed"] = float(request.POST.get("speed", ""))
+            except ValueError:
+                raise InvalidInput("speed must be a number.", field="speed") from None
+        elif body["command"] in ("send_task_success", "send_task_failure"):
+            body["token"] = request.POST.get("token", "")
+            if body["command"] == "send_task_success":
+                try:
+                    body["output"] = json.loads(request.POST.get("output") or "{}")
+                except ValueError as exc:
+                    raise InvalidInput(f"The output is not JSON: {exc}.", field="output") from None
+            else:
+                body["error"] = request.POST.get("error") or None
+                body["cause"] = request.POST.get("cause") or None
+        elif body["command"] == "set_breakpoints":
+            body["breakpoints"] = request.POST.getlist("breakpoints")
+        update = commands.command_run(user=request.user, execution_id=execution.pk, body=body)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("execution-page", execution_id=execution.pk)
+    live.publish_sync(update)
+    if body["command"] == "continue":
+        runner.kick(execution.pk)
+    return redirect("execution-page", execution_id=execution.pk)

@@ -170,6 +170,7 @@ class CommandSerializer(serializers.Serializer):
                                                "send_task_success", "send_task_failure"])
     breakpoints = serializers.ListField(child=serializers.CharField(), required=False)
     speed = serializers.FloatField(required=False)
+    let_time_pass = serializers.BooleanField(required=False, help_text="step: fire a waiting callback's timeout")
     token = serializers.CharField(required=False)
     output = serializers.JSONField(required=False)
     error = serializers.CharField(required=False, allow_blank=True)

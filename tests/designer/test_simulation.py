@@ -320,3 +320,17 @@ def test_two_writers_serialise_on_the_row_lock(users, workflow, flagged):
     assert seqs == list(range(1, len(seqs) + 1))
     prevs = list(ExecutionEvent.objects.filter(execution=execution).values_list("previous_event_id", flat=True))
     assert all(p < s for p, s in zip(prevs, seqs))
+
+
+def test_stepping_does_not_time_out_a_waiting_review_by_accident(users, workflow, flagged):
+    execution, _ = _start(users, workflow, flagged)
+    _continue_to_stop(_fresh(execution))
+    with pytest.raises(simulation.NothingToDo) as exc:
+        simulation.execution_step(user=users["owner"], execution=_fresh(execution))
+    assert "Wait For Review" in exc.value.message
+    # on purpose: the week-long timeout fires on the virtual clock and the Catch rejects
+    simulation.execution_step(user=users["owner"], execution=_fresh(execution), let_time_pass=True)
+    execution = _fresh(execution)
+    assert execution.virtual_time - execution.started_at_virtual == 604800 * 1000
+    assert execution.events.filter(type="TaskTimedOut", step="Wait For Review").exists()
+    assert timeline.colours(execution.summary, execution.current_states)["Wait For Review"] == "caught"

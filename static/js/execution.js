@@ -1,0 +1,243 @@
+// The execution page: everything shown comes from the server's frames (the run's state and its
+// events), so every viewer of the run sees the same graph, history and panels.
+import { api } from "./api.js";
+import { GraphView } from "./graphview.js";
+import { el } from "./inspector.js";
+import { LiveSocket } from "./livesocket.js";
+
+const page = JSON.parse(document.getElementById("page-data").textContent);
+const $ = (id) => document.getElementById(id);
+const STATUSES = ["running", "waiting", "retrying", "succeeded", "caught", "failed", "aborted"];
+const TABLE_LIMIT = page.tableLimit || 1000;
+
+let state = page.execution;
+let selected = null;
+let eventCount = 0;
+let inspectTimer = null;
+
+function notice(text, kind = "error") {
+  const box = $("notice");
+  box.textContent = text;
+  box.className = `notice ${kind}`;
+  box.hidden = false;
+  clearTimeout(notice.timer);
+  notice.timer = setTimeout(() => { box.hidden = true; }, 6000);
+}
+
+// --- graph ---
+const graph = new GraphView($("graph"), { onSelect: (name) => select(name) });
+$("server-colours")?.remove(); // the script colours the graph from here on
+
+function paint() {
+  const svg = graph.svg;
+  if (!svg) return;
+  const current = new Set(state.current || []);
+  const breakpoints = new Set(state.breakpoints || []);
+  for (const node of svg.querySelectorAll("g.state")) {
+    const name = node.getAttribute("data-state");
+    const status = state.states?.[name];
+    for (const s of STATUSES) node.classList.toggle(`run-${s}`, status === s);
+    node.classList.toggle("current", current.has(name));
+    node.classList.toggle("breakpoint", breakpoints.has(name));
+    const counts = state.counts?.[name];
+    node.setAttribute("data-run-status", status || "");
+    node.setAttribute("aria-label", `${name}${status ? ` (${status}${counts?.retries ? `, ${counts.retries} retries` : ""})` : ""}`);
+  }
+}
+
+// --- run state ---
+function applyState(next) {
+  if (!next || (state && next.revision < state.revision)) return;
+  state = next;
+  const badge = $("run-status");
+  badge.textContent = state.mode === "continuing" && state.status === "RUNNING" ? "RUNNING ▶" : state.status;
+  badge.className = `badge run-badge status-${state.status.toLowerCase()}`;
+  document.body.dataset.runStatus = state.status;
+  document.body.dataset.runMode = state.mode;
+  $("stop-reason").textContent = state.stopReason || "";
+  $("clock").textContent = state.virtualTime ? `virtual time ${new Date(state.virtualTime).toISOString()}` : "";
+  const running = state.status === "RUNNING";
+  const can = page.canControl;
+  $("btn-step").disabled = !can || !running;
+  $("btn-continue").disabled = !can || !running || state.mode === "continuing";
+  $("btn-pause").disabled = !can || !running || state.mode !== "continuing";
+  $("btn-abort").disabled = !can || !running;
+  $("speed").disabled = !can || !running;
+  if (document.activeElement !== $("speed")) $("speed").value = String(state.speed);
+  paint();
+  renderCallbacks();
+  renderResult();
+  if (selected) renderBreakpointToggle();
+}
+
+function renderResult() {
+  const box = $("result");
+  if (state.status === "SUCCEEDED") box.replaceChildren(el("pre", { class: "code", text: JSON.stringify(state.output, null, 2) }));
+  else if (state.error) box.replaceChildren(el("p", { class: "error" }, el("strong", { text: state.error }), " ", state.cause || ""));
+  else box.replaceChildren(el("p", { class: "muted", text: state.status === "RUNNING" ? "Not finished." : state.status }));
+}
+
+// --- callback panel ---
+function renderCallbacks() {
+  const panel = $("callback-panel");
+  const tokens = state.waiting?.reason === "callback" ? state.waiting.tokens : null;
+  panel.hidden = !tokens;
+  const box = $("callbacks");
+  const shown = [...box.querySelectorAll(".callback-form")].map((f) => f.dataset.token).join(",");
+  if (!tokens) { box.replaceChildren(); return; }
+  if (shown === Object.keys(tokens).join(",") && box.dataset.enhanced) return; // keep what someone is typing
+  box.dataset.enhanced = "1";
+  box.replaceChildren(...Object.entries(tokens).map(([token, stateName]) => callbackForm(token, stateName)));
+}
+
+function callbackForm(token, stateName) {
+  const output = el("textarea", { class: "code callback-output", rows: "3", "aria-label": "Output (JSON)" });
+  output.value = '{"approved": true}';
+  const error = el("input", { class: "callback-error", value: "Rejected", "aria-label": "Error" });
+  const cause = el("input", { class: "callback-cause", value: "Rejected by the reviewer.", "aria-label": "Cause" });
+  const disabled = !page.canControl;
+  const approve = el("button", { type: "button", class: "primary callback-approve", disabled, onclick: async () => {
+    let value;
+    try { value = JSON.parse(output.value); } catch (e) { notice(`The output is not JSON: ${e.message}`); return; }
+    command({ command: "send_task_success", token, output: value });
+  } }, "Approve");
+  const reject = el("button", { type: "button", class: "danger callback-reject", disabled, onclick: () =>
+    command({ command: "send_task_failure", token, error: error.value, cause: cause.value }) }, "Reject");
+  return el("div", { class: "stack callback-form", "data-token": token, "data-state": stateName },
+    el("div", {}, el("strong", { text: stateName }), el("span", { class: "muted small", text: " waits for an answer (task token " + token.slice(0, 8) + "…)" })),
+    el("label", {}, "Output (JSON): approve sends it as the task's result", output), approve,
+    el("label", {}, "Error", error), el("label", {}, "Cause", cause), reject);
+}
+
+// --- history ---
+const tbody = $("history-body");
+tbody.replaceChildren();
+$("history-note").textContent = "";
+
+function addEvents(events) {
+  if (!events.length) return;
+  const frag = document.createDocumentFragment();
+  for (const e of events.slice(-TABLE_LIMIT)) {
+    const row = el("tr", { class: `event type-${e.type}`, "data-id": String(e.id), tabindex: "0" },
+      el("td", { text: String(e.id) }), el("td", { text: e.type }), el("td", { text: e.step || "" }),
+      el("td", { text: e.resource || "" }), el("td", { text: String(Math.max(0, e.timestamp - state.startedAt)) }),
+      el("td", { text: new Date(e.timestamp).toISOString() }));
+    row.details = e.details;
+    frag.append(row);
+  }
+  tbody.append(frag);
+  eventCount += events.length;
+  while (tbody.rows.length > TABLE_LIMIT) tbody.deleteRow(0);
+  $("event-count").textContent = String(events[events.length - 1].id);
+  $("history-note").textContent = eventCount > TABLE_LIMIT ? `showing the latest ${TABLE_LIMIT}; export for all` : "";
+  const scroller = $("history-scroll");
+  scroller.scrollTop = scroller.scrollHeight;
+  if (selected && events.some((e) => e.step === selected)) scheduleInspect();
+}
+
+tbody.addEventListener("click", (e) => toggleDetails(e.target.closest("tr.event")));
+tbody.addEventListener("keydown", (e) => { if (e.key === "Enter") toggleDetails(e.target.closest("tr.event")); });
+
+function toggleDetails(row) {
+  if (!row) return;
+  const next = row.nextElementSibling;
+  if (next?.classList.contains("event-details")) { next.remove(); row.classList.remove("open"); return; }
+  row.classList.add("open");
+  row.after(el("tr", { class: "event-details", "data-for": row.dataset.id },
+    el("td", { colspan: "6" }, el("pre", { class: "code", text: JSON.stringify(row.details ?? null, null, 2) }))));
+}
+
+// --- inspector ---
+function select(name) {
+  selected = name;
+  graph.highlight(name);
+  if (!name) {
+    $("inspector").replaceChildren(el("h2", { text: "Data flow" }),
+      el("p", { class: "muted small", text: "Click a step on the graph to see its data at each stage, and to set a breakpoint before it." }));
+    return;
+  }
+  inspect();
+}
+
+function renderBreakpointToggle() {
+  const button = $("breakpoint-toggle");
+  if (!button) return;
+  const on = (state.breakpoints || []).includes(selected);
+  button.textContent = on ? "● Breakpoint set: remove" : "○ Pause before this step";
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+}
+
+function scheduleInspect() {
+  clearTimeout(inspectTimer);
+  inspectTimer = setTimeout(inspect, 150);
+}
+
+async function inspect() {
+  const name = selected;
+  if (!name) return;
+  let data;
+  try {
+    data = await api("GET", `/api/executions/${page.executionId}/dataflow/?state=${encodeURIComponent(name)}`);
+  } catch (err) {
+    notice(err.message);
+    return;
+  }
+  if (name !== selected) return;
+  const toggle = el("button", { type: "button", id: "breakpoint-toggle", disabled: !page.canControl, onclick: () => {
+    const bps = new Set(state.breakpoints || []);
+    if (bps.has(name)) bps.delete(name); else bps.add(name);
+    command({ command: "set_breakpoints", breakpoints: [...bps] });
+  } });
+  const visits = data.visits;
+  const body = visits.length ? [] : [el("p", { class: "muted small", text: "The run has not entered this step yet." })];
+  visits.slice(-3).forEach((visit, i, shown) => {
+    const n = visits.length - shown.length + i + 1;
+    body.push(el("h3", { class: "visit", text: `Visit ${n} of ${visits.length}${visit.retries ? ` · ${visit.retries} retries` : ""}${visit.complete ? "" : " · in progress"}` }));
+    const table = el("dl", { class: "stages", "data-visit": String(n) });
+    for (const stage of visit.stages) {
+      table.append(el("dt", { class: `stage stage-${stage.key}`, text: stage.label }),
+        el("dd", {}, el("pre", { class: "code", "data-stage": stage.key, text: JSON.stringify(stage.value, null, 2) })));
+    }
+    body.push(table);
+    for (const note of visit.notes) body.push(el("p", { class: "small error", text: note }));
+  });
+  $("inspector").replaceChildren(el("h2", { text: `Data flow: ${name}` }), toggle, ...body);
+  renderBreakpointToggle();
+}
+
+// --- controls ---
+async function command(body) {
+  try {
+    await socket.send(body);
+  } catch (err) {
+    notice(err.detail || "The command failed.");
+  }
+}
+
+$("controls").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const name = e.submitter?.value;
+  if (name === "abort" && !confirm("Abort this run? It cannot be resumed.")) return;
+  if (name) command({ command: name });
+});
+$("speed").addEventListener("change", () => command({ command: "set_speed", speed: Number($("speed").value) }));
+
+// --- the stream ---
+const socket = new LiveSocket(page.websocket, {
+  onFrame(frame) {
+    if (frame.type === "hello") { page.canControl = frame.canControl; applyState(frame.execution); return; }
+    if (frame.type === "events") {
+      addEvents(frame.events);
+      if (frame.execution) applyState(frame.execution);
+      document.body.dataset.lastSeq = String(socket.lastSeq);
+      return;
+    }
+    if (frame.type === "error") notice(frame.detail || "Error");
+  },
+  onStatus(status, reason) {
+    $("connection").textContent = status === "closed" ? `closed: ${reason || ""}` : status;
+    document.body.dataset.connection = status;
+  },
+});
+applyState(state);
+document.body.dataset.runReady = "true";

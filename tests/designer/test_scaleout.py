@@ -1,0 +1,90 @@
+"""Scale-out: two server processes share the database and a Redis channel layer; a viewer
+connected to one sees a run advanced through the other."""
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from designer import devservers, services, simulation
+from designer.wsclient import WebSocketClient
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+LOOP = {"StartAt": "Check", "States": {
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericLessThan": 200, "Next": "Increment"}],
+              "Default": "Done"},
+    "Increment": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+    "Done": {"Type": "Succeed"}}}
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+
+
+@pytest.fixture
+def servers():
+    reason = devservers.redis_reachable(REDIS_URL)
+    if reason:
+        pytest.skip(f"Scale-out needs Redis: {reason} (start one with redis-server)")
+    url = devservers.database_url(connection.settings_dict)
+    pair = [devservers.ServerProcess(database_url=url, redis_url=REDIS_URL, kind="daphne") for _ in range(2)]
+    try:
+        for server in pair:
+            server.start()
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+
+
+def test_a_viewer_on_one_process_sees_a_run_advanced_by_another(servers, users):
+    from rest_framework.authtoken.models import Token
+
+    a, b = servers
+    wf = services.workflow_create(owner=users["owner"], name="Loop", definition=LOOP)
+    execution, _ = simulation.execution_start(user=users["owner"], workflow=wf, input={"count": 0}, seed=3)
+    client = Client()
+    client.force_login(users["owner"])
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    token = Token.objects.create(user=users["owner"]).key
+
+    def control(server, body):
+        request = urllib.request.Request(f"{server.url}/api/executions/{execution.pk}/control/",
+                                         data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json", "Authorization": f"Token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return json.load(r)
+
+    async def scenario():
+        ws = await WebSocketClient.connect(f"{a.ws_url}/ws/executions/{execution.pk}/?after=0",
+                                           headers={"Cookie": cookie, "Origin": a.url})
+        hello = await asyncio.wait_for(ws.recv_json(), 10)
+        assert hello["type"] == "hello" and hello["execution"]["lastSeq"] == 1
+        replay = await asyncio.wait_for(ws.recv_json(), 10)
+        assert [e["id"] for e in replay["events"]] == [1]
+        # one step through process B's REST API ...
+        await asyncio.to_thread(control, b, {"command": "step"})
+        frame = await asyncio.wait_for(ws.recv_json(), 10)
+        assert [e["type"] for e in frame["events"]] == ["ChoiceStateEntered", "ChoiceStateExited"]
+        # ... then B runs it to the end; A's viewer gets every event, in order
+        await asyncio.to_thread(control, b, {"command": "continue"})
+        seqs = [e["id"] for e in frame["events"]]
+        while True:
+            frame = await asyncio.wait_for(ws.recv_json(), 20)
+            if frame["type"] != "events":
+                continue
+            seqs += [e["id"] for e in frame["events"]]
+            if frame.get("execution", {}).get("status") == "SUCCEEDED":
+                break
+        await ws.close()
+        return seqs
+
+    seqs = asyncio.run(scenario())
+    assert seqs == list(range(2, seqs[-1] + 1))
+    execution.refresh_from_db()
+    assert execution.status == "SUCCEEDED" and execution.last_seq == seqs[-1]
+    # B did the work: A never ran it (it only relayed)
+    assert "Runner" not in a.output()

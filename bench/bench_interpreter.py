@@ -2,6 +2,9 @@
 
     python bench/bench_interpreter.py [--no-peer] [--workload W2_choice_loop]
 
+W1 and W2 also run as JSONata machines (the same work written with {% %} expressions, same
+output); the peer has no JSONata, so those rows compare with our own JSONPath run.
+
 For each workload: checks the output, prints seconds (best of 5; caches cleared before each run,
 so every run parses the definition text from scratch), transitions and events per second with
 full history recorded, peak memory (a separate traced run), and the peer's first and warm times.
@@ -22,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from interpreter import definition, jsonpath, payload  # noqa: E402
+from interpreter import definition, jsonata_query, jsonpath, payload  # noqa: E402
 from interpreter.definition import parse  # noqa: E402
 from interpreter.execution import Execution  # noqa: E402
 
@@ -34,6 +37,7 @@ TARGET_W5 = 0.2
 
 
 def clear_caches() -> None:
+    jsonata_query._compile.cache_clear()
     jsonpath._compile_cached.cache_clear()
     payload._compile_intrinsic.cache_clear()
     definition._validation_cached.cache_clear()
@@ -80,6 +84,31 @@ def run_peer(modules: Path, spec: dict, repeat: int) -> dict | None:
     return json.loads(proc.stdout)
 
 
+def jsonata_variant(name: str, machine: dict) -> dict | None:
+    """W1 / W2 rewritten in JSONata: every Pass's Parameters + ResultPath as one Output expression,
+    the Choice rule as a Condition."""
+    if name.startswith("W1"):
+        states = {}
+        for state_name, state in machine["States"].items():
+            fields = ", ".join(f"'{k[:-2]}': $states.input.{_jsonata_path(v)}" if k.endswith(".$") else
+                               f"'{k}': {json.dumps(v)}" for k, v in state["Parameters"].items())
+            out = {"Type": "Pass", "Output": f"{{% $merge([$states.input, {{'last': {{{fields}}}}}]) %}}"}
+            out.update({k: state[k] for k in ("Next", "End") if k in state})
+            states[state_name] = out
+        return {**machine, "QueryLanguage": "JSONata", "States": states}
+    if name.startswith("W2"):
+        return {"QueryLanguage": "JSONata", "StartAt": "Check", "States": {
+            "Check": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.count < 10000 %}",
+                                                     "Next": "Increment"}], "Default": "Done"},
+            "Increment": {"Type": "Pass", "Output": {"count": "{% $states.input.count + 1 %}"}, "Next": "Check"},
+            "Done": {"Type": "Succeed"}}}
+    return None
+
+
+def _jsonata_path(path: str) -> str:
+    return path[2:]  # "$.items[0].id" -> "items[0].id": the same steps in JSONata
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-peer", action="store_true")
@@ -123,6 +152,17 @@ def main() -> int:
             note += f"; target < {TARGET_W5} s"
         print(f"{name:20} {best:8.4f} {kept:8.4f} {transitions / best:10.0f} {events / best:10.0f} {peak:8.1f} "
               f"{peer_first:>9} {peer_warm:>9} {ratio:>9}  {note}")
+        variant = jsonata_variant(name, json.loads(text))
+        if variant is not None:
+            jtext = json.dumps(variant)
+            jbest, jexecution = min((run_ours(jtext, input_value, repeat) for _ in range(5)), key=lambda r: r[0])
+            jkept = min(run_ours(jtext, input_value, repeat, cold=False)[0] for _ in range(5))
+            jcorrect = jexecution.status == "SUCCEEDED" and jexecution.output == expected
+            ok &= jcorrect
+            jpeak = peak_memory(jtext, input_value, repeat) / 1e6
+            print(f"{'  as JSONata':20} {jbest:8.4f} {jkept:8.4f} {transitions / jbest:10.0f} "
+                  f"{len(jexecution.events) * repeat / jbest:10.0f} {jpeak:8.1f} {'-':>9} {'-':>9} {'-':>9}  "
+                  f"{'output ok' if jcorrect else 'WRONG OUTPUT'}; {jbest / best:.1f}x our JSONPath time")
     return 0 if ok else 1
 
 

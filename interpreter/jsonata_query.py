@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import time
 from typing import Any, Callable
 
@@ -25,6 +26,8 @@ TIMEOUT_MS = 2000
 MAX_DEPTH = 250
 
 QUERY_ERROR = "States.QueryEvaluationError"
+# $states used other than as $states.input / .result / .errorOutput may read the context.
+_CONTEXT_USE = re.compile(r"\$states(?!\s*\.\s*(?:input|result|errorOutput)\b)")
 _NULL = Utils.NULL_VALUE
 _FUNCTION_TYPES = (Jsonata.JFunctionCallable,)
 
@@ -64,7 +67,7 @@ def _compile(text: str) -> Jsonata:
 
 class Expression:
     """One ``{% %}`` string, compiled. ``field`` is where it sits, e.g. ``Arguments/FunctionName``."""
-    __slots__ = ("text", "field", "_compiled", "_reads_states")
+    __slots__ = ("text", "field", "_compiled", "_reads_states", "_reads_context")
 
     def __init__(self, source: str, field: str, pointer: str):
         self.text = source[2:-2].strip()
@@ -76,6 +79,8 @@ class Expression:
                                              f"The JSONata expression '{self.text}' in {field} is not valid: "
                                              f"{_message(e)}")) from None
         self._reads_states = "$states" in self.text
+        # Building the context object costs more than most expressions: only when it can be read.
+        self._reads_context = _CONTEXT_USE.search(self.text) is not None
 
     def evaluate(self, env: "Env") -> Any:
         bounds = _Bounds()
@@ -85,7 +90,7 @@ class Expression:
             # A variable holding null is null to JSONata, not undefined.
             bindings.update((k, _NULL if v is None else v) for k, v in variables.items())
         if self._reads_states:
-            bindings["states"] = env.states()
+            bindings["states"] = env.states(self._reads_context)
         set_rng(env.rng)
         try:
             value = self._compiled.evaluate(None, bindings)
@@ -130,9 +135,11 @@ class Env:
     def rng(self):
         return self.scope.rng
 
-    def states(self) -> dict:
-        if self._states is None:
-            states = {"input": self.input, "context": self.scope.context}
+    def states(self, context: bool = True) -> dict:
+        if self._states is None or (context and "context" not in self._states):
+            states = {"input": self.input}
+            if context:
+                states["context"] = self.scope.context
             if self.result is not Env._NOTHING:
                 states["result"] = self.result
             if self.error_output is not Env._NOTHING:

@@ -1,0 +1,225 @@
+"""Live simulation in Debian's chromium: two people watch the bank sample's flagged application;
+one plays the reviewer. Served by daphne (ChannelsLiveServerTestCase), so websockets are real."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from channels.testing import ChannelsLiveServerTestCase
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+STAGE_LABELS = ["Input", "After InputPath", "After Parameters", "Result", "After ResultSelector",
+                "After ResultPath", "Output"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium")
+class LiveSimulationTests(ChannelsLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Playwright's sync API keeps an event loop running in this thread; see test_editor.py.
+        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        if cls._async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+
+    def setUp(self):
+        from django.contrib.auth import get_user_model
+
+        from designer import services
+        from designer.models import Workflow
+        from designer.samples import samples_load
+
+        self.demo, _ = samples_load()
+        self.workflow = Workflow.objects.get(owner=self.demo, name="Bank account application")
+        watcher = get_user_model().objects.create_user(username="watcher", password="watcher-pw-123")
+        services.membership_set(user=self.demo, workflow=self.workflow, username=watcher.username, role="viewer")
+        self.contexts, self.errors = [], []
+
+    def tearDown(self):
+        for context in self.contexts:
+            context.close()
+        self.assertEqual(self.errors, [], "a page raised JavaScript errors")
+
+    # --- helpers ---
+    def new_page(self, username, password):
+        context = self.browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.goto(f"{self.live_server_url}/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/workflows/")
+        return page
+
+    def start_run_from_editor(self, page, test_case):
+        page.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
+        page.wait_for_selector("body[data-editor-ready=true]")
+        page.click("#simulate summary")
+        page.select_option("#simulate-test-case", label=test_case)
+        self.assertTrue(page.is_checked("#simulate-manual"), "callbacks are answered by hand by default")
+        self.assertIn('"app-1042"', page.input_value("#simulate-input"))
+        page.click("#simulate-start")
+        page.wait_for_url("**/executions/*/")
+        self.wait_live(page)
+        return page.url
+
+    def wait_live(self, page):
+        page.wait_for_selector("body[data-run-ready=true][data-connection=live]")
+
+    def colours(self, page) -> dict:
+        return page.eval_on_selector_all(
+            "#graph g.state", "nodes => Object.fromEntries(nodes.map(n => [n.dataset.state, "
+            "[n.dataset.runStatus || '', n.classList.contains('current')]]))")
+
+    def history(self, page) -> list:
+        return page.eval_on_selector_all("#history-body tr.event",
+                                         "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+
+    def last_seq(self, page) -> int:
+        return int(page.get_attribute("body", "data-last-seq") or 0)
+
+    def wait_same(self, a, b):
+        """Both pages show the same run, once the same number of events arrived."""
+        page_seq = self.last_seq(a)
+        b.wait_for_function(f"Number(document.body.dataset.lastSeq) === {page_seq}")
+        self.assertEqual(self.colours(a), self.colours(b))
+        self.assertEqual(self.history(a), self.history(b))
+
+    def node(self, page, name):
+        return page.locator(f'#graph g.state[data-state="{name}"]')
+
+    # --- tests ---
+    def test_two_pages_watch_a_reviewer_approve(self):
+        driver = self.new_page("demo", "statewise-demo")
+        url = self.start_run_from_editor(driver, "FlaggedAddressApprovedByReviewer")
+        watcher = self.new_page("watcher", "watcher-pw-123")
+        watcher.goto(url)
+        self.wait_live(watcher)
+        self.assertTrue(watcher.is_disabled("#btn-step"), "a viewer cannot control the run")
+
+        # Step, one transition at a time, until the run waits for the reviewer.
+        for _ in range(40):
+            if driver.is_visible("#callback-panel"):
+                break
+            before = self.last_seq(driver)
+            driver.click("#btn-step")
+            driver.wait_for_function(f"Number(document.body.dataset.lastSeq) > {before}")
+        self.assertTrue(driver.is_visible("#callback-panel"), "the run never waited for the review")
+        watcher.wait_for_selector("#callback-panel:not([hidden])")
+        self.wait_same(driver, watcher)
+        colours = self.colours(watcher)
+        self.assertEqual(colours["Wait For Review"], ["waiting", True])
+        self.assertEqual(colours["Check Address"][0], "succeeded")
+        self.assertEqual(colours["Approve Application"], ["", False])
+        self.assertTrue(watcher.is_disabled(".callback-approve"))
+
+        # The reviewer approves; the run goes on to the end.
+        driver.fill(".callback-output", '{"approved": true, "reviewer": "stakeholder"}')
+        driver.click(".callback-approve")
+        watcher.wait_for_selector("#callback-panel", state="hidden")
+        driver.click("#btn-continue")
+        for page in (driver, watcher):
+            page.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        self.wait_same(driver, watcher)
+        colours = self.colours(driver)
+        for name in ("Perform Automated Checks", "Human Review Required?", "Wait For Review", "Review Approved?",
+                     "Approve Application", "Notify Applicant", "Done"):
+            self.assertEqual(colours[name][0], "succeeded", name)
+        self.assertEqual(colours["Reject Application"][0], "")
+        rows = self.history(watcher)
+        self.assertEqual(rows[0][:3], ["1", "ExecutionStarted", ""])
+        self.assertEqual(rows[-1][1], "ExecutionSucceeded")
+        self.assertIn(["TaskSucceeded", "Wait For Review", "lambda:invoke.waitForTaskToken"],
+                      [r[1:4] for r in rows])
+        self.assertEqual([int(r[0]) for r in rows], list(range(1, len(rows) + 1)))
+
+        # Details expand; the export is GetExecutionHistory's shape.
+        watcher.click('#history-body tr.event[data-id="1"]')
+        self.assertIn('"app-1042"', watcher.text_content("#history-body tr.event-details pre"))
+        exported = json.loads(watcher.request.get(self.live_server_url + watcher.get_attribute("#export", "href")).text())
+        self.assertEqual(len(exported["events"]), len(rows))
+        self.assertEqual(exported["events"][-1]["type"], "ExecutionSucceeded")
+        approved = [e for e in exported["events"] if e["type"] == "TaskSucceeded"
+                    and "waitForTaskToken" in e["taskSucceededEventDetails"]["resource"]]
+        self.assertEqual(json.loads(approved[0]["taskSucceededEventDetails"]["output"]),
+                         {"approved": True, "reviewer": "stakeholder"})
+
+    def test_a_breakpoint_stops_a_continuing_run_and_the_inspector_shows_stages(self):
+        driver = self.new_page("demo", "statewise-demo")
+        self.start_run_from_editor(driver, "CleanApplication")
+        self.node(driver, "Approve Application").click()
+        driver.click("#breakpoint-toggle")
+        driver.wait_for_selector('#graph g.state.breakpoint[data-state="Approve Application"]')
+        driver.select_option("#speed", "5")  # slow enough to watch, quick enough for a test
+        driver.wait_for_function("document.querySelector('#speed').value === '5'")
+        driver.click("#btn-continue")
+        driver.wait_for_selector("#stop-reason:has-text('breakpoint: Approve Application')")
+        self.assertEqual(driver.get_attribute("body", "data-run-status"), "RUNNING")
+        self.assertEqual(self.colours(driver)["Approve Application"], ["", True])
+        self.assertEqual(self.colours(driver)["Human Review Required?"][0], "succeeded")
+
+        # The inspector: the Parallel state's data flow under TestState's stage names.
+        self.node(driver, "Perform Automated Checks").click()
+        driver.wait_for_selector("#inspector .stages")
+        labels = driver.eval_on_selector_all("#inspector .stages dt", "dts => dts.map(d => d.textContent)")
+        self.assertEqual(labels, STAGE_LABELS)
+        after_result_path = json.loads(driver.text_content('#inspector pre[data-stage="afterResultPath"]'))
+        self.assertEqual(after_result_path["checks"], [{"flagged": False, "reason": None}] * 2)
+        self.assertEqual(after_result_path["application"]["id"], "app-1042")
+
+        driver.select_option("#speed", "0")
+        driver.wait_for_function("document.querySelector('#speed').value === '0'")
+        driver.click("#btn-continue")
+        driver.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        self.assertEqual(self.colours(driver)["Approve Application"][0], "succeeded")
+
+    def test_the_page_works_without_javascript(self):
+        from designer import simulation
+        from designer.models import TestCase
+
+        context = self.browser.new_context(java_script_enabled=False)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{self.live_server_url}/")
+        page.fill("input[name=username]", "demo")
+        page.fill("input[name=password]", "statewise-demo")
+        page.click("button[type=submit]")
+        tc = TestCase.objects.get(workflow=self.workflow, name="FlaggedAddressApprovedByReviewer")
+        execution, _ = simulation.execution_start(user=self.demo, workflow=self.workflow, test_case_id=tc.pk)
+        page.goto(f"{self.live_server_url}/executions/{execution.pk}/")
+        page.click("#btn-continue")  # a plain form post
+        page.wait_for_selector("#callback-panel:not([hidden]) button[value=send_task_success]")
+        page.click("#callback-panel button[value=send_task_success]")
+        page.click("#btn-continue")
+        for _ in range(50):
+            execution.refresh_from_db()
+            if execution.status != "RUNNING":
+                break
+            page.wait_for_timeout(100)
+        self.assertEqual(execution.status, "SUCCEEDED")
+        page.reload()
+        self.assertEqual(page.text_content("#run-status").strip(), "SUCCEEDED")
+        self.assertIn("ExecutionSucceeded", page.text_content("#history-body"))

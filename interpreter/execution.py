@@ -7,6 +7,12 @@ ready, the clock jumps to the earliest timer. Nothing here sleeps, spawns a thre
 the caller decides whether to skip ahead, pace a demo, or wait for a person.
 
 ``to_json()`` captures everything needed to go on later; ``Execution.restore`` rebuilds it.
+
+Redrive (AWS's ``RedriveExecution``): when a run ends FAILED, TIMED_OUT or ABORTED, the thread
+tree is discarded, but first each unfinished thread is *captured* as a plain-JSON node: the
+state to enter again and its input, its variables, and for a Map or Parallel that had begun,
+the results that succeeded and a node per iteration or branch to run again. ``redrive()``
+rebuilds the tree from those nodes, so successful steps, branches and iterations are not re-run.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from .timestamps import format_millis, now_millis
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
 ENTER = "enter"
 _DEADLINE = -1  # timer entry for the machine's own TimeoutSeconds
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: redrive nodes (threads' "redo" and "lost"), "redrive", "redriveCount"
 
 Handler = Callable[[Any, dict], Any]
 _UNSET = object()
@@ -39,15 +45,19 @@ class InvalidToken(LookupError):
     """No task of this execution is waiting for that token."""
 
 
+class ExecutionNotRedrivable(Exception):
+    """AWS's ``ExecutionNotRedrivable``: the run succeeded, is still running, or is an express one."""
+
+
 class Thread:
     __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
                  "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
                  "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars", "deadline",
-                 "heartbeat")
+                 "heartbeat", "redo", "lost")
 
     _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
                "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
-               "children", "status", "wake_at", "token", "vars", "deadline", "heartbeat")
+               "children", "status", "wake_at", "token", "vars", "deadline", "heartbeat", "redo", "lost")
 
     def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
         self.id, self.parent, self.program = id, parent, program
@@ -65,10 +75,17 @@ class Thread:
         self.vars: dict | None = None  # variables this thread assigned (its own scope)
         self.deadline: int | None = None   # a waiting task's TimeoutSeconds, on the virtual clock
         self.heartbeat: int | None = None  # its HeartbeatSeconds, in milliseconds
+        # Redrive: a redriven Map's iterations still to run again, by index (a node, or None to
+        # start afresh); and the children that failed or were aborted in this attempt, by index.
+        self.redo: dict[int, dict | None] | None = None
+        self.lost: dict[int, dict] | None = None
 
     def to_json(self) -> dict:
         out = {f: getattr(self, f) for f in self._FIELDS}
         out["program"] = self.program.pointer
+        for f in ("redo", "lost"):  # JSON object keys are strings: keep the indexes as pairs
+            if out[f] is not None:
+                out[f] = sorted(out[f].items())
         return out
 
 
@@ -121,6 +138,8 @@ class Execution:
         self._calls: dict[str, int] = {}
         self._seq = 0
         self._next_event = 1
+        self.redrive_count = 0
+        self._redrive: dict | None = None  # the root's node once the run has failed, timed out or aborted
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -161,7 +180,7 @@ class Execution:
         execution = {"Id": self.execution_arn, "Input": self.input, "StartTime": format_millis(self.start_time),
                      "Name": self.name, "RoleArn": self.role_arn}
         if not self.synchronous:
-            execution["RedriveCount"] = 0
+            execution["RedriveCount"] = self.redrive_count
         ctx: dict[str, Any] = {
             "Execution": execution,
             "StateMachine": {"Id": self.state_machine_arn, "Name": self.state_machine_name},
@@ -242,7 +261,10 @@ class Execution:
     def spawn(self, th: Thread, program: Program, input: Any, index: int) -> Thread:
         child = self._new_thread(th, program, input, index, th.prev)
         th.children.append(child.id)
-        self._push(child)
+        if th.redo is not None and index in th.redo:
+            self._reenter(child, th.redo.pop(index))  # a redriven Map's iteration
+        else:
+            self._push(child)
         return child
 
     def spawn_all(self, th: Thread, specs: list[tuple[Program, Any, int]]) -> None:
@@ -275,6 +297,7 @@ class Execution:
         aborted = []
         for cid in th.children:
             child = self._threads[cid]
+            self._lose(th, child)
             self._abort(child)
             aborted.append(child)
         th.children = []
@@ -400,6 +423,7 @@ class Execution:
                 if done < retrier.max_attempts:
                     th.attempts[i] = done + 1
                     th.retry_count += 1
+                    th.redo = th.lost = None  # a retried Map or Parallel starts afresh
                     self.sleep(th, self.clock + retrier.delay_millis(done, self.rng), "start")
                     return
                 break
@@ -416,6 +440,7 @@ class Execution:
                         cause = self.runtime_prefix(th) + (cause or "")
                     self.fail_thread(th, failure.name, cause)
                     return
+                th.redo = th.lost = None
                 self.exit_state(th, state, output, catcher.next, assigned=assigned)
                 return
         self.fail_thread(th, name, cause)
@@ -461,11 +486,13 @@ class Execution:
         th.status = "failed"
         self._unready(th)
         if th.parent is None:
+            self._redrive = self._capture(th)
             details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
             self.emit(th, "ExecutionFailed", details)
             self.status, self.error, self.cause = FAILED, error, cause
             self._stop_everything()
             return
+        self._lose(self._threads[th.parent], th)
         parent = self._child_done(th)
         parent.program.states[parent.state].child_failed(self, parent, th, error, cause)
 
@@ -487,6 +514,7 @@ class Execution:
     def _time_out(self) -> None:
         root = self._root()
         if root is not None:
+            self._redrive = self._capture(root)
             self.abort_children(root)
             self.emit(root, "ExecutionTimedOut", {"error": "States.Timeout",
                                                   "cause": "The execution timed out."})
@@ -500,6 +528,7 @@ class Execution:
         before = len(self.events)
         root = self._root()
         if root is not None:
+            self._redrive = self._capture(root)
             # AWS writes only ExecutionAborted: no ...StateAborted for the states that were running.
             self.abort_children(root)
             details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
@@ -507,6 +536,145 @@ class Execution:
         self.status, self.error, self.cause = ABORTED, error, cause
         self._stop_everything()
         return self.events[before:]
+
+    # --- redrive ---------------------------------------------------------------------------
+
+    def redrive(self, mocks: Mocks | None = None) -> list[Event]:
+        """AWS's ``RedriveExecution``: go on from where a FAILED, TIMED_OUT or ABORTED run stopped.
+
+        Writes ``ExecutionRedriven`` and enters again, with the input it had, each state that did
+        not finish: only the iterations and branches of a Map or Parallel that failed, were
+        aborted or never started run again; the others keep their results. Retry counts start
+        again, and so does the machine's TimeoutSeconds. ``mocks``, when given, replace the run's
+        mocks and their call numbers start again at 0 (otherwise the next calls take the next
+        numbers). Returns the events written; ``run()`` goes on.
+        """
+        if self.express or self.synchronous:
+            raise ExecutionNotRedrivable("Redrive is not supported for EXPRESS workflows.")
+        if self.status is RUNNING or self.status is SUCCEEDED:
+            raise ExecutionNotRedrivable(f"Execution is {self.status} and cannot be redriven.")
+        root = self._root()
+        if root is None or self._redrive is None:
+            raise ExecutionNotRedrivable("This execution holds no record of where it stopped.")
+        before = len(self.events)
+        if mocks is not None:
+            self.mocks, self._calls = mocks, {}
+        self.redrive_count += 1
+        self.status, self.output, self.error, self.cause = RUNNING, None, None, None
+        self._threads = {root.id: root}
+        root.in_ready = False  # _stop_everything emptied the ready stack under it
+        self.emit(root, "ExecutionRedriven", {"redriveCount": self.redrive_count})
+        node, self._redrive = self._redrive, None
+        self._reenter(root, node)
+        if self.machine.timeout_seconds:
+            self._add_timer(self.clock + self.machine.timeout_seconds * 1000, _DEADLINE)
+        return self.events[before:]
+
+    def _lose(self, parent: Thread, child: Thread) -> None:
+        """A branch or iteration failed or is being aborted: remember where, for a redrive."""
+        if parent.lost is None:
+            parent.lost = {}
+        parent.lost[child.index] = self._capture(child)
+
+    def _capture(self, th: Thread) -> dict:
+        """What a redrive needs to enter this thread's state again (plain JSON, for snapshots)."""
+        node: dict[str, Any] = {"state": th.state, "input": th.input}
+        if th.vars:
+            node["vars"] = dict(th.vars)
+        if th.phase is ENTER:
+            return node
+        kind = th.program.states[th.state].type
+        begun = (kind == "Map" and th.phase in ("iterate", "child_failed")) or \
+            (kind == "Parallel" and th.phase in ("waiting_children", "joined", "child_failed"))
+        if not begun:  # not started its children, or a Distributed Map: enter it afresh
+            return node
+        rerun: dict[int, dict | None] = dict(th.lost or {})
+        for cid in th.children:
+            child = self._threads[cid]
+            rerun[child.index] = self._capture(child)
+        if kind == "Map":
+            if th.redo is None:
+                for index in range(th.next_index, len(th.items)):
+                    rerun.setdefault(index, None)  # never started
+            else:
+                for index, left in th.redo.items():
+                    rerun.setdefault(index, left)  # a redrive's iterations not started again yet
+            node.update(items=th.items, data=th.data, limit=th.limit)
+        node["results"] = list(th.results)
+        node["rerun"] = sorted(rerun.items(), key=lambda pair: pair[0])
+        return node
+
+    def _reenter(self, th: Thread, node: dict | None, push: bool = True) -> None:
+        """Set a thread going again from a captured node (None: start its program afresh)."""
+        th.phase, th.status = ENTER, "ready"
+        th.retry_count, th.attempts, th.token, th.pending = 0, None, None, None
+        th.wake_at = th.deadline = th.heartbeat = None
+        th.redo = th.lost = None
+        th.children = []
+        if node is not None:
+            th.state, th.input = node["state"], node["input"]
+            th.vars = dict(node["vars"]) if "vars" in node else None
+            if "rerun" in node:
+                self._reenter_begun(th, node)
+        if push and th.status == "ready":
+            self._push(th)
+
+    def _reenter_begun(self, th: Thread, node: dict) -> None:
+        """A Map or Parallel that had begun: enter it again, keeping what succeeded."""
+        state = th.program.states[th.state]
+        th.entered_at = self.clock
+        th.entered_id = self.emit(th, state.type + "StateEntered", {"name": th.state, "input": th.input})
+        th.results = list(node["results"])
+        rerun = [(index, left) for index, left in node["rerun"]]
+        if state.type == "Map":
+            th.items, th.data, th.limit, th.next_index = node["items"], node["data"], node["limit"], 0
+            th.redo = dict(rerun)  # MapState.run skips the other indexes; spawn() re-enters these
+            self.emit(th, "MapStateStarted", {"length": len(th.items)})
+            th.phase = "iterate"
+            return
+        self.emit(th, "ParallelStateStarted", None)
+        self.block(th, "waiting_children")
+        children = []
+        for index, left in rerun:
+            child = self._new_thread(th, state.branches[index], left["input"], index, th.prev)
+            th.children.append(child.id)
+            self._reenter(child, left, push=False)
+            children.append(child)
+        for child in reversed(children):  # the first branch runs first, as in spawn_all
+            if child.status == "ready":
+                self._push(child)
+        if not children:
+            self.resume(th, "joined")
+
+    # --- driving from outside ---------------------------------------------------------------
+
+    def run_to_callback(self) -> "Execution":
+        """Like ``run()``, but stop while a task waits for a callback and nothing else is ready:
+        its answer or heartbeat then comes before the clock jumps to a timeout."""
+        while self.status is RUNNING:
+            if not self._ready and self._tokens:
+                break
+            th = self._pick()
+            if th is None:
+                break
+            self._advance(th)
+        return self
+
+    def run_until(self, at: int) -> "Execution":
+        """Let virtual time pass up to ``at`` (milliseconds): run what is ready and every timer due
+        by then (waits, retries, timeouts, missed heartbeats), then set the clock to ``at``."""
+        while self.status is RUNNING:
+            if not self._ready:
+                wake = self.next_wake()
+                if wake is None or wake > at:
+                    break
+            th = self._pick()
+            if th is None:
+                break
+            self._advance(th)
+        if self.status is RUNNING and at > self.clock:
+            self.clock = at
+        return self
 
     # --- services and callbacks -----------------------------------------------------------
 
@@ -603,6 +771,8 @@ class Execution:
 
     def result(self) -> dict:
         out: dict[str, Any] = {"status": self.status}
+        if self.redrive_count:
+            out["redriveCount"] = self.redrive_count
         if self.status is SUCCEEDED:
             out["output"] = self.output
         elif self.status is not RUNNING:
@@ -624,12 +794,13 @@ class Execution:
             "threads": [th.to_json() for th in self._threads.values()],
             "ready": [th.id for th in self._ready], "timers": [list(t) for t in self._timers],
             "tokens": self._tokens, "calls": self._calls,
+            "redriveCount": self.redrive_count, "redrive": self._redrive,
         }
 
     @classmethod
     def restore(cls, machine: StateMachine, snapshot: dict, *, mocks: Mocks | None = None,
                 handlers: dict[str, Handler] | None = None) -> "Execution":
-        if snapshot.get("version") != SNAPSHOT_VERSION:
+        if snapshot.get("version") not in (1, SNAPSHOT_VERSION):  # 1 lacks only the redrive fields
             raise ValueError("This snapshot was written by another version of the interpreter.")
         ex = cls(machine, mocks=mocks, handlers=handlers, _restoring=True)
         for key, attr in (("status", "status"), ("output", "output"), ("error", "error"), ("cause", "cause"),
@@ -645,7 +816,10 @@ class Execution:
             program = machine.programs[data["program"]]
             th = Thread(data["id"], data["parent"], program, data["input"], data["index"], data["prev"])
             for field in Thread._FIELDS:
-                setattr(th, field, data[field])
+                setattr(th, field, data.get(field))
+            for field in ("redo", "lost"):
+                if data.get(field) is not None:
+                    setattr(th, field, {index: node for index, node in data[field]})
             if th.phase == ENTER:
                 th.phase = ENTER  # the interned constant: the scheduler compares by identity
             ex._threads[th.id] = th
@@ -655,6 +829,8 @@ class Execution:
         heapq.heapify(ex._timers)
         ex._tokens = dict(snapshot["tokens"])
         ex._calls = dict(snapshot["calls"])
+        ex.redrive_count = snapshot.get("redriveCount", 0)
+        ex._redrive = snapshot.get("redrive")
         return ex
 
 

@@ -72,10 +72,14 @@ class MapState(State):
             raise _failure(th.pending, "MapStateFailed")
         if phase != "iterate":
             self.start(ex, th)
+        if th.redo is not None:  # redriven: only the iterations that did not succeed run again
+            while th.next_index < len(th.items) and th.next_index not in th.redo:
+                th.next_index += 1
         if th.next_index < len(th.items) and (th.limit == 0 or ex.active_children(th) < th.limit):
             self.start_iteration(ex, th, th.next_index)
             th.next_index += 1
         elif ex.active_children(th) == 0:
+            th.redo = None
             ex.emit(th, "MapStateSucceeded", None)
             finish(ex, th, self, th.results)
         else:

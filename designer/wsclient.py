@@ -77,7 +77,9 @@ class WebSocketClient:
         self.writer.write(head + mask + masked)
 
     async def recv(self) -> str:
-        """The next text message (fragments joined); answers pings; raises ConnectionClosed."""
+        """The next text message (fragments joined); answers pings; raises ConnectionClosed.
+        Not safe to cancel (say, with a timeout) in the middle of a frame: the stream would lose
+        its place; give it a task of its own and cancel only when done with the connection."""
         if self.closed:
             raise self.closed
         parts: list[bytes] = []

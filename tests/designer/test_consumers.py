@@ -5,7 +5,7 @@ import asyncio
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async  # closes each thread's connection
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client

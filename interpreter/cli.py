@@ -2,11 +2,20 @@
 
     python -m interpreter run DEFINITION.json [--input FILE|JSON] [--mock-config FILE]
                               [--test-case NAME] [--state-machine NAME] [--history]
+                              [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
+                              [--send-task-heartbeat TOKEN] [--advance SECONDS]
+                              [--redrive [--redrive-mock-config FILE] [--redrive-test-case NAME]]
     python -m interpreter validate FILE... [--format text|json]
 
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
 with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
 1 when it did not, 2 for a bad definition or bad arguments (the message goes to stderr).
+
+The callback options and ``--advance`` act in the order given, on the virtual clock; with any of
+them, the run stops whenever a task waits for a callback and nothing else can move, so that an
+answer or heartbeat comes before the clock jumps to a timeout. ``--redrive`` redrives a run that
+ended FAILED, TIMED_OUT or ABORTED once, with the same mocks (the next call numbers) or with
+``--redrive-mock-config`` / ``--redrive-test-case`` (numbers from 0 again).
 """
 from __future__ import annotations
 
@@ -18,7 +27,7 @@ from typing import Any
 
 from .definition import parse
 from .errors import DefinitionError
-from .execution import SUCCEEDED, Execution
+from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
 
 
@@ -63,11 +72,61 @@ def _read_definition(path: str) -> Any:
         raise UsageError(f"definition '{path}' is not valid JSON: {e}") from None
 
 
-def _parse_answer(text: str, option: str) -> tuple[str, Any]:
+def _parse_answer(text: str, option: str, form: str) -> tuple[str, str]:
     token, sep, rest = text.partition("=")
     if not sep or not token:
-        raise UsageError(f"{option} takes TOKEN=JSON, got {text!r}")
+        raise UsageError(f"{option} takes {form}, got {text!r}")
     return token, rest
+
+
+class _Ordered(argparse.Action):
+    """Collect the callback options and --advance into one list, in the order given."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        actions = getattr(namespace, "actions", None) or []
+        actions.append((option_string, value))
+        namespace.actions = actions
+
+
+def _act(execution: Execution, option: str, value: str) -> None:
+    """One callback option or --advance, then on until the run waits for a callback or ends."""
+    if option == "--advance":
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise UsageError(f"--advance takes SECONDS, got {value!r}") from None
+        if seconds < 0:
+            raise UsageError("--advance cannot go back in time")
+        execution.run_until(execution.clock + round(seconds * 1000))
+    else:
+        try:
+            if option == "--send-task-heartbeat":
+                execution.send_task_heartbeat(value)
+            elif option == "--send-task-success":
+                token, text = _parse_answer(value, option, "TOKEN=JSON")
+                try:
+                    output = json.loads(text)
+                except ValueError as e:
+                    raise UsageError(f"{option}: the output is not valid JSON: {e}") from None
+                execution.send_task_success(token, output)
+            else:
+                token, rest = _parse_answer(value, option, "TOKEN=ERROR:CAUSE")
+                error, _, cause = rest.partition(":")
+                execution.send_task_failure(token, error or None, cause or None)
+        except InvalidToken as e:
+            raise UsageError(f"{option}: {e.args[0]} (status {execution.status})") from None
+    execution.run_to_callback()
+
+
+def _redrive_mocks(args: argparse.Namespace) -> Mocks | None:
+    """The mocks for --redrive: None keeps the run's own (their call numbers go on)."""
+    if not (args.redrive_mock_config or args.redrive_test_case):
+        return None
+    config = args.redrive_mock_config or args.mock_config
+    if not config:
+        raise UsageError("--redrive-test-case needs --mock-config or --redrive-mock-config")
+    return Mocks.from_config(_read_json(config, "redrive mock config"), args.state_machine,
+                             args.redrive_test_case or args.test_case)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -82,19 +141,20 @@ def run_command(args: argparse.Namespace) -> int:
         mocks = Mocks.from_config(_read_json(args.mock_config, "mock config"), args.state_machine, args.test_case)
     elif args.mocks:
         mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
+    redrive_mocks = _redrive_mocks(args) if args.redrive else None
     name = args.state_machine or "StateMachine"
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
                           start_time=args.start_time)
-    execution.run()
-    for option, answers in (("success", args.send_task_success), ("failure", args.send_task_failure)):
-        for text in answers or ():
-            token, rest = _parse_answer(text, f"--send-task-{option}")
-            if option == "success":
-                execution.send_task_success(token, json.loads(rest))
-            else:
-                error, _, cause = rest.partition(":")
-                execution.send_task_failure(token, error or None, cause or None)
-            execution.run()
+    actions = getattr(args, "actions", None) or []
+    if actions:
+        execution.run_to_callback()
+        for option, value in actions:
+            _act(execution, option, value)
+    else:
+        execution.run()
+    if args.redrive and execution.status in (FAILED, TIMED_OUT, ABORTED):
+        execution.redrive(mocks=redrive_mocks)
+        execution.run()
     result = execution.result()
     if args.history:
         result["events"] = [e.to_aws() for e in execution.events]
@@ -120,10 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--event-types", action="store_true", help="include the list of event types")
     run.add_argument("--seed", type=int, help="seed for States.MathRandom and States.UUID (replayable runs)")
     run.add_argument("--start-time", type=int, help="virtual start time, milliseconds since the epoch")
-    run.add_argument("--send-task-success", action="append", metavar="TOKEN=JSON",
+    run.add_argument("--send-task-success", action=_Ordered, metavar="TOKEN=JSON",
                      help="answer a waiting task's callback with this output (repeatable)")
-    run.add_argument("--send-task-failure", action="append", metavar="TOKEN=ERROR:CAUSE",
+    run.add_argument("--send-task-failure", action=_Ordered, metavar="TOKEN=ERROR:CAUSE",
                      help="fail a waiting task's callback (repeatable)")
+    run.add_argument("--send-task-heartbeat", action=_Ordered, metavar="TOKEN",
+                     help="a heartbeat for a waiting task: its HeartbeatSeconds start again (repeatable)")
+    run.add_argument("--advance", action=_Ordered, metavar="SECONDS",
+                     help="let SECONDS of virtual time pass (timers due fire), between callback options")
+    run.add_argument("--redrive", action="store_true",
+                     help="if the run ends FAILED, TIMED_OUT or ABORTED, redrive it once")
+    run.add_argument("--redrive-mock-config", metavar="FILE",
+                     help="with --redrive: the mock config for the redrive (default: the run's mocks)")
+    run.add_argument("--redrive-test-case", metavar="NAME",
+                     help="with --redrive: the test case for the redrive")
     validate = commands.add_parser("validate", help="validate definitions", add_help=False)
     validate.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

@@ -35,7 +35,7 @@ from .timestamps import format_millis, now_millis
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
 ENTER = "enter"
 _DEADLINE = -1  # timer entry for the machine's own TimeoutSeconds
-SNAPSHOT_VERSION = 2  # 2: redrive nodes (threads' "redo" and "lost"), "redrive", "redriveCount"
+SNAPSHOT_VERSION = 2  # 2: adds "redo", "lost", "redrive", "redriveCount" (for a redrive)
 
 Handler = Callable[[Any, dict], Any]
 _UNSET = object()
@@ -49,15 +49,28 @@ class ExecutionNotRedrivable(Exception):
     """AWS's ``ExecutionNotRedrivable``: the run succeeded, is still running, or is an express one."""
 
 
+class RedriveState:
+    """Redrive bookkeeping, kept off Thread so that starting a branch or iteration costs no more."""
+    __slots__ = ("count", "node", "redo", "lost")
+
+    def __init__(self):
+        self.count = 0
+        self.node: dict | None = None  # the root's node once the run failed, timed out or aborted
+        # By thread id: a redriven Map's iterations still to run again, by index (a node, or None
+        # to start afresh); the children of a Map or Parallel that failed or were aborted, by index.
+        self.redo: dict[int, dict[int, dict | None]] = {}
+        self.lost: dict[int, dict[int, dict]] = {}
+
+
 class Thread:
     __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
                  "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
                  "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars", "deadline",
-                 "heartbeat", "redo", "lost")
+                 "heartbeat")
 
     _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
                "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
-               "children", "status", "wake_at", "token", "vars", "deadline", "heartbeat", "redo", "lost")
+               "children", "status", "wake_at", "token", "vars", "deadline", "heartbeat")
 
     def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
         self.id, self.parent, self.program = id, parent, program
@@ -75,17 +88,10 @@ class Thread:
         self.vars: dict | None = None  # variables this thread assigned (its own scope)
         self.deadline: int | None = None   # a waiting task's TimeoutSeconds, on the virtual clock
         self.heartbeat: int | None = None  # its HeartbeatSeconds, in milliseconds
-        # Redrive: a redriven Map's iterations still to run again, by index (a node, or None to
-        # start afresh); and the children that failed or were aborted in this attempt, by index.
-        self.redo: dict[int, dict | None] | None = None
-        self.lost: dict[int, dict] | None = None
 
     def to_json(self) -> dict:
         out = {f: getattr(self, f) for f in self._FIELDS}
         out["program"] = self.program.pointer
-        for f in ("redo", "lost"):  # JSON object keys are strings: keep the indexes as pairs
-            if out[f] is not None:
-                out[f] = sorted(out[f].items())
         return out
 
 
@@ -138,8 +144,9 @@ class Execution:
         self._calls: dict[str, int] = {}
         self._seq = 0
         self._next_event = 1
-        self.redrive_count = 0
-        self._redrive: dict | None = None  # the root's node once the run has failed, timed out or aborted
+        # One attribute for all of redrive: CPython keeps an instance's attributes inline (fast
+        # ``self.x`` in the hot loop) only up to about 30 of them.
+        self.redriving = RedriveState()
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -160,6 +167,10 @@ class Execution:
             self._add_timer(self.clock + machine.timeout_seconds * 1000, _DEADLINE)
 
     # --- identity -----------------------------------------------------------------------
+
+    @property
+    def redrive_count(self) -> int:
+        return self.redriving.count
 
     @property
     def state_machine_arn(self) -> str:
@@ -261,8 +272,9 @@ class Execution:
     def spawn(self, th: Thread, program: Program, input: Any, index: int) -> Thread:
         child = self._new_thread(th, program, input, index, th.prev)
         th.children.append(child.id)
-        if th.redo is not None and index in th.redo:
-            self._reenter(child, th.redo.pop(index))  # a redriven Map's iteration
+        redo = self.redriving.redo
+        if redo and index in redo.get(th.id, ()):
+            self._reenter(child, redo[th.id].pop(index))  # a redriven Map's iteration
         else:
             self._push(child)
         return child
@@ -310,6 +322,7 @@ class Execution:
         self._unready(th)
         if th.token is not None:
             self._tokens.pop(th.token, None)
+        self._forget(th)
         th.status = "aborted"
         self._threads.pop(th.id, None)
 
@@ -423,7 +436,7 @@ class Execution:
                 if done < retrier.max_attempts:
                     th.attempts[i] = done + 1
                     th.retry_count += 1
-                    th.redo = th.lost = None  # a retried Map or Parallel starts afresh
+                    self._forget(th)  # a retried Map or Parallel starts afresh
                     self.sleep(th, self.clock + retrier.delay_millis(done, self.rng), "start")
                     return
                 break
@@ -440,7 +453,7 @@ class Execution:
                         cause = self.runtime_prefix(th) + (cause or "")
                     self.fail_thread(th, failure.name, cause)
                     return
-                th.redo = th.lost = None
+                self._forget(th)
                 self.exit_state(th, state, output, catcher.next, assigned=assigned)
                 return
         self.fail_thread(th, name, cause)
@@ -486,13 +499,14 @@ class Execution:
         th.status = "failed"
         self._unready(th)
         if th.parent is None:
-            self._redrive = self._capture(th)
+            self.redriving.node = self._capture(th)
             details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
             self.emit(th, "ExecutionFailed", details)
             self.status, self.error, self.cause = FAILED, error, cause
             self._stop_everything()
             return
         self._lose(self._threads[th.parent], th)
+        self._forget(th)
         parent = self._child_done(th)
         parent.program.states[parent.state].child_failed(self, parent, th, error, cause)
 
@@ -514,7 +528,7 @@ class Execution:
     def _time_out(self) -> None:
         root = self._root()
         if root is not None:
-            self._redrive = self._capture(root)
+            self.redriving.node = self._capture(root)
             self.abort_children(root)
             self.emit(root, "ExecutionTimedOut", {"error": "States.Timeout",
                                                   "cause": "The execution timed out."})
@@ -528,7 +542,7 @@ class Execution:
         before = len(self.events)
         root = self._root()
         if root is not None:
-            self._redrive = self._capture(root)
+            self.redriving.node = self._capture(root)
             # AWS writes only ExecutionAborted: no ...StateAborted for the states that were running.
             self.abort_children(root)
             details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
@@ -554,17 +568,20 @@ class Execution:
         if self.status is RUNNING or self.status is SUCCEEDED:
             raise ExecutionNotRedrivable(f"Execution is {self.status} and cannot be redriven.")
         root = self._root()
-        if root is None or self._redrive is None:
+        rd = self.redriving
+        if root is None or rd.node is None:
             raise ExecutionNotRedrivable("This execution holds no record of where it stopped.")
         before = len(self.events)
         if mocks is not None:
             self.mocks, self._calls = mocks, {}
-        self.redrive_count += 1
+        rd.count += 1
         self.status, self.output, self.error, self.cause = RUNNING, None, None, None
         self._threads = {root.id: root}
+        rd.redo.clear()
+        rd.lost.clear()
         root.in_ready = False  # _stop_everything emptied the ready stack under it
         self.emit(root, "ExecutionRedriven", {"redriveCount": self.redrive_count})
-        node, self._redrive = self._redrive, None
+        node, rd.node = rd.node, None
         self._reenter(root, node)
         if self.machine.timeout_seconds:
             self._add_timer(self.clock + self.machine.timeout_seconds * 1000, _DEADLINE)
@@ -572,9 +589,13 @@ class Execution:
 
     def _lose(self, parent: Thread, child: Thread) -> None:
         """A branch or iteration failed or is being aborted: remember where, for a redrive."""
-        if parent.lost is None:
-            parent.lost = {}
-        parent.lost[child.index] = self._capture(child)
+        self.redriving.lost.setdefault(parent.id, {})[child.index] = self._capture(child)
+
+    def _forget(self, th: Thread) -> None:
+        rd = self.redriving
+        if rd.redo or rd.lost:
+            rd.redo.pop(th.id, None)
+            rd.lost.pop(th.id, None)
 
     def _capture(self, th: Thread) -> dict:
         """What a redrive needs to enter this thread's state again (plain JSON, for snapshots)."""
@@ -588,16 +609,17 @@ class Execution:
             (kind == "Parallel" and th.phase in ("waiting_children", "joined", "child_failed"))
         if not begun:  # not started its children, or a Distributed Map: enter it afresh
             return node
-        rerun: dict[int, dict | None] = dict(th.lost or {})
+        rd = self.redriving
+        rerun: dict[int, dict | None] = dict(rd.lost.get(th.id, {}))
         for cid in th.children:
             child = self._threads[cid]
             rerun[child.index] = self._capture(child)
         if kind == "Map":
-            if th.redo is None:
+            if th.id not in rd.redo:
                 for index in range(th.next_index, len(th.items)):
                     rerun.setdefault(index, None)  # never started
             else:
-                for index, left in th.redo.items():
+                for index, left in rd.redo[th.id].items():
                     rerun.setdefault(index, left)  # a redrive's iterations not started again yet
             node.update(items=th.items, data=th.data, limit=th.limit)
         node["results"] = list(th.results)
@@ -609,7 +631,7 @@ class Execution:
         th.phase, th.status = ENTER, "ready"
         th.retry_count, th.attempts, th.token, th.pending = 0, None, None, None
         th.wake_at = th.deadline = th.heartbeat = None
-        th.redo = th.lost = None
+        self._forget(th)
         th.children = []
         if node is not None:
             th.state, th.input = node["state"], node["input"]
@@ -628,7 +650,7 @@ class Execution:
         rerun = [(index, left) for index, left in node["rerun"]]
         if state.type == "Map":
             th.items, th.data, th.limit, th.next_index = node["items"], node["data"], node["limit"], 0
-            th.redo = dict(rerun)  # MapState.run skips the other indexes; spawn() re-enters these
+            self.redriving.redo[th.id] = dict(rerun)  # MapState.run skips the other indexes; spawn() re-enters these
             self.emit(th, "MapStateStarted", {"length": len(th.items)})
             th.phase = "iterate"
             return
@@ -794,7 +816,10 @@ class Execution:
             "threads": [th.to_json() for th in self._threads.values()],
             "ready": [th.id for th in self._ready], "timers": [list(t) for t in self._timers],
             "tokens": self._tokens, "calls": self._calls,
-            "redriveCount": self.redrive_count, "redrive": self._redrive,
+            "redriveCount": self.redriving.count, "redrive": self.redriving.node,
+            # JSON object keys are strings: thread ids and indexes as pairs
+            "redo": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.redo.items()],
+            "lost": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.lost.items()],
         }
 
     @classmethod
@@ -816,10 +841,7 @@ class Execution:
             program = machine.programs[data["program"]]
             th = Thread(data["id"], data["parent"], program, data["input"], data["index"], data["prev"])
             for field in Thread._FIELDS:
-                setattr(th, field, data.get(field))
-            for field in ("redo", "lost"):
-                if data.get(field) is not None:
-                    setattr(th, field, {index: node for index, node in data[field]})
+                setattr(th, field, data[field])
             if th.phase == ENTER:
                 th.phase = ENTER  # the interned constant: the scheduler compares by identity
             ex._threads[th.id] = th
@@ -829,9 +851,15 @@ class Execution:
         heapq.heapify(ex._timers)
         ex._tokens = dict(snapshot["tokens"])
         ex._calls = dict(snapshot["calls"])
-        ex.redrive_count = snapshot.get("redriveCount", 0)
-        ex._redrive = snapshot.get("redrive")
+        rd = ex.redriving
+        rd.count, rd.node = snapshot.get("redriveCount", 0), snapshot.get("redrive")
+        rd.redo = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("redo", ())}
+        rd.lost = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("lost", ())}
         return ex
+
+
+def _first(pair: tuple) -> Any:
+    return pair[0]
 
 
 def _rng_to_json(rng: random.Random) -> list:

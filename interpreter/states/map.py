@@ -72,14 +72,17 @@ class MapState(State):
             raise _failure(th.pending, "MapStateFailed")
         if phase != "iterate":
             self.start(ex, th)
-        if th.redo is not None:  # redriven: only the iterations that did not succeed run again
-            while th.next_index < len(th.items) and th.next_index not in th.redo:
+        redo = ex.redriving.redo
+        if redo and th.id in redo:  # redriven: only the iterations that did not succeed run again
+            redo = redo[th.id]
+            while th.next_index < len(th.items) and th.next_index not in redo:
                 th.next_index += 1
         if th.next_index < len(th.items) and (th.limit == 0 or ex.active_children(th) < th.limit):
             self.start_iteration(ex, th, th.next_index)
             th.next_index += 1
         elif ex.active_children(th) == 0:
-            th.redo = None
+            if ex.redriving.redo:
+                ex.redriving.redo.pop(th.id, None)
             ex.emit(th, "MapStateSucceeded", None)
             finish(ex, th, self, th.results)
         else:

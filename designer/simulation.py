@@ -10,6 +10,7 @@ Services never broadcast themselves; their callers (views, the consumer, the run
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import threading
@@ -37,6 +38,7 @@ BATCH_TRANSITIONS = 2000
 BATCH_SECONDS = 0.05
 MAX_SPEED = 1000.0
 MAX_BREAKPOINTS = 500
+LIVE_CACHE_SIZE = 256  # runs kept as interpreter objects between writes, per process
 
 
 class NothingToDo(DomainError):
@@ -70,15 +72,18 @@ class _Live:
     revision: int
     run: Interpreter
     steps: EventSteps
+    created: Any = None  # with the id, tells this run from another that got the same id later
 
 
-_machines: dict[int, StateMachine] = {}
+_machines: dict[tuple, StateMachine] = {}
 _live: dict[int, _Live] = {}
 _cache_lock = threading.Lock()
 
 
 def _machine(version) -> StateMachine:
-    machine = _machines.get(version.pk)
+    # Keyed by the text too: ids can come back (a test database flushed under a server process).
+    key = (version.pk, hashlib.sha1(version.definition_json.encode("utf-8")).hexdigest())
+    machine = _machines.get(key)
     if machine is None:
         try:
             machine = parse(version.definition_json)
@@ -86,7 +91,9 @@ def _machine(version) -> StateMachine:
             first = e.diagnostics[0]
             raise InvalidInput(f"Version {version.number} cannot run: {first.message}", pointer=first.pointer,
                                field="version") from None
-        _machines[version.pk] = machine  # versions never change
+        _machines[key] = machine  # versions never change
+        while len(_machines) > LIVE_CACHE_SIZE:
+            _machines.pop(next(iter(_machines)))
     return machine
 
 
@@ -123,13 +130,13 @@ def _interpreter(execution: Execution) -> _Live:
     """The run as the last write left it: the in-memory one when it is current, else restored."""
     with _cache_lock:
         live = _live.get(execution.pk)
-    if live is not None and live.revision == execution.revision:
+    if live is not None and live.revision == execution.revision and live.created == execution.created:
         return live
     machine = _machine(execution.version)
     mocks = _mocks(machine, json.loads(execution.mock_config_json or "{}"), execution.mock_test_case,
                    execution.manual_callbacks)
     run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
-    return _Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)))
+    return _Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 
 
 def forget(execution_id: int) -> None:
@@ -193,7 +200,11 @@ def _persist(execution: Execution, live: _Live, events: list, *, fields: dict | 
     execution.save()
     run.take_events()  # persisted now: the interpreter need not keep them
     with _cache_lock:
-        _live[execution.pk] = _Live(execution.revision, run, live.steps)
+        _live.pop(execution.pk, None)
+        if run.status == RUNNING:  # a finished run is never advanced again
+            _live[execution.pk] = _Live(execution.revision, run, live.steps, execution.created)
+            while len(_live) > LIVE_CACHE_SIZE:
+                _live.pop(next(iter(_live)))  # the least recently written
     live.revision = execution.revision
     first = rows[0]["id"] if rows else execution.last_seq + 1
     frame = {"type": "events", "events": rows, "execution": execution_state(execution), "sentAt": time.time()}
@@ -267,7 +278,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
             mock_config_json=_dumps(config), mock_test_case=case_name or "", manual_callbacks=manual_callbacks,
             seed=seed, virtual_time=run.clock, started_at_virtual=run.start_time, snapshot_json=_dumps(run.to_json()),
             breakpoints=bps, speed=speed, started_by=user if user.is_authenticated else None, summary={})
-        live = _Live(execution.revision, run, EventSteps(machine))
+        live = _Live(execution.revision, run, EventSteps(machine), execution.created)
         update = _persist(execution, live, events)
     return execution, update
 
@@ -408,8 +419,10 @@ def execution_advance(*, execution_id: int, runner_id: str, first: bool,
         if row.mode != ExecutionMode.CONTINUING or row.status != ExecutionStatus.RUNNING:
             return None
         now = timezone.now()
+        # A slow run writes (and so renews its lease) once a transition: the lease outlasts that.
+        lease = max(lease_seconds, 3.0 / row.speed if row.speed else 0.0)
         if (row.runner_id and row.runner_id != runner_id and row.runner_heartbeat is not None
-                and (now - row.runner_heartbeat).total_seconds() < lease_seconds):
+                and (now - row.runner_heartbeat).total_seconds() < lease):
             return None
         run = live.run
         stops = set(row.breakpoints)

@@ -126,7 +126,7 @@ function addEvents(events) {
     frag.append(row);
   }
   tbody.append(frag);
-  eventCount += events.length;
+  eventCount = events[events.length - 1].id;
   while (tbody.rows.length > TABLE_LIMIT) tbody.deleteRow(0);
   $("event-count").textContent = String(events[events.length - 1].id);
   $("history-note").textContent = eventCount > TABLE_LIMIT ? `showing the latest ${TABLE_LIMIT}; export for all` : "";
@@ -223,7 +223,10 @@ $("controls").addEventListener("submit", (e) => {
 $("speed").addEventListener("change", () => command({ command: "set_speed", speed: Number($("speed").value) }));
 
 // --- the stream ---
+// The table shows the latest TABLE_LIMIT events, so only those are asked for; colours and the
+// rest come with the run's state.
 const socket = new LiveSocket(page.websocket, {
+  after: Math.max(0, (state.lastSeq || 0) - TABLE_LIMIT),
   onFrame(frame) {
     if (frame.type === "hello") { page.canControl = frame.canControl; applyState(frame.execution); return; }
     if (frame.type === "events") {

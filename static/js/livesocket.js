@@ -3,11 +3,11 @@
 // Commands get an id; send() resolves on the server's ack and rejects on its error frame.
 
 export class LiveSocket {
-  constructor(path, { onFrame, onStatus }) {
+  constructor(path, { onFrame, onStatus, after = 0 }) {
     this.path = path;
     this.onFrame = onFrame;
     this.onStatus = onStatus;
-    this.lastSeq = 0;
+    this.lastSeq = after;
     this.nextId = 1;
     this.pending = new Map();
     this.closedForGood = false;

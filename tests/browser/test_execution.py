@@ -26,6 +26,14 @@ class LiveSimulationTests(ChannelsLiveServerTestCase):
         # Playwright's sync API keeps an event loop running in this thread; see test_editor.py.
         cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        # The server process is forked from this one. If earlier tests ran thread-sensitive
+        # sync_to_async code here, asgiref's one-thread executor has a worker thread, which a
+        # fork does not copy: the child would queue database calls forever. Give it a fresh one.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         super().setUpClass()
         from playwright.sync_api import sync_playwright
 

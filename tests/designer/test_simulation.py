@@ -266,7 +266,11 @@ def test_lease_keeps_a_second_runner_out(users, workflow, flagged):
     assert simulation.execution_advance(execution_id=execution.pk, runner_id="A", first=True) is not None
     assert simulation.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is None
     # a stale lease is taken over (its process is gone)
-    assert simulation.execution_advance(execution_id=execution.pk, runner_id="B", first=True, lease_seconds=0) is not None
+    from datetime import timedelta
+    from django.utils import timezone
+    Execution.objects.filter(pk=execution.pk).update(runner_heartbeat=timezone.now() - timedelta(seconds=10))
+    assert simulation.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is not None
+    assert _fresh(execution).runner_id == "B"
 
 
 def test_invalid_mock_config_names_the_field(users, workflow):

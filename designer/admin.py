@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Draft, Membership, Workflow, WorkflowVersion
+from .models import Draft, Execution, Membership, TestCase, Workflow, WorkflowVersion
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,3 +37,16 @@ class DraftAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["workflow", "user", "role"]
     list_filter = ["role"]
+
+
+@admin.register(TestCase)
+class TestCaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "workflow", "mock_test_case", "created"]
+    search_fields = ["name"]
+
+
+@admin.register(Execution)
+class ExecutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "workflow", "version", "status", "mode", "last_seq", "started_by", "created"]
+    list_filter = ["status", "mode"]
+    readonly_fields = ["snapshot_json", "summary"]

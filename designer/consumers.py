@@ -25,6 +25,7 @@ from .errors import DomainError
 from .models import ExecutionMode
 
 REPLAY_CHUNK = 2000
+MAX_SEQ = 2**31 - 1
 MAX_MESSAGE = 256 * 1024
 
 
@@ -48,7 +49,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(live.group_name(self.execution_id), self.channel_name)
         self.joined = True
         after = _int(parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after", ["0"])[0])
-        state = await self._replay(after if after is not None and after >= 0 else 0, hello=True)
+        state = await self._replay(min(after, MAX_SEQ) if after is not None and after >= 0 else 0, hello=True)
         await runner.resume_all()
         if state["mode"] == ExecutionMode.CONTINUING and state["status"] == "RUNNING":
             await runner.ensure_running(self.execution_id)
@@ -132,7 +133,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 return await self._error(ident, "invalid_input", "replay needs 'after': an event number.",
                                          field="after")
-            await self._replay(after)
+            await self._replay(min(after, MAX_SEQ))
             return await self.send_json({"type": "ack", "id": ident, "command": "replay"})
         if not self.can_control:
             name = body.get("command") if isinstance(body, dict) else None

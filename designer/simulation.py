@@ -467,8 +467,10 @@ def execution_advance(*, execution_id: int, runner_id: str, first: bool,
 
 def test_case_create(*, user: AbstractBaseUser, workflow: Workflow, name: str, input: Any = None,
                      mock_config: Any = None, mock_test_case: str = "") -> TestCase:
+    from .services import _plain
+
     selectors.require_edit(user=user, workflow=workflow)
-    name = (name or "").strip()
+    name, mock_test_case = _plain(name).strip(), _plain(mock_test_case)
     if not name:
         raise InvalidInput("Give the test case a name.", field="name")
     config = mock_config if mock_config is not None else {}

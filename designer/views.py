@@ -60,7 +60,7 @@ def workflow_editor(request, workflow_id: int):
     workflow = _visible(request, workflow_id)
     role = selectors.workflow_role(user=request.user, workflow=workflow)
     number = request.GET.get("version")
-    if number and number.isdigit():
+    if number and (number.isascii() and number.isdigit()):
         try:
             version = selectors.version_get(workflow=workflow, number=int(number))
         except NotFound:
@@ -119,12 +119,12 @@ def workflow_simulate(request, workflow_id: int):
         kwargs = {"manual_callbacks": request.POST.get("manual_callbacks") == "on"}
         test_case = request.POST.get("test_case") or ""
         if test_case:
-            if not test_case.isdigit():
+            if not (test_case.isascii() and test_case.isdigit()):
                 raise InvalidInput("Pick one of the saved test cases.", field="test_case")
             kwargs["test_case_id"] = int(test_case)
         version = request.POST.get("version") or ""
         if version:
-            if not version.isdigit():
+            if not (version.isascii() and version.isdigit()):
                 raise InvalidInput("version must be a version number.", field="version")
             kwargs["version_number"] = int(version)
         text = request.POST.get("input", "").strip()

@@ -25,6 +25,7 @@ from . import serializers as s
 from .views import _filename, _valid, _workflow
 
 EVENTS_PAGE = 5000
+MAX_SEQ = 2**31 - 1  # event numbers are 32-bit in the database
 
 
 def _execution(request, execution_id: int):
@@ -176,6 +177,6 @@ def _query_int(request, name: str, default: int) -> int:
     value = request.query_params.get(name)
     if value is None:
         return default
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise InvalidInput(f"{name} must be a whole number.", field=name)
-    return int(value)
+    return min(int(value), MAX_SEQ)

@@ -136,7 +136,7 @@ class VersionImportView(APIView):
         workflow = _workflow(request, workflow_id)
         selectors.require_edit(user=request.user, workflow=workflow)
         base = request.query_params.get("base_version")
-        if base is not None and not base.isdigit():
+        if base is not None and not (base.isascii() and base.isdigit()):
             raise InvalidInput("base_version must be a version number.", field="base_version")
         definition, filename = _read_upload(request)
         version = services.version_create(

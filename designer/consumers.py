@@ -15,6 +15,7 @@ effects reach every viewer, the sender included, as ordinary updates. ``{"comman
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -24,6 +25,7 @@ from . import commands, live, runner, selectors, simulation, timeline
 from .errors import DomainError
 from .models import ExecutionMode
 
+log = logging.getLogger(__name__)
 REPLAY_CHUNK = 2000
 MAX_SEQ = 2**31 - 1
 MAX_MESSAGE = 256 * 1024
@@ -146,6 +148,9 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         except DomainError as exc:
             return await self._error(ident, exc.default_code, exc.message, field=exc.field, pointer=exc.pointer,
                                      command=body.get("command") if isinstance(body, dict) else None)
+        except Exception:  # noqa: BLE001 - a defect of ours: say so, keep the connection, log it
+            log.exception("Command %r on execution %s failed", body, self.execution_id)
+            return await self._error(ident, "internal_error", "The command failed on the server; it has been logged.")
         await live.publish(update)
         if body.get("command") == "continue":
             await runner.ensure_running(self.execution_id)

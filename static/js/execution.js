@@ -63,7 +63,11 @@ function applyState(next) {
   $("btn-pause").disabled = !can || !running || state.mode !== "continuing";
   $("btn-abort").disabled = !can || !running;
   $("speed").disabled = !can || !running;
-  if (document.activeElement !== $("speed")) $("speed").value = String(state.speed);
+  const speed = $("speed");
+  if (![...speed.options].some((o) => Number(o.value) === state.speed)) {
+    speed.append(el("option", { value: String(state.speed), text: `${state.speed} steps/s` })); // set through the API
+  }
+  if (document.activeElement !== speed) speed.value = [...speed.options].find((o) => Number(o.value) === state.speed).value;
   paint();
   renderCallbacks();
   renderResult();

@@ -239,3 +239,19 @@ async def test_answering_a_callback_over_the_socket(users, workflow):
     frames = await _frames_until(editor, lambda f, fs: f.get("execution", {}).get("status") == "SUCCEEDED")
     assert frames[-1]["execution"]["states"]["Approve Application"] == "succeeded"
     await editor.disconnect()
+
+
+async def test_a_server_defect_is_an_error_frame_not_a_closed_socket(users, run, monkeypatch):
+    def broken(*, user, execution):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(simulation, "execution_pause", broken)
+    editor, _ = await _connect(users["editor"], run.pk)
+    await _frames_until(editor, lambda f, fs: f["type"] == "events")
+    await editor.send_json_to({"command": "pause", "id": 5})
+    frame = await editor.receive_json_from(timeout=5)
+    assert frame == {"type": "error", "error": "internal_error", "id": 5,
+                     "detail": "The command failed on the server; it has been logged."}
+    await editor.send_json_to({"command": "replay", "after": 0, "id": 6})
+    assert (await _frames_until(editor, lambda f, fs: f["type"] == "ack"))[-1]["id"] == 6
+    await editor.disconnect()

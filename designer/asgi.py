@@ -2,6 +2,7 @@
 
 Websockets are authenticated by the session cookie and only accepted from allowed hosts' origins.
 """
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -32,3 +33,10 @@ application = _NoteLoop(ProtocolTypeRouter({
     "http": django_asgi_app,
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 }))
+
+# Everything imported so far lives as long as the process. Moving it out of the garbage
+# collector's reach keeps full collections short: measured with bench/bench_live.py, they
+# paused the whole server for ~35 ms every few seconds (the p99 delay of a paced run's
+# updates to 50 viewers), ~15 ms once frozen.
+gc.collect()
+gc.freeze()

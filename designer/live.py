@@ -7,6 +7,8 @@ Publish after the database commit: a viewer told about an event can always read 
 """
 from __future__ import annotations
 
+import time
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
@@ -18,7 +20,9 @@ def group_name(execution_id: int) -> str:
 
 
 def message(update: Update) -> dict:
-    return {"type": "execution.update", "text": update.text, "first": update.first, "last": update.last,
+    # sentAt: when the (committed) update left for the viewers, so they can measure the delay.
+    text = f'{update.text[:-1]},"sentAt":{time.time():.6f}}}'
+    return {"type": "execution.update", "text": text, "first": update.first, "last": update.last,
             "revision": update.revision}
 
 

@@ -53,7 +53,8 @@ class NotRunning(DomainError):
 
 @dataclass(frozen=True)
 class Update:
-    """What one write changed, ready to broadcast: ``text`` is the whole frame as JSON."""
+    """What one write changed, ready to broadcast: ``text`` is the whole frame as JSON (the
+    publisher adds ``sentAt``, the time it was published, after the commit)."""
     execution_id: int
     revision: int
     first: int   # first new event's seq, or last_seq + 1 when there are none
@@ -207,7 +208,7 @@ def _persist(execution: Execution, live: _Live, events: list, *, fields: dict | 
                 _live.pop(next(iter(_live)))  # the least recently written
     live.revision = execution.revision
     first = rows[0]["id"] if rows else execution.last_seq + 1
-    frame = {"type": "events", "events": rows, "execution": execution_state(execution), "sentAt": time.time()}
+    frame = {"type": "events", "events": rows, "execution": execution_state(execution)}
     return Update(execution.pk, execution.revision, first, execution.last_seq, _dumps(frame), stop=stop,
                   speed=execution.speed)
 

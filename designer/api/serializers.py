@@ -83,13 +83,14 @@ class VersionCreateSerializer(serializers.Serializer):
     definition = DefinitionField()
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     base_version = serializers.IntegerField(
-        allow_null=True, min_value=0,
+        allow_null=True, min_value=0, max_value=2**31 - 1,
         help_text="The version number the change started from; if a newer one exists the answer is 409.")
 
 
 class DraftSerializer(serializers.Serializer):
     definition = DefinitionField()
-    base_version = serializers.IntegerField(allow_null=True, min_value=0, required=False, default=None)
+    base_version = serializers.IntegerField(allow_null=True, min_value=0, max_value=2**31 - 1, required=False,
+                                            default=None)
     updated = serializers.DateTimeField(read_only=True)
 
 
@@ -139,9 +140,11 @@ class TestCaseSerializer(serializers.Serializer):
 
 
 class ExecutionStartSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="default: the latest version")
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                       help_text="default: the latest version")
     input = serializers.JSONField(required=False, help_text="default: the test case's input, or {}")
-    test_case = serializers.IntegerField(required=False, allow_null=True, help_text="a saved test case's id")
+    test_case = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                         help_text="a saved test case's id")
     mock_config = serializers.JSONField(required=False, help_text="instead of a saved test case's")
     mock_test_case = serializers.CharField(required=False, allow_blank=True, max_length=200)
     manual_callbacks = serializers.BooleanField(

@@ -3,7 +3,8 @@ will enter, and a state's data flow recomputed from what its events recorded.
 
 Pure Python and read-only: nothing here changes an execution. The data-flow stages carry the
 names AWS's TestState API uses in ``inspectionData``: input, afterInputPath, afterParameters,
-result, afterResultSelector, afterResultPath, output (and variables, error where there are any).
+result, afterResultSelector, afterResultPath, output (and variables, error where there are any);
+for JSONata states: input, afterArguments, result, output, variables, error.
 Recorded values win over recomputed ones: a Task's Parameters are taken from its
 ``TaskScheduled`` (or ``LambdaFunctionScheduled``) event, since intrinsics such as
 ``States.UUID()`` would not give the same value twice.
@@ -110,6 +111,14 @@ STAGES = (
     ("result", "Result"),
     ("afterResultSelector", "After ResultSelector"),
     ("afterResultPath", "After ResultPath"),
+    ("output", "Output"),
+    ("variables", "Variables"),
+    ("error", "Error"),
+)
+JSONATA_STAGES = (
+    ("input", "Input"),
+    ("afterArguments", "After Arguments"),
+    ("result", "Result"),
     ("output", "Output"),
     ("variables", "Variables"),
     ("error", "Error"),
@@ -251,7 +260,13 @@ def _stages(state: Any, visit: dict, execution: Mapping | None) -> dict:
         stages["variables"] = visit["variables"]
     if failed:
         stages["error"] = visit["error"]
-    ordered = [{"key": key, "label": label, "value": stages[key]} for key, label in STAGES if key in stages]
+    if getattr(state, "jsonata", False):
+        # JSONata states have Arguments and Output, not the JSONPath fields: TestState's names.
+        stages = {("afterArguments" if k == "afterParameters" else k): v for k, v in stages.items()
+                  if k not in ("afterInputPath", "afterResultSelector", "afterResultPath")}
+        ordered = [{"key": key, "label": label, "value": stages[key]} for key, label in JSONATA_STAGES if key in stages]
+    else:
+        ordered = [{"key": key, "label": label, "value": stages[key]} for key, label in STAGES if key in stages]
     return {"state": state.name, "type": state.type, "enteredEventId": visit["enteredEventId"],
             "retries": visit["retries"], "complete": output is not _ABSENT or failed,
             "stages": ordered, "notes": notes}

@@ -119,3 +119,19 @@ def test_resource_column():
     arn = "arn:aws:lambda:us-east-1:1:function:f"
     assert resource_of({"resource": arn}) == arn
     assert resource_of(None) == "" and resource_of({"name": "x"}) == ""
+
+
+def test_jsonata_states_use_testStates_jsonata_names():
+    definition = {"QueryLanguage": "JSONata", "StartAt": "Call", "States": {"Call": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f", "Payload": {"n": "{% $states.input.n + 1 %}"}},
+        "Output": "{% $states.result.Payload %}", "End": True}}}
+    machine, ex, rows = _run(None, definition=definition, input={"n": 1},
+                             mocks=Mocks.from_lists({"Call": [{"Return": {"Payload": {"ok": True}}}]}))
+    assert ex.status == "SUCCEEDED"
+    [visit] = visits(machine, rows, "Call")
+    assert [(s["key"], s["label"]) for s in visit["stages"]] == [
+        ("input", "Input"), ("afterArguments", "After Arguments"), ("result", "Result"), ("output", "Output")]
+    stages = {s["key"]: s["value"] for s in visit["stages"]}
+    assert stages["afterArguments"] == {"FunctionName": "f", "Payload": {"n": 2}}
+    assert stages["output"] == {"ok": True}

@@ -338,3 +338,24 @@ def test_stepping_does_not_time_out_a_waiting_review_by_accident(users, workflow
     assert execution.virtual_time - execution.started_at_virtual == 604800 * 1000
     assert execution.events.filter(type="TaskTimedOut", step="Wait For Review").exists()
     assert timeline.colours(execution.summary, execution.current_states)["Wait For Review"] == "caught"
+
+
+def test_every_sample_test_case_runs_and_its_log_replays_to_the_stored_summary(db):
+    """All shipped samples, every mock test case, with mocked callbacks: each run ends, every
+    state event has a step, and a fresh fold of the log equals what the writes folded."""
+    from designer.samples import samples_load
+
+    demo, _ = samples_load()
+    cases = list(TestCase.objects.select_related("workflow"))
+    assert len(cases) >= 3
+    for tc in cases:
+        execution, _ = simulation.execution_start(user=demo, workflow=tc.workflow, test_case_id=tc.pk,
+                                                  manual_callbacks=False, seed=11)
+        simulation.execution_continue(user=demo, execution=execution)
+        while simulation.execution_advance(execution_id=execution.pk, runner_id="t", first=False) is not None:
+            pass
+        execution = _fresh(execution)
+        assert execution.status != "RUNNING", (tc.name, execution.stop_reason)
+        rows = [timeline.event_row(e) for e in execution.events.order_by("seq")]
+        assert timeline.fold({}, rows) == execution.summary, tc.name
+        assert all(r["step"] for r in rows if not r["type"].startswith("Execution")), tc.name

@@ -151,13 +151,27 @@ function toggleDetails(row) {
     el("td", { colspan: "6" }, el("pre", { class: "code", text: JSON.stringify(row.details ?? null, null, 2) }))));
 }
 
+// Shift-click (or Shift+Enter) on a step toggles its breakpoint at once.
+function toggleBreakpoint(name) {
+  if (!page.canControl || !name) return;
+  const bps = new Set(state.breakpoints || []);
+  if (bps.has(name)) bps.delete(name); else bps.add(name);
+  command({ command: "set_breakpoints", breakpoints: [...bps] });
+}
+$("graph").addEventListener("click", (e) => {
+  if (e.shiftKey) toggleBreakpoint(e.target.closest?.("g.state")?.getAttribute("data-state"));
+});
+$("graph").addEventListener("keydown", (e) => {
+  if (e.shiftKey && e.key === "Enter") toggleBreakpoint(e.target.closest?.("g.state")?.getAttribute("data-state"));
+});
+
 // --- inspector ---
 function select(name) {
   selected = name;
   graph.highlight(name);
   if (!name) {
     $("inspector").replaceChildren(el("h2", { text: "Data flow" }),
-      el("p", { class: "muted small", text: "Click a step on the graph to see its data at each stage, and to set a breakpoint before it." }));
+      el("p", { class: "muted small", text: "Click a step on the graph to see its data at each stage, and to set a breakpoint before it (or Shift-click it)." }));
     return;
   }
   inspect();
@@ -187,11 +201,8 @@ async function inspect() {
     return;
   }
   if (name !== selected) return;
-  const toggle = el("button", { type: "button", id: "breakpoint-toggle", disabled: !page.canControl, onclick: () => {
-    const bps = new Set(state.breakpoints || []);
-    if (bps.has(name)) bps.delete(name); else bps.add(name);
-    command({ command: "set_breakpoints", breakpoints: [...bps] });
-  } });
+  const toggle = el("button", { type: "button", id: "breakpoint-toggle", disabled: !page.canControl,
+    title: "Shift-click a step on the graph to do the same", onclick: () => toggleBreakpoint(name) });
   const visits = data.visits;
   const body = visits.length ? [] : [el("p", { class: "muted small", text: "The run has not entered this step yet." })];
   visits.slice(-3).forEach((visit, i, shown) => {

@@ -198,6 +198,11 @@ class LiveSimulationTests(ChannelsLiveServerTestCase):
         self.assertEqual(after_result_path["checks"], [{"flagged": False, "reason": None}] * 2)
         self.assertEqual(after_result_path["application"]["id"], "app-1042")
 
+        # Shift-click toggles a breakpoint straight from the graph.
+        self.node(driver, "Notify Applicant").click(modifiers=["Shift"])
+        driver.wait_for_selector('#graph g.state.breakpoint[data-state="Notify Applicant"]')
+        self.node(driver, "Notify Applicant").click(modifiers=["Shift"])
+        driver.wait_for_selector('#graph g.state.breakpoint[data-state="Notify Applicant"]', state="detached")
         driver.select_option("#speed", "0")
         driver.wait_for_function("document.querySelector('#speed').value === '0'")
         driver.click("#btn-continue")
@@ -218,7 +223,12 @@ class LiveSimulationTests(ChannelsLiveServerTestCase):
         tc = TestCase.objects.get(workflow=self.workflow, name="FlaggedAddressApprovedByReviewer")
         execution, _ = simulation.execution_start(user=self.demo, workflow=self.workflow, test_case_id=tc.pk)
         page.goto(f"{self.live_server_url}/executions/{execution.pk}/")
-        page.click("#btn-continue")  # a plain form post
+        page.click("#btn-continue")  # a plain form post; the server goes on in the background
+        for _ in range(50):  # without scripts, the page shows what was true when it was drawn
+            if page.is_visible("#callback-panel button[value=send_task_success]"):
+                break
+            page.wait_for_timeout(100)
+            page.reload()
         page.wait_for_selector("#callback-panel:not([hidden]) button[value=send_task_success]")
         page.click("#callback-panel button[value=send_task_success]")
         page.click("#btn-continue")

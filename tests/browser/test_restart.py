@@ -115,8 +115,11 @@ def test_a_continuing_run_is_picked_up_after_a_restart(database, browser):
         workflow = api("POST", "/api/workflows/", {"name": "Counting loop", "definition": LOOP})
         run = api("POST", f"/api/workflows/{workflow['id']}/executions/", {"input": {"count": 0}, "speed": 20})
         api("POST", f"/api/executions/{run['id']}/control/", {"command": "continue"})
-        page.wait_for_timeout(1200)
-        before = api("GET", f"/api/executions/{run['id']}/")
+        for _ in range(100):  # until the server is well into it
+            before = api("GET", f"/api/executions/{run['id']}/")
+            if before["lastSeq"] > 10:
+                break
+            page.wait_for_timeout(100)
         assert before["status"] == "RUNNING" and before["mode"] == "continuing" and before["lastSeq"] > 1
 
         server.kill()

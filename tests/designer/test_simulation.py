@@ -359,3 +359,24 @@ def test_every_sample_test_case_runs_and_its_log_replays_to_the_stored_summary(d
         rows = [timeline.event_row(e) for e in execution.events.order_by("seq")]
         assert timeline.fold({}, rows) == execution.summary, tc.name
         assert all(r["step"] for r in rows if not r["type"].startswith("Execution")), tc.name
+
+
+def test_a_run_paused_inside_a_long_wait_resumes_after_a_restart(users):
+    from designer import services
+
+    wf = services.workflow_create(owner=users["owner"], name="Cooling off", definition={
+        "StartAt": "Cool off", "States": {
+            "Cool off": {"Type": "Wait", "Seconds": 30 * 86400, "Next": "Done"},
+            "Done": {"Type": "Succeed"}}})
+    execution, _ = simulation.execution_start(user=users["owner"], workflow=wf, input={"x": 1})
+    simulation.execution_step(user=users["owner"], execution=execution)  # enters the Wait, sleeps
+    execution = _fresh(execution)
+    assert execution.waiting["reason"] == "timer"
+    assert timeline.colours(execution.summary)["Cool off"] == "waiting"
+    simulation.forget(execution.pk)  # a new process: the row is all there is
+    simulation._machines.clear()
+    _continue_to_stop(execution)
+    execution = _fresh(execution)
+    assert execution.status == "SUCCEEDED" and execution.output == {"x": 1}
+    assert execution.virtual_time - execution.started_at_virtual == 30 * 86400 * 1000
+    assert timeline.colours(execution.summary) == {"Cool off": "succeeded", "Done": "succeeded"}

@@ -88,3 +88,40 @@ def test_a_viewer_on_one_process_sees_a_run_advanced_by_another(servers, users):
     assert execution.status == "SUCCEEDED" and execution.last_seq == seqs[-1]
     # B did the work: A never ran it (it only relayed)
     assert "Runner" not in a.output()
+
+
+def test_two_processes_asked_to_continue_one_run_take_turns(servers, users):
+    """Both processes are told to continue the same paced run: the lease lets one advance it, so
+    it keeps its speed (two runners would finish it in half the time) and its event log stays whole."""
+    from rest_framework.authtoken.models import Token
+
+    a, b = servers
+    definition = json.loads(json.dumps(LOOP))
+    definition["States"]["Check"]["Choices"][0]["NumericLessThan"] = 30
+    wf = services.workflow_create(owner=users["owner"], name="Paced loop", definition=definition)
+    speed = 40.0
+    execution, _ = simulation.execution_start(user=users["owner"], workflow=wf, input={"count": 0}, speed=speed)
+    token = Token.objects.create(user=users["owner"]).key
+    transitions = 30 * 2 + 2  # Check and Increment thirty times, then Check and Done
+
+    def control(server, body):
+        request = urllib.request.Request(f"{server.url}/api/executions/{execution.pk}/control/",
+                                         data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json", "Authorization": f"Token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return json.load(r)
+
+    import time
+    started = time.monotonic()
+    control(a, {"command": "continue"})
+    control(b, {"command": "continue"})
+    while True:
+        execution.refresh_from_db()
+        if execution.status != "RUNNING" or time.monotonic() - started > 60:
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    assert execution.status == "SUCCEEDED"
+    assert elapsed >= 0.8 * transitions / speed, f"{elapsed:.2f} s: two runners advanced it at once"
+    seqs = list(execution.events.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, execution.last_seq + 1))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", views.workflow_editor, name="workflow-editor"),
     path("workflows/<int:workflow_id>/versions/", views.workflow_versions, name="workflow-versions"),
     path("workflows/<int:workflow_id>/simulate/", views.workflow_simulate, name="workflow-simulate"),
+    path("workflows/<int:workflow_id>/test-cases/", views.workflow_test_case_create, name="workflow-test-case-create"),
     path("executions/<int:execution_id>/", views.execution_page, name="execution-page"),
     path("executions/<int:execution_id>/control/", views.execution_control, name="execution-control"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -142,6 +142,28 @@ def workflow_simulate(request, workflow_id: int):
 
 
 @login_required
+@require_http_methods(["POST"])
+def workflow_test_case_create(request, workflow_id: int):
+    """The editor's "Save a new test case" form."""
+    workflow = _visible(request, workflow_id)
+    try:
+        values = {}
+        for field in ("input", "mock_config"):
+            text = request.POST.get(field, "").strip() or "{}"
+            try:
+                values[field] = json.loads(text)
+            except ValueError as exc:
+                raise InvalidInput(f"The {field.replace('_', ' ')} is not JSON: {exc}.", field=field) from None
+        tc = simulation.test_case_create(user=request.user, workflow=workflow, name=request.POST.get("name", ""),
+                                         mock_test_case=request.POST.get("mock_test_case", ""), **values)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Saved test case “{tc.name}”: pick it under Simulate.")
+    return redirect("workflow-editor", workflow_id=workflow.pk)
+
+
+@login_required
 def execution_page(request, execution_id: int):
     execution = _visible_execution(request, execution_id)
     can_control = selectors.can_edit(user=request.user, workflow=execution.workflow)

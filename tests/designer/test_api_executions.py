@@ -203,3 +203,22 @@ def test_user_text_is_escaped_on_the_execution_page(client, users):
     html = client.get(f"/executions/{execution.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_saving_a_test_case_from_the_editor(client, users, workflow, config):
+    from designer.models import TestCase
+
+    client.force_login(users["editor"])
+    response = client.post(f"/workflows/{workflow.pk}/test-cases/", {
+        "name": "From the page", "input": '{"application": {"id": "x"}}', "mock_config": json.dumps(config),
+        "mock_test_case": "CleanApplication"})
+    assert response.status_code == 302
+    tc = TestCase.objects.get(workflow=workflow, name="From the page")
+    assert tc.input == {"application": {"id": "x"}} and tc.mock_test_case == "CleanApplication"
+    assert "From the page" in client.get(f"/workflows/{workflow.pk}/").content.decode()
+    bad = client.post(f"/workflows/{workflow.pk}/test-cases/", {"name": "Bad", "mock_config": "{oops"}, follow=True)
+    assert "The mock config is not JSON" in bad.content.decode()
+    assert not TestCase.objects.filter(name="Bad").exists()
+    client.force_login(users["viewer"])
+    client.post(f"/workflows/{workflow.pk}/test-cases/", {"name": "Viewer's"})
+    assert not TestCase.objects.filter(name="Viewer's").exists()

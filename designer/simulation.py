@@ -140,6 +140,13 @@ def _interpreter(execution: Execution) -> _Live:
     return _Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 
 
+def _keep(execution_id: int, live: _Live) -> None:
+    with _cache_lock:
+        _live[execution_id] = live
+        while len(_live) > LIVE_CACHE_SIZE:
+            _live.pop(next(iter(_live)))  # the least recently written
+
+
 def forget(execution_id: int) -> None:
     with _cache_lock:
         _live.pop(execution_id, None)
@@ -188,24 +195,23 @@ def _persist(execution: Execution, live: _Live, events: list, *, fields: dict | 
     execution.snapshot_json = _dumps(run.to_json())
     execution.current_states = run.current_states() if run.status == RUNNING else []
     execution.waiting = status.get("waiting")
+    for key, value in (fields or {}).items():
+        setattr(execution, key, value)
     if run.status != RUNNING:
         execution.mode = ExecutionMode.PAUSED
         execution.runner_id = ""
-        execution.stop_reason = "finished"
+        execution.stop_reason = "aborted" if run.status == ExecutionStatus.ABORTED else "finished"
         if run.output is not None or run.status == ExecutionStatus.SUCCEEDED:
             execution.output_json = _dumps(run.output)
         execution.error, execution.cause = run.error or "", run.cause or ""
-    for key, value in (fields or {}).items():
-        setattr(execution, key, value)
     execution.revision += 1
     execution.save()
     run.take_events()  # persisted now: the interpreter need not keep them
-    with _cache_lock:
-        _live.pop(execution.pk, None)
-        if run.status == RUNNING:  # a finished run is never advanced again
-            _live[execution.pk] = _Live(execution.revision, run, live.steps, execution.created)
-            while len(_live) > LIVE_CACHE_SIZE:
-                _live.pop(next(iter(_live)))  # the least recently written
+    forget(execution.pk)
+    if run.status == RUNNING:  # a finished run is never advanced again
+        # Kept for the next write only once this one is committed: until then the row is the truth.
+        kept = _Live(execution.revision, run, live.steps, execution.created)
+        transaction.on_commit(lambda: _keep(execution.pk, kept))
     live.revision = execution.revision
     first = rows[0]["id"] if rows else execution.last_seq + 1
     frame = {"type": "events", "events": rows, "execution": execution_state(execution)}

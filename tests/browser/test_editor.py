@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-CHROMIUM = "/usr/bin/chromium"
+from chromium import BrowserMixin, needs_chromium
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SAMPLE = Path(__file__).resolve().parents[2] / "designer" / "samples" / "account-application.asl.json"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-    # Nothing but the test server may be reached.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 
 
 def _all_state_names(machine: dict) -> list[str]:
@@ -46,29 +40,19 @@ def _renamed(definition: dict, old: str, new: str) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium")
-class EditorTests(StaticLiveServerTestCase):
+@needs_chromium
+class EditorTests(BrowserMixin, StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls):
-        # Playwright's sync API keeps an event loop running in this thread, which makes Django's
-        # ORM refuse to run here; allowed only for these tests.
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.start_browser()
         super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        cls.launch_browser()
 
     @classmethod
     def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
+        cls.stop_browser()
         super().tearDownClass()
-        if cls._async_unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+        cls.restore_environment()
 
     def setUp(self):
         from designer.samples import samples_load

@@ -3,29 +3,22 @@ one plays the reviewer. Served by daphne (ChannelsLiveServerTestCase), so websoc
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
+from chromium import BrowserMixin, needs_chromium
+
 STAGE_LABELS = ["Input", "After InputPath", "After Parameters", "Result", "After ResultSelector",
                 "After ResultPath", "Output"]
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium")
-class LiveSimulationTests(ChannelsLiveServerTestCase):
+@needs_chromium
+class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
     @classmethod
     def setUpClass(cls):
-        # Playwright's sync API keeps an event loop running in this thread; see test_editor.py.
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.start_browser()
         # The server process is forked from this one. If earlier tests ran thread-sensitive
         # sync_to_async code here, asgiref's one-thread executor has a worker thread, which a
         # fork does not copy: the child would queue database calls forever. Give it a fresh one.
@@ -35,20 +28,13 @@ class LiveSimulationTests(ChannelsLiveServerTestCase):
 
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        cls.launch_browser()
 
     @classmethod
     def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
+        cls.stop_browser()
         super().tearDownClass()
-        if cls._async_unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+        cls.restore_environment()
 
     def setUp(self):
         from django.contrib.auth import get_user_model

@@ -10,22 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from chromium import launch, needs_chromium
 from designer.devservers import BASE_DIR, ServerProcess, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 LOOP = {"StartAt": "Check", "States": {
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericLessThan": 40, "Next": "Increment"}],
               "Default": "Done"},
     "Increment": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
     "Done": {"Type": "Succeed"}}}
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(180),
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180), needs_chromium]
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()
 

@@ -206,18 +206,23 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         page.fill("input[name=username]", "demo")
         page.fill("input[name=password]", "statewise-demo")
         page.click("button[type=submit]")
+        page.wait_for_url("**/workflows/")
         tc = TestCase.objects.get(workflow=self.workflow, name="FlaggedAddressApprovedByReviewer")
         execution, _ = simulation.execution_start(user=self.demo, workflow=self.workflow, test_case_id=tc.pk)
         page.goto(f"{self.live_server_url}/executions/{execution.pk}/")
-        page.click("#btn-continue")  # a plain form post; the server goes on in the background
+        # Each control is a plain form post: wait for its page to load before reading or reloading.
+        with page.expect_navigation():
+            page.click("#btn-continue")  # the server goes on in the background
         for _ in range(50):  # without scripts, the page shows what was true when it was drawn
             if page.is_visible("#callback-panel button[value=send_task_success]"):
                 break
             page.wait_for_timeout(100)
             page.reload()
         page.wait_for_selector("#callback-panel:not([hidden]) button[value=send_task_success]")
-        page.click("#callback-panel button[value=send_task_success]")
-        page.click("#btn-continue")
+        with page.expect_navigation():
+            page.click("#callback-panel button[value=send_task_success]")
+        with page.expect_navigation():
+            page.click("#btn-continue")
         for _ in range(50):
             execution.refresh_from_db()
             if execution.status != "RUNNING":

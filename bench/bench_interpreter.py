@@ -40,7 +40,7 @@ def clear_caches() -> None:
     jsonata_query._compile.cache_clear()
     jsonpath._compile_cached.cache_clear()
     payload._compile_intrinsic.cache_clear()
-    definition._validation_cached.cache_clear()
+    definition.clear_validation_cache()
 
 
 def run_ours(text: str, input_value, repeat: int, cold: bool = True) -> tuple[float, Execution]:

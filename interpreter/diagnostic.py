@@ -8,11 +8,16 @@ def pointer(*parts: str | int) -> str:
     """JSON Pointer (RFC 6901) for the given path segments."""
     out = ""
     for part in parts:
-        part = str(part)
-        if "~" in part or "/" in part:
-            part = part.replace("~", "~0").replace("/", "~1")
-        out += "/" + part
+        out += "/" + escape(part)
     return out
+
+
+def escape(part: str | int) -> str:
+    """One JSON Pointer segment, without its slash."""
+    part = str(part)
+    if "~" in part or "/" in part:
+        return part.replace("~", "~0").replace("/", "~1")
+    return part
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,10 @@ TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
     "IsTimestamp": lambda v: parse_timestamp(v) is not None,
 }
 
+# What a literal comparison's operand must be.
+_OPERAND_KINDS = {op: {"String": str, "Numeric": (int, float), "Boolean": bool, "Timestamp": str}[
+    next(k for k in ("String", "Numeric", "Boolean", "Timestamp") if op.startswith(k))] for op in COMPARISONS}
+
 OPERATORS = frozenset(COMPARISONS) | frozenset(k + "Path" for k in COMPARISONS) | frozenset(TYPE_TESTS) \
     | {"IsPresent", "StringMatches"}
 
@@ -81,44 +85,62 @@ def string_matcher(pattern: str) -> Callable[[str], bool]:
     return lambda s: regex.fullmatch(s) is not None
 
 
+class _Problem(Exception):
+    """A rule error; the JSON Pointer is joined from ``keys`` (innermost first) only when one
+    happens, as nearly every rule compiles cleanly."""
+
+    def __init__(self, code: str, message: str, key: str | None = None) -> None:
+        self.code, self.message, self.keys = code, message, [] if key is None else [key]
+
+
 def compile_rule(rule: Any, pointer: str, top_level: bool = True) -> Predicate:
+    try:
+        return _compile_rule(rule)
+    except _Problem as e:
+        raise DefinitionError(Diagnostic(e.code, pointer + make_pointer(*reversed(e.keys)), e.message)) from None
+
+
+def _compile_rule(rule: Any) -> Predicate:
     if not isinstance(rule, dict):
-        raise DefinitionError(Diagnostic("INVALID_CHOICE_RULE", pointer, "A choice rule must be an object."))
+        raise _Problem("INVALID_CHOICE_RULE", "A choice rule must be an object.")
     for combinator in ("And", "Or"):
         if combinator in rule:
             parts = rule[combinator]
             if not isinstance(parts, list) or not parts:
-                raise DefinitionError(Diagnostic("INVALID_CHOICE_RULE", pointer + make_pointer(combinator),
-                                                 f"{combinator} needs a non-empty list of rules."))
-            preds = tuple(compile_rule(p, pointer + make_pointer(combinator, i), False)
-                          for i, p in enumerate(parts))
-            if combinator == "And":
-                return lambda data, scope: all(p(data, scope) for p in preds)
-            return lambda data, scope: any(p(data, scope) for p in preds)
+                raise _Problem("INVALID_CHOICE_RULE", f"{combinator} needs a non-empty list of rules.", combinator)
+            preds = []
+            for i, p in enumerate(parts):
+                try:
+                    preds.append(_compile_rule(p))
+                except _Problem as e:
+                    e.keys += (i, combinator)
+                    raise
+            return _all_of(tuple(preds)) if combinator == "And" else _any_of(tuple(preds))
     if "Not" in rule:
-        inner = compile_rule(rule["Not"], pointer + make_pointer("Not"), False)
-        return lambda data, scope: not inner(data, scope)
-    operators = [k for k in rule if k in OPERATORS]
-    if len(operators) != 1 or "Variable" not in rule:
-        raise DefinitionError(Diagnostic(
-            "INVALID_CHOICE_RULE", pointer,
-            "A choice rule needs a Variable and exactly one comparison (e.g. StringEquals), "
-            "or And / Or / Not."))
-    op = operators[0]
-    variable_text = rule["Variable"]
-    variable = _path(variable_text, pointer + "/Variable")
-    operand = rule[op]
-    where = pointer + make_pointer(op)
-
-    def read_variable(data, scope):
         try:
-            return variable(data, scope)
-        except PathNotFound:
-            raise StateRuntimeError("States.Runtime", f"Invalid path '{variable_text}': The choice state's "
-                                    f"condition path references an invalid value.") from None
+            inner = _compile_rule(rule["Not"])
+        except _Problem as e:
+            e.keys.append("Not")
+            raise
+        return lambda data, scope: not inner(data, scope)
+    op = None
+    for key in rule:
+        if key in OPERATORS:
+            if op is not None:
+                op = None  # more than one: the same problem as none
+                break
+            op = key
+    if op is None or "Variable" not in rule:
+        raise _Problem(
+            "INVALID_CHOICE_RULE",
+            "A choice rule needs a Variable and exactly one comparison (e.g. StringEquals), "
+            "or And / Or / Not.")
+    variable_text = rule["Variable"]
+    variable = _path(variable_text, "Variable")
+    operand = rule[op]
 
     if op == "IsPresent":
-        want = _operand(operand, bool, where, op)
+        want = _operand(operand, bool, op)
 
         def is_present(data, scope):
             try:
@@ -127,48 +149,93 @@ def compile_rule(rule: Any, pointer: str, top_level: bool = True) -> Predicate:
                 return not want
             return want
         return is_present
+
+    # Each predicate reads the Variable itself rather than through a helper: one call fewer per
+    # rule at run time, and fewer objects per rule at parse time.
     if op in TYPE_TESTS:
-        want, test = _operand(operand, bool, where, op), TYPE_TESTS[op]
-        return lambda data, scope: test(read_variable(data, scope)) is want
+        want, test = _operand(operand, bool, op), TYPE_TESTS[op]
+
+        def type_test(data, scope):
+            try:
+                value = variable(data, scope)
+            except PathNotFound:
+                raise _no_value(variable_text) from None
+            return test(value) is want
+        return type_test
     if op == "StringMatches":
-        matches = string_matcher(_operand(operand, str, where, op))
-        return lambda data, scope: (lambda v: type(v) is str and matches(v))(read_variable(data, scope))
+        matches = string_matcher(_operand(operand, str, op))
+
+        def string_matches(data, scope):
+            try:
+                value = variable(data, scope)
+            except PathNotFound:
+                raise _no_value(variable_text) from None
+            return type(value) is str and matches(value)
+        return string_matches
     if op.endswith("Path"):
         compare = COMPARISONS[op[:-4]]
-        other = _path(operand, where)
+        other = _path(operand, op)
 
         def compare_paths(data, scope):
-            value = read_variable(data, scope)
+            try:
+                value = variable(data, scope)
+            except PathNotFound:
+                raise _no_value(variable_text) from None
             try:
                 expected = other(data, scope)
             except PathNotFound:
-                raise StateRuntimeError("States.Runtime", f"Invalid path '{operand}': The choice state's "
-                                        f"condition path references an invalid value.") from None
+                raise _no_value(operand) from None
             return compare(value, expected)
         return compare_paths
     compare = COMPARISONS[op]
-    kind = {"String": str, "Numeric": (int, float), "Boolean": bool, "Timestamp": str}[
-        next(k for k in ("String", "Numeric", "Boolean", "Timestamp") if op.startswith(k))]
-    expected = _operand(operand, kind, where, op)
+    expected = _operand(operand, _OPERAND_KINDS[op], op)
     if op.startswith("Timestamp") and parse_timestamp(expected) is None:
-        raise DefinitionError(Diagnostic("INVALID_TIMESTAMP", where,
-                                         f"{op} needs a timestamp like 2024-05-01T12:00:00Z, not '{expected}'."))
-    return lambda data, scope: compare(read_variable(data, scope), expected)
+        raise _Problem("INVALID_TIMESTAMP", f"{op} needs a timestamp like 2024-05-01T12:00:00Z, not '{expected}'.", op)
+
+    def compare_value(data, scope):
+        try:
+            value = variable(data, scope)
+        except PathNotFound:
+            raise _no_value(variable_text) from None
+        return compare(value, expected)
+    return compare_value
 
 
-def _operand(value: Any, kind: Any, pointer: str, op: str) -> Any:
+def _all_of(preds: tuple) -> Predicate:
+    def all_of(data, scope):
+        for p in preds:
+            if not p(data, scope):
+                return False
+        return True
+    return all_of
+
+
+def _any_of(preds: tuple) -> Predicate:
+    def any_of(data, scope):
+        for p in preds:
+            if p(data, scope):
+                return True
+        return False
+    return any_of
+
+
+def _no_value(path: Any) -> StateRuntimeError:
+    return StateRuntimeError("States.Runtime", f"Invalid path '{path}': The choice state's "
+                                               f"condition path references an invalid value.")
+
+
+def _operand(value: Any, kind: Any, op: str) -> Any:
     ok = isinstance(value, kind) and not (kind != bool and kind != str and isinstance(value, bool))
     if kind is bool:
         ok = isinstance(value, bool)
     if not ok:
         names = {bool: "true or false", str: "a string"}
-        raise DefinitionError(Diagnostic("INVALID_CHOICE_OPERAND", pointer,
-                                         f"{op} must be compared with {names.get(kind, 'a number')}."))
+        raise _Problem("INVALID_CHOICE_OPERAND", f"{op} must be compared with {names.get(kind, 'a number')}.", op)
     return value
 
 
-def _path(text: Any, pointer: str):
+def _path(text: Any, key: str):
     try:
         return compile_path(text).evaluate
     except (JsonPathSyntaxError, TypeError):
-        raise DefinitionError(Diagnostic("INVALID_PATH", pointer, f"{text!r} is not a valid JSONPath.")) from None
+        raise _Problem("INVALID_PATH", f"{text!r} is not a valid JSONPath.", key) from None

@@ -21,67 +21,157 @@ Evaluator = Callable[[Any, Any], Any]
 _compile_intrinsic = functools.lru_cache(maxsize=8192)(compile_intrinsic)
 
 
-def compile_template(template: Any, pointer: str) -> Evaluator:
-    """Compile ``template`` (any JSON value) into ``evaluate(data, scope)``."""
-    if not _is_dynamic(template):
+class _Problem(Exception):
+    """A template error; the JSON Pointer is joined from ``keys`` (innermost first) only when one
+    happens, as nearly every template compiles cleanly."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message, self.keys = code, message, []
+
+    def diagnostic(self, pointer: str) -> Diagnostic:
+        return Diagnostic(self.code, pointer + make_pointer(*reversed(self.keys)), self.message)
+
+
+def compile_template(template: Any, pointer: str, key: str | None = None) -> Evaluator:
+    """Compile ``template`` (any JSON value) into ``evaluate(data, scope)``.
+
+    ``key``, when given, is the field under ``pointer`` that holds the template; callers pass it
+    so that the pointer is only built for an error.
+    """
+    try:
+        if isinstance(template, dict):
+            compiled = _compile_object(template)
+        elif isinstance(template, list):
+            compiled = _compile_array(template)
+        else:
+            compiled = None
+    except _Problem as e:
+        if key is not None:
+            e.keys.append(key)
+        raise DefinitionError(e.diagnostic(pointer)) from None
+    if compiled is None:
         return lambda data, scope: template
-    return _compile(template, pointer)
+    return compiled
 
 
 def compile_dynamic_value(key: str, text: Any, pointer: str) -> Evaluator:
     """One ``key.$`` value: a path or an intrinsic function call."""
-    if not isinstance(text, str):
-        raise DefinitionError(Diagnostic("INVALID_PATH", pointer,
-                                         f"The value of '{key}' must be a path or an intrinsic function, "
-                                         f"not {dumps(text)}."))
-    if looks_like_intrinsic(text):
-        try:
-            intrinsic = _compile_intrinsic(text)
-        except IntrinsicSyntaxError as e:
-            raise DefinitionError(Diagnostic("INVALID_INTRINSIC", pointer, str(e))) from None
-        return intrinsic.evaluate
     try:
-        path = compile_path(text)
-    except JsonPathSyntaxError as e:
-        raise DefinitionError(Diagnostic("INVALID_PATH", pointer, str(e))) from None
-    evaluate_path = path.evaluate
+        field, kind = _dynamic_value(key, text)
+    except _Problem as e:
+        raise DefinitionError(e.diagnostic(pointer)) from None
+    if kind == _CALL:
+        return field
+    evaluate_path = field.evaluate
 
     def evaluate(data, scope):
         try:
             return evaluate_path(data, scope)
         except PathNotFound:
-            raise StateRuntimeError("States.Runtime", f"The JSONPath '{text}' specified for the field "
-                                    f"'{key}' could not be found in the input '{dumps(data)}'") from None
+            raise _not_found(key, text, data) from None
     return evaluate
 
 
-def _is_dynamic(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(k.endswith(".$") or _is_dynamic(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_is_dynamic(v) for v in value)
-    return False
+def _not_found(key: str, text: str, data: Any) -> StateRuntimeError:
+    return StateRuntimeError("States.Runtime", f"The JSONPath '{text}' specified for the field "
+                                               f"'{key}' could not be found in the input '{dumps(data)}'")
 
 
-def _compile(template: Any, pointer: str) -> Evaluator:
-    if isinstance(template, list):
-        items = [compile_template(v, pointer + make_pointer(i)) for i, v in enumerate(template)]
-        return lambda data, scope: [item(data, scope) for item in items]
-    if not isinstance(template, dict):
-        return lambda data, scope: template
-    fields = []
-    for key, value in template.items():
-        if key.endswith(".$"):
-            fields.append((key[:-2], compile_dynamic_value(key, value, pointer + make_pointer(key)), True))
-        elif type(value) in (dict, list) and _is_dynamic(value):
-            fields.append((key, _compile(value, pointer + make_pointer(key)), True))
+# How a compiled object template makes each field: the value as written, a call
+# ``field(data, scope)``, or a JsonPath, evaluated in place so that a template keeps no closure
+# per path (and calls one function fewer per field at run time).
+_STATIC, _CALL, _PATH = 0, 1, 2
+
+
+def _dynamic_value(key: str, text: Any) -> tuple[Any, int]:
+    if not isinstance(text, str):
+        raise _Problem("INVALID_PATH", f"The value of '{key}' must be a path or an intrinsic function, "
+                                       f"not {dumps(text)}.")
+    # A path starts with '$', an intrinsic call with 'States.': most values are paths.
+    if text[:1] != "$" and looks_like_intrinsic(text):
+        try:
+            return _compile_intrinsic(text).evaluate, _CALL
+        except IntrinsicSyntaxError as e:
+            raise _Problem("INVALID_INTRINSIC", str(e)) from None
+    try:
+        return compile_path(text), _PATH
+    except JsonPathSyntaxError as e:
+        raise _Problem("INVALID_PATH", str(e)) from None
+
+
+# One walk both finds whether a value has ``.$`` fields and compiles it: each returns None for a
+# value without any, which evaluates to itself.
+
+def _compile_array(template: list) -> Evaluator | None:
+    items = []
+    dynamic = False
+    for i, value in enumerate(template):
+        try:
+            if isinstance(value, dict):
+                item = _compile_object(value)
+            elif isinstance(value, list):
+                item = _compile_array(value)
+            else:
+                item = None
+        except _Problem as e:
+            e.keys.append(i)
+            raise
+        if item is None:
+            item = _constant(value)
         else:
-            fields.append((key, value, False))
+            dynamic = True
+        items.append(item)
+    if not dynamic:
+        return None
+    return lambda data, scope: [item(data, scope) for item in items]
+
+
+def _constant(value: Any) -> Evaluator:
+    return lambda data, scope: value
+
+
+def _compile_object(template: dict) -> Evaluator | None:
+    fields = []
+    dynamic = False
+    for key, value in template.items():
+        try:
+            if key.endswith(".$"):
+                if type(value) is str and value[:1] == "$":  # a path, the usual case, without a call
+                    fields.append((key[:-2], compile_path(value), _PATH))
+                else:
+                    field, kind = _dynamic_value(key, value)
+                    fields.append((key[:-2], field, kind))
+                dynamic = True
+                continue
+            kind = type(value)
+            field = _compile_object(value) if kind is dict else _compile_array(value) if kind is list else None
+        except JsonPathSyntaxError as e:
+            problem = _Problem("INVALID_PATH", str(e))
+            problem.keys.append(key)
+            raise problem from None
+        except _Problem as e:
+            e.keys.append(key)
+            raise
+        if field is None:
+            fields.append((key, value, _STATIC))
+        else:
+            fields.append((key, field, _CALL))
+            dynamic = True
+    if not dynamic:
+        return None
     fields_t = tuple(fields)
 
     def evaluate(data, scope):
         out = {}
-        for key, field, dynamic in fields_t:
-            out[key] = field(data, scope) if dynamic else field
+        for key, field, kind in fields_t:
+            if kind == _PATH:
+                try:
+                    out[key] = field.evaluate(data, scope)
+                except PathNotFound:
+                    raise _not_found(key + ".$", field.text, data) from None
+            elif kind:
+                out[key] = field(data, scope)
+            else:
+                out[key] = field
         return out
     return evaluate

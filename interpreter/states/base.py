@@ -10,6 +10,8 @@ ResultPath.
 """
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
@@ -29,6 +31,47 @@ _ABSENT = object()
 _STRING_COUNTS = frozenset({"MaxConcurrencyPath"})
 
 
+def quick_init(cls: type) -> type:
+    """Give a frozen, slotted dataclass an ``__init__`` that stores through the slots directly.
+
+    The generated one calls ``object.__setattr__`` per field to get past the frozen guard; for a
+    state's seventeen-odd fields that is most of the cost of building it, and a definition builds
+    hundreds. Same signature, same defaults, same frozen object afterwards.
+    """
+    assert "__slots__" in cls.__dict__ and cls.__dataclass_params__.frozen, \
+        f"apply quick_init above @dataclass(frozen=True, slots=True) on {cls.__name__}"
+    slots = {}
+    for klass in reversed(cls.__mro__):
+        for name in klass.__dict__.get("__slots__", ()):
+            slots[name] = klass.__dict__[name].__set__
+    namespace: dict[str, Any] = {}
+    params, body = [], []
+    kw_only = False
+    for i, param in enumerate(inspect.signature(cls.__init__).parameters.values()):
+        if i == 0:
+            continue  # self
+        field = cls.__dataclass_fields__[param.name]
+        assert field.default_factory is dataclasses.MISSING and not cls.__dict__.get("__post_init__"), \
+            f"quick_init does not handle default_factory or __post_init__ ({cls.__name__}.{param.name}): drop it there"
+        if param.kind is param.KEYWORD_ONLY and not kw_only:
+            params.append("*")
+            kw_only = True
+        if param.default is param.empty:
+            params.append(param.name)
+        else:
+            namespace[f"_d_{param.name}"] = param.default
+            params.append(f"{param.name}=_d_{param.name}")
+        namespace[f"_s_{param.name}"] = slots[param.name]
+        body.append(f"    _s_{param.name}(self, {param.name})")
+    assert len(body) == len(slots), f"{cls.__name__} has slots that are not init fields"
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["    pass"]) + "\n", namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
+
+
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class State:
     type: ClassVar[str] = ""
@@ -60,6 +103,7 @@ class State:
 
 class Fields:
     """Reads a state's raw JSON, turning every problem into a DefinitionError at its pointer."""
+    __slots__ = ("name", "raw", "pointer", "machine_language", "jsonata")
 
     def __init__(self, name: str, raw: dict, pointer: str, machine_language: str = "JSONPath"):
         self.name, self.raw, self.pointer = name, raw, pointer
@@ -118,7 +162,7 @@ class Fields:
             return None
         if self.jsonata:
             return compile_jsonata(self.raw[key], key, self.at(key))
-        return compile_template(self.raw[key], self.at(key))
+        return compile_template(self.raw[key], self.pointer, key)
 
     def assign(self, raw: dict | None = None, at: str | None = None) -> Callable | None:
         """Assign (of the state, or of a catcher or Choice rule when given)."""
@@ -147,21 +191,26 @@ class Fields:
     def common(self, *, parameters: bool = True, result: bool = True, assign: bool = True) -> dict:
         """JSONPath: InputPath/OutputPath always, Parameters and the result fields where the type has
         them. JSONata: Output, and Arguments where the type takes Parameters in JSONPath."""
-        out = {"name": self.name, "pointer": self.pointer, "comment": self.raw.get("Comment")}
+        raw = self.raw
+        out = {"name": self.name, "pointer": self.pointer, "comment": raw.get("Comment")}
         if assign:
-            out["assign"] = self.assign()
+            out["assign"] = self.assign() if "Assign" in raw else None
         if self.jsonata:
             out["jsonata"] = True
             out["output"] = self.template("Output")
             if parameters:
                 out["arguments"] = self.template("Arguments")
             return out
-        out["input_path"], out["output_path"] = self.path("InputPath"), self.path("OutputPath")
+        # Absent fields (most of them, in most states) are the defaults: skip the calls.
+        out["input_path"] = self.path("InputPath") if "InputPath" in raw else IDENTITY
+        out["output_path"] = self.path("OutputPath") if "OutputPath" in raw else IDENTITY
         if parameters:
-            out["parameters"] = self.template("Parameters")
+            out["parameters"] = compile_template(raw["Parameters"], self.pointer, "Parameters") \
+                if "Parameters" in raw else None
         if result:
-            out["result_selector"] = self.template("ResultSelector")
-            out["result_path"] = self.path("ResultPath", reference=True)
+            out["result_selector"] = compile_template(raw["ResultSelector"], self.pointer, "ResultSelector") \
+                if "ResultSelector" in raw else None
+            out["result_path"] = self.path("ResultPath", reference=True) if "ResultPath" in raw else IDENTITY
         return out
 
     def value(self, key: str) -> Any:
@@ -177,8 +226,10 @@ class Fields:
         return raw
 
     def error_handling(self) -> dict:
-        return {"retriers": parse_retriers(self.raw.get("Retry"), self.at("Retry")),
-                "catchers": parse_catchers(self.raw.get("Catch"), self.at("Catch"), self)}
+        raw = self.raw
+        retry, catch = raw.get("Retry"), raw.get("Catch")
+        return {"retriers": () if retry is None else parse_retriers(retry, self.at("Retry")),
+                "catchers": () if catch is None else parse_catchers(catch, self.at("Catch"), self)}
 
 
 # --- the data flow ----------------------------------------------------------------------

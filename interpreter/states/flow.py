@@ -8,11 +8,12 @@ from ..choice_rules import compile_rule
 from ..errors import StatesError
 from ..jsonata_query import Env, Expression, compile_template as compile_jsonata
 from ..payload import compile_dynamic_value
-from .base import Fields, State, effective_input, finish, select
+from .base import Fields, State, effective_input, finish, quick_init, select
 
 _NO_RESULT = object()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PassState(State):
     type: ClassVar[str] = "Pass"
@@ -20,8 +21,12 @@ class PassState(State):
 
     @classmethod
     def parse(cls, f: Fields) -> "PassState":
-        return cls(**{**f.common(), "result_selector": None}, **f.transition(),
-                   result=f.raw["Result"] if "Result" in f.raw else _NO_RESULT)
+        fields = f.common()
+        fields["result_selector"] = None
+        fields.update(f.transition())
+        if "Result" in f.raw:
+            fields["result"] = f.raw["Result"]
+        return cls(**fields)
 
     def run(self, ex, th) -> None:
         if self.jsonata:
@@ -31,6 +36,7 @@ class PassState(State):
         finish(ex, th, self, data if self.result is _NO_RESULT else self.result)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SucceedState(State):
     type: ClassVar[str] = "Succeed"
@@ -43,6 +49,7 @@ class SucceedState(State):
         finish(ex, th, self)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FailState(State):
     type: ClassVar[str] = "Fail"
@@ -90,6 +97,7 @@ class FailState(State):
         return value
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChoiceState(State):
     type: ClassVar[str] = "Choice"
@@ -153,6 +161,7 @@ class ChoiceState(State):
         return Rule(None, self.default, self.assign, self.output)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Rule:
     test: Any

@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 from ..errors import StateRuntimeError, StatesError
 from ..jsonata_query import QUERY_ERROR, Env, Expression
 from ..jsontext import dumps
-from .base import IDENTITY, Fields, State, finish, read_count, select
+from .base import IDENTITY, Fields, State, finish, quick_init, read_count, select
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MapState(State):
     type: ClassVar[str] = "Map"

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import StatesError
-from .base import Fields, State, arguments, finish
+from .base import Fields, State, arguments, finish, quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParallelState(State):
     type: ClassVar[str] = "Parallel"

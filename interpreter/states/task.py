@@ -8,12 +8,13 @@ from ..errors import StateRuntimeError, StatesError
 from ..jsonata_query import Env, Expression
 from ..jsontext import dumps, size
 from ..services import Resource, describe, request_problem
-from .base import Fields, State, arguments, finish, read_count
+from .base import Fields, State, arguments, finish, quick_init, read_count
 
 PAYLOAD_LIMIT = 262_144
 WORKER = "statewise-simulated-worker"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskState(State):
     type: ClassVar[str] = "Task"

@@ -8,11 +8,12 @@ from ..errors import StateRuntimeError
 from ..jsonata_query import Env, Expression
 from ..jsonpath import PathNotFound
 from ..timestamps import parse_timestamp
-from .base import Fields, State, finish, select
+from .base import Fields, State, finish, quick_init, select
 
 _FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WaitState(State):
     type: ClassVar[str] = "Wait"

@@ -22,7 +22,8 @@ from .machine import check_definition
 from .report import SCHEMA_CODES, Report
 from .text import MAX_DEFINITION_BYTES, read_definition
 
-__all__ = ["validate", "validate_text", "is_valid", "Diagnostic", "SCHEMA_CODES", "MAX_DEFINITION_BYTES"]
+__all__ = ["validate", "validate_text", "is_valid", "clear_caches", "Diagnostic", "SCHEMA_CODES",
+           "MAX_DEFINITION_BYTES"]
 
 # Serialising a definition to measure it costs about as much as checking it, so validate()
 # measures only definitions with this many states or more; a smaller one reaches 1 MB only through
@@ -61,6 +62,16 @@ def validate_text(text: str) -> list[Diagnostic]:
     if not ok:
         return report.problems
     return report.problems + [d for d in validate(definition) if d.code != "DEFINITION_TOO_LARGE"]
+
+
+def clear_caches() -> None:
+    """Forget what the checkers have memoised (paths, intrinsic calls, JSONata parses, variable
+    names), so that a benchmark can time a first validation."""
+    from . import choice, expressions, intrinsics, jsonpath, variables
+
+    for memo in (choice._good_paths, expressions._jsonata_cache, expressions._good_payload_values,
+                 intrinsics._cache, jsonpath._reference_cache, jsonpath._path_cache, variables._checked):
+        memo.clear()
 
 
 def is_valid(problems: list[Diagnostic]) -> bool:

@@ -7,6 +7,7 @@ value and never mutates the template or the data.
 from __future__ import annotations
 
 import functools
+from types import MethodType
 from typing import Any, Callable
 
 from .diagnostic import Diagnostic, pointer as make_pointer
@@ -123,7 +124,11 @@ def _compile_array(template: list) -> Evaluator | None:
         items.append(item)
     if not dynamic:
         return None
-    return lambda data, scope: [item(data, scope) for item in items]
+    return MethodType(_evaluate_array, tuple(items))
+
+
+def _evaluate_array(items: tuple, data: Any, scope: Any) -> list:
+    return [item(data, scope) for item in items]
 
 
 def _constant(value: Any) -> Evaluator:
@@ -159,19 +164,21 @@ def _compile_object(template: dict) -> Evaluator | None:
             dynamic = True
     if not dynamic:
         return None
-    fields_t = tuple(fields)
+    # A method bound to the fields rather than a closure over them: a template is then two
+    # objects for the GC to walk, not four, and a definition has hundreds of templates.
+    return MethodType(_evaluate_object, tuple(fields))
 
-    def evaluate(data, scope):
-        out = {}
-        for key, field, kind in fields_t:
-            if kind == _PATH:
-                try:
-                    out[key] = field.evaluate(data, scope)
-                except PathNotFound:
-                    raise _not_found(key + ".$", field.text, data) from None
-            elif kind:
-                out[key] = field(data, scope)
-            else:
-                out[key] = field
-        return out
-    return evaluate
+
+def _evaluate_object(fields: tuple, data: Any, scope: Any) -> dict:
+    out = {}
+    for key, field, kind in fields:
+        if kind == _PATH:
+            try:
+                out[key] = field.evaluate(data, scope)
+            except PathNotFound:
+                raise _not_found(key + ".$", field.text, data) from None
+        elif kind:
+            out[key] = field(data, scope)
+        else:
+            out[key] = field
+    return out

@@ -179,38 +179,47 @@ class Fields:
         return checked(compile_template(value, where))
 
     def transition(self, terminal_allowed: bool = True) -> dict:
-        next_, end = self.raw.get("Next"), self.raw.get("End", False)
+        raw = self.raw
+        next_, end = raw.get("Next"), raw.get("End", False)
         if next_ is not None and not isinstance(next_, str):
             raise self.fail("INVALID_FIELD", "Next", f"Next of state '{self.name}' must be a state name.")
         if end not in (True, False):
             raise self.fail("INVALID_FIELD", "End", f"End of state '{self.name}' must be true or false.")
         if (next_ is None) == (not end):
             raise self.fail("NEXT_XOR_END", None, f"State '{self.name}' must have either Next or End: true.")
-        return {"next": next_, "end": bool(end)}
+        return {"next": next_} if next_ is not None else {"end": True}
 
     def common(self, *, parameters: bool = True, result: bool = True, assign: bool = True) -> dict:
         """JSONPath: InputPath/OutputPath always, Parameters and the result fields where the type has
-        them. JSONata: Output, and Arguments where the type takes Parameters in JSONPath."""
+        them. JSONata: Output, and Arguments where the type takes Parameters in JSONPath.
+
+        Only the fields the state has are in the dict: for the others the state's defaults are the
+        values these fields have when absent, and most states have few of them.
+        """
         raw = self.raw
-        out = {"name": self.name, "pointer": self.pointer, "comment": raw.get("Comment")}
-        if assign:
-            out["assign"] = self.assign() if "Assign" in raw else None
+        out = {"name": self.name, "pointer": self.pointer}
+        if "Comment" in raw:
+            out["comment"] = raw["Comment"]
+        if assign and "Assign" in raw:
+            out["assign"] = self.assign()
         if self.jsonata:
             out["jsonata"] = True
-            out["output"] = self.template("Output")
-            if parameters:
+            if "Output" in raw:
+                out["output"] = self.template("Output")
+            if parameters and "Arguments" in raw:
                 out["arguments"] = self.template("Arguments")
             return out
-        # Absent fields (most of them, in most states) are the defaults: skip the calls.
-        out["input_path"] = self.path("InputPath") if "InputPath" in raw else IDENTITY
-        out["output_path"] = self.path("OutputPath") if "OutputPath" in raw else IDENTITY
-        if parameters:
-            out["parameters"] = compile_template(raw["Parameters"], self.pointer, "Parameters") \
-                if "Parameters" in raw else None
+        if "InputPath" in raw:
+            out["input_path"] = self.path("InputPath")
+        if "OutputPath" in raw:
+            out["output_path"] = self.path("OutputPath")
+        if parameters and "Parameters" in raw:
+            out["parameters"] = compile_template(raw["Parameters"], self.pointer, "Parameters")
         if result:
-            out["result_selector"] = compile_template(raw["ResultSelector"], self.pointer, "ResultSelector") \
-                if "ResultSelector" in raw else None
-            out["result_path"] = self.path("ResultPath", reference=True) if "ResultPath" in raw else IDENTITY
+            if "ResultSelector" in raw:
+                out["result_selector"] = compile_template(raw["ResultSelector"], self.pointer, "ResultSelector")
+            if "ResultPath" in raw:
+                out["result_path"] = self.path("ResultPath", reference=True)
         return out
 
     def value(self, key: str) -> Any:

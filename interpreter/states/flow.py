@@ -22,11 +22,10 @@ class PassState(State):
     @classmethod
     def parse(cls, f: Fields) -> "PassState":
         fields = f.common()
-        fields["result_selector"] = None
-        fields.update(f.transition())
+        fields.pop("result_selector", None)  # compiled (so a bad one is still reported), never applied
         if "Result" in f.raw:
             fields["result"] = f.raw["Result"]
-        return cls(**fields)
+        return cls(**fields, **f.transition())
 
     def run(self, ex, th) -> None:
         if self.jsonata:

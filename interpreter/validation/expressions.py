@@ -87,17 +87,22 @@ def check_template(value: Any, language: str, where: tuple, report: Report, stat
         return
     t = type(value)
     if t is dict:
-        jsonpath = language != JSONATA
+        if language == JSONATA:
+            for key, item in value.items():
+                kind = type(item)
+                if kind is dict or kind is list or kind is str:
+                    check_template(item, language, (*where, key), report, state, what, depth + 1)
+            return
         for key, item in value.items():
-            if jsonpath and type(key) is str and key.endswith(".$"):
-                if key[:-2] in value:
-                    plain = key[:-2]
+            if type(key) is str and key.endswith(".$"):
+                plain = key[:-2]
+                if plain in value:
                     report.error("DUPLICATE_TEMPLATE_FIELD", (*where, key),
                                  f"{what} has both '{plain}' and '{key}', which set the same field: keep one.",
                                  state)
                 if item.__class__ is not str or item not in _good_payload_values:
                     check_payload_value(key, item, (*where, key), report, state, what)
-            elif type(item) in (dict, list) or (not jsonpath and type(item) is str):
+            elif type(item) is dict or type(item) is list:
                 check_template(item, language, (*where, key), report, state, what, depth + 1)
     elif t is list:
         for i, item in enumerate(value):

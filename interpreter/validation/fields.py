@@ -106,11 +106,21 @@ RESOURCE = Kind("an ARN given as text", lambda v: type(v) is str or is_cloudform
                 {"anyOf": [{"type": "string"},
                            {"type": "object", "minProperties": 1, "maxProperties": 1,
                             "propertyNames": {"pattern": CLOUDFORMATION}}]})
-LIST_OF_OBJECTS = Kind("a list of objects", lambda v: type(v) is list and all(type(e) is dict for e in v),
-                       {"type": "array", "items": {"type": "object"}})
+
+
+def _objects(v: Any) -> bool:
+    # a loop, not all() over a generator: Choices, And and Or are tested for every Choice state
+    if type(v) is not list:
+        return False
+    for e in v:
+        if type(e) is not dict:
+            return False
+    return True
+
+
+LIST_OF_OBJECTS = Kind("a list of objects", _objects, {"type": "array", "items": {"type": "object"}})
 NON_EMPTY_LIST_OF_OBJECTS = Kind(
-    "a non-empty list of objects",
-    lambda v: type(v) is list and len(v) > 0 and all(type(e) is dict for e in v),
+    "a non-empty list of objects", lambda v: _objects(v) and len(v) > 0,
     {"type": "array", "minItems": 1, "items": {"type": "object"}})
 LANGUAGE = _enum(QUERY_LANGUAGES)
 STATE_TYPES = ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")

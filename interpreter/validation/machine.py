@@ -90,9 +90,13 @@ def _check_scope(scope: dict, where: tuple, walk: _Walk, nesting: int) -> None:
         return
     edges: list[tuple[str, tuple, str]] = []
     terminal: set[str] = set()
+    names = walk.names
     for name, state in states.items():
         at = (*where, "States", name)
-        _check_name(name, at, walk)
+        if name in names or not name or len(name) > MAX_STATE_NAME:
+            _check_name(name, at, walk)
+        else:
+            names[name] = at  # the usual case of _check_name, without the call
         if type(state) is not dict:
             report.error("INVALID_VALUE", at, f"State '{name}' must be an object with a Type.", name)
             continue
@@ -189,11 +193,12 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
                 check_template(value, JSONATA, (*at, key), report, name, what)
     else:
         _check_jsonpath_fields(state, at, report, name, what)
-    if type(state.get("Assign")) is dict:
+    # most states have none of these: a membership test is cheaper than get-and-type
+    if "Assign" in state and type(state["Assign"]) is dict:
         check_assign(state["Assign"], language, (*at, "Assign"), report, name, what)
-    if type(state.get("Retry")) is list:
+    if "Retry" in state and type(state["Retry"]) is list:
         check_retry(state["Retry"], (*at, "Retry"), report, name, language)
-    if type(state.get("Catch")) is list:
+    if "Catch" in state and type(state["Catch"]) is list:
         check_catch(state["Catch"], (*at, "Catch"), report, name, language, edges)
     if kind == "Task":
         _check_task(state, at, report, name, what)
@@ -240,7 +245,8 @@ def _check_jsonpath_fields(state: dict, at: tuple, report: Report, name: str, wh
         if role is None:
             continue
         if role == "template":
-            check_template(value, JSONPATH, (*at, key), report, name, what)
+            if type(value) is dict or type(value) is list:  # nothing else in a JSONPath template to check
+                check_template(value, JSONPATH, (*at, key), report, name, what)
         elif type(value) is not str:
             continue
         elif role == "path":
@@ -249,7 +255,9 @@ def _check_jsonpath_fields(state: dict, at: tuple, report: Report, name: str, wh
                 report.error("INVALID_PATH", (*at, key),
                              f"{what}: {key} '{value}' is not a valid path such as $.field: {problem}.", name)
         elif role == "result":
-            check_result_path(value, (*at, "ResultPath"), report, name, what)
+            # the usual '$.field' answered here; anything else gets the full check and its message
+            if reference_path_error(value) is not None or (len(value) > 1 and value[1] not in ".["):
+                check_result_path(value, (*at, "ResultPath"), report, name, what)
         else:
             if role == "text" and value.startswith("States."):
                 problem = intrinsic_error(value)
@@ -317,13 +325,19 @@ def _check_transitions(scope: dict, states: dict, where: tuple, edges: list, ter
                      f"StartAt names '{start}', which is not a state in {_scope_name(where).lower()}: "
                      f"pick one of its states.")
     adjacency: dict[str, list[str]] = {}
+    source = len(where) + 1  # where the state's name sits in an edge's path
     for target, at, said in edges:
         if target not in states:
             report.error("MISSING_TRANSITION_TARGET", at,
                          f"{said} goes to '{target}', which does not exist: pick an existing state.",
-                         at[len(where) + 1])
+                         at[source])
         else:
-            adjacency.setdefault(at[len(where) + 1], []).append(target)
+            name = at[source]
+            targets = adjacency.get(name)
+            if targets is None:
+                adjacency[name] = [target]  # not setdefault(name, []): that builds a list per edge
+            else:
+                targets.append(target)
     if not start_ok:
         return
     seen = {start}

@@ -43,8 +43,14 @@ class JsonPath:
         self.root = root          # "$", "$$" or "var"
         self.variable = variable  # the variable's name when root == "var"
         self.steps = tuple(steps)
-        self.definite = all(kind in ("key", "index") for kind, _ in steps)
-        self.keys = tuple(arg for _, arg in steps) if self.definite else None
+        # loops rather than generators: every distinct path of a definition is compiled here
+        definite = True
+        for kind, _ in steps:
+            if kind != "key" and kind != "index":
+                definite = False
+                break
+        self.definite = definite
+        self.keys = tuple([arg for _, arg in steps]) if definite else None
         self.evaluate = self._make_evaluator()
 
     def __repr__(self) -> str:

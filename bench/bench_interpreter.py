@@ -40,6 +40,7 @@ def clear_caches() -> None:
     jsonata_query._compile.cache_clear()
     jsonpath._compile_cached.cache_clear()
     payload._compile_intrinsic.cache_clear()
+    payload._dynamic_field.cache_clear()
     definition.clear_validation_cache()
     validation.clear_caches()
 

@@ -84,6 +84,15 @@ def _not_found(key: str, text: str, data: Any) -> StateRuntimeError:
 _STATIC, _CALL, _PATH = 0, 1, 2
 
 
+@functools.lru_cache(maxsize=8192)
+def _dynamic_field(key: str, text: str) -> tuple[str, Any, int]:
+    """A template's field for ``key.$``: (output key, path or call, kind). It is immutable, and a
+    definition repeats the same few (``"id.$": "$.id"``) many times, so each is built once per
+    process, as the compiled paths and calls in it are."""
+    field, kind = _dynamic_value(key, text)
+    return key[:-2], field, kind
+
+
 def _dynamic_value(key: str, text: Any) -> tuple[Any, int]:
     if not isinstance(text, str):
         raise _Problem("INVALID_PATH", f"The value of '{key}' must be a path or an intrinsic function, "
@@ -141,19 +150,15 @@ def _compile_object(template: dict) -> Evaluator | None:
     for key, value in template.items():
         try:
             if key.endswith(".$"):
-                if type(value) is str and value[:1] == "$":  # a path, the usual case, without a call
-                    fields.append((key[:-2], compile_path(value), _PATH))
-                else:
+                if type(value) is str:
+                    fields.append(_dynamic_field(key, value))
+                else:  # not text (a problem), or a str subclass the cache should not keep
                     field, kind = _dynamic_value(key, value)
                     fields.append((key[:-2], field, kind))
                 dynamic = True
                 continue
             kind = type(value)
             field = _compile_object(value) if kind is dict else _compile_array(value) if kind is list else None
-        except JsonPathSyntaxError as e:
-            problem = _Problem("INVALID_PATH", str(e))
-            problem.keys.append(key)
-            raise problem from None
         except _Problem as e:
             e.keys.append(key)
             raise

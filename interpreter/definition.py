@@ -131,7 +131,9 @@ def parse_program(raw: Any, pointer: str, language: str = "JSONPath") -> Program
     states: dict[str, State] = {}
     prefix = pointer + "/States/"
     for name, state_raw in states_raw.items():
-        where = prefix + escape(name)
+        # escape() only for the rare name with '/' or '~', rather than a call per state
+        plain = type(name) is str and "/" not in name and "~" not in name
+        where = prefix + (name if plain else escape(name))
         if not isinstance(state_raw, dict):
             raise DefinitionError(Diagnostic("STATE_NOT_OBJECT", where, f"State '{name}' must be an object.", state=name))
         kind = state_raw.get("Type")
@@ -143,6 +145,9 @@ def parse_program(raw: Any, pointer: str, language: str = "JSONPath") -> Program
         states[name] = cls.parse(Fields(name, state_raw, where, language))
     problems = []
     for name, state in states.items():
+        following = state.next
+        if (not following or following in states) and not state.catchers and type(state) is not ChoiceState:
+            continue  # the usual state: one Next, to a state that exists
         if _targets_exist(state, states):
             continue
         where = state.pointer

@@ -9,7 +9,7 @@ from typing import Any
 
 from .choice import check_choices
 from .expressions import check_template
-from .fields import (BRANCH_FIELDS, is_cloudformation, JSONATA, JSONPATH, MACHINE_FIELDS, NO_TRANSITION_TYPES,
+from .fields import (ANY, BRANCH_FIELDS, is_cloudformation, JSONATA, JSONPATH, MACHINE_FIELDS, NO_TRANSITION_TYPES,
                      PROCESSOR_FIELDS, QUERY_LANGUAGES, REQUIRED, STATE_FIELDS, TERMINAL_TYPES)
 from .intrinsics import intrinsic_error
 from .jsonpath import path_error, reference_path_error
@@ -41,13 +41,17 @@ _TEXT_FUNCTIONS = frozenset({"States.ArrayGetItem", "States.Base64Encode", "Stat
 
 def _fast_test(field, jsonata: bool):
     kind = field.kind
+    if kind is ANY:
+        return _ANY
     if kind.expression_ok and jsonata:
         return lambda value: kind.ok(value, True)
     return kind.test
 
 
-# (Type, query language) -> field -> value test, for the common case where every field is fine;
-# any miss sends the state to check_fields, which says exactly what is wrong.
+# (Type, query language) -> field -> value test (_ANY: any value, nothing to call), for the common
+# case where every field is fine; any miss sends the state to check_fields, which says exactly
+# what is wrong.
+_ANY = object()
 _FAST_FIELDS = {
     (kind, language): {key: _fast_test(field, language == JSONATA) for key, field in spec.items()
                        if (field.language is None or field.language == language)
@@ -136,7 +140,7 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
     what = f"State '{name}'"
     spec = STATE_FIELDS.get(kind) if type(kind) is str else None
     own = state.get("QueryLanguage")
-    language = own if own in QUERY_LANGUAGES else walk.top_language
+    language = walk.top_language if own is None or own not in QUERY_LANGUAGES else own
     if own == JSONPATH and walk.top_language == JSONATA:
         report.error("QUERY_LANGUAGE_DOWNGRADE", (*at, "QueryLanguage"),
                      f"{what} sets QueryLanguage JSONPath, but the state machine uses JSONata, and a JSONata "
@@ -177,7 +181,7 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
     fast = _FAST_FIELDS[kind, language]
     for key, value in fields.items():
         test = fast.get(key)
-        if test is None or not test(value):
+        if test is not _ANY and (test is None or not test(value)):
             check_fields(fields, spec, language, at, report, what=what, state=name)
             break
     required = REQUIRED.get(kind)

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from interpreter import definition, jsonata_query, jsonpath, payload, validation  # noqa: E402
+from interpreter import choice_rules, definition, jsonata_query, jsonpath, payload, validation  # noqa: E402
 from interpreter.definition import parse  # noqa: E402
 from interpreter.execution import Execution  # noqa: E402
 
@@ -41,6 +41,7 @@ def clear_caches() -> None:
     jsonpath._compile_cached.cache_clear()
     payload._compile_intrinsic.cache_clear()
     payload._dynamic_field.cache_clear()
+    choice_rules._cached_leaf.cache_clear()
     definition.clear_validation_cache()
     validation.clear_caches()
 

@@ -5,6 +5,7 @@ A comparison whose operand has the wrong type is simply false, as in AWS; a Vari
 """
 from __future__ import annotations
 
+import functools
 import re
 from types import MethodType
 from typing import Any, Callable
@@ -138,9 +139,18 @@ def _compile_rule(rule: Any) -> Predicate:
             "INVALID_CHOICE_RULE",
             "A choice rule needs a Variable and exactly one comparison (e.g. StringEquals), "
             "or And / Or / Not.")
-    variable_text = rule["Variable"]
+    variable_text, operand = rule["Variable"], rule[op]
+    if type(variable_text) is str and type(operand) in _SCALARS:
+        return _cached_leaf(op, variable_text, operand)
+    return _compile_leaf(op, variable_text, operand)
+
+
+# Literal operands that can key the cache: typed, so that 1, 1.0 and true stay apart.
+_SCALARS = frozenset({str, int, float, bool})
+
+
+def _compile_leaf(op: str, variable_text: Any, operand: Any) -> Predicate:
     variable = _path(variable_text, "Variable")
-    operand = rule[op]
     if op == "IsPresent":
         return MethodType(_is_present, (variable, _operand(operand, bool, op)))
     if op in TYPE_TESTS:
@@ -153,6 +163,11 @@ def _compile_rule(rule: Any) -> Predicate:
     if op.startswith("Timestamp") and parse_timestamp(expected) is None:
         raise _Problem("INVALID_TIMESTAMP", f"{op} needs a timestamp like 2024-05-01T12:00:00Z, not '{expected}'.", op)
     return MethodType(_compare_value, (variable, variable_text, COMPARISONS[op], expected))
+
+
+# A comparison is immutable once compiled, and definitions repeat the same tests (one status
+# checked by several Choice states), so each is compiled once per process, as paths are.
+_cached_leaf = functools.lru_cache(maxsize=4096, typed=True)(_compile_leaf)
 
 
 # The predicates: ``rule`` is the tuple each is bound to; a Variable that matches nothing is an

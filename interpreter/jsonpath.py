@@ -36,7 +36,7 @@ _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class JsonPath:
     """A compiled path. ``evaluate(data, scope)`` returns the value (or list, when indefinite)."""
 
-    __slots__ = ("text", "root", "variable", "steps", "definite", "keys", "evaluate")
+    __slots__ = ("text", "root", "variable", "steps", "definite", "keys", "is_reference", "evaluate")
 
     def __init__(self, text: str, root: str, variable: str | None, steps: list):
         self.text = text
@@ -51,15 +51,12 @@ class JsonPath:
                 break
         self.definite = definite
         self.keys = tuple([arg for _, arg in steps]) if definite else None
+        # A reference path: only names and indexes below ``$``, as ResultPath and InputPath allow.
+        self.is_reference = root == "$" and definite
         self.evaluate = self._make_evaluator()
 
     def __repr__(self) -> str:
         return f"JsonPath({self.text!r})"
-
-    @property
-    def is_reference(self) -> bool:
-        """A reference path: only names and indexes below ``$``, as ResultPath and InputPath allow."""
-        return self.root == "$" and self.definite
 
     def _make_evaluator(self) -> Callable[[Any, Any], Any]:
         root, keys, path = self.root, self.keys, self

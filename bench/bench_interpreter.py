@@ -13,6 +13,7 @@ The peer is installed with npm into ~/.cache/statewise-bench when node and npm a
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -133,7 +134,11 @@ def main() -> int:
         input_value = json.loads((WORKLOADS / spec["input"]).read_text())
         expected = json.loads((WORKLOADS / spec["expected"]).read_text())
         repeat = spec["repeat"]
-        timings, execution = [], None
+        # Each workload starts from a collected heap, without the previous one's histories (W2's
+        # JSONata run keeps ~140,000 objects alive): otherwise every full collection during this
+        # workload walks them, and its time depends on what ran before it.
+        timings, execution, jexecution = [], None, None
+        gc.collect()
         for _ in range(5):
             seconds, execution = run_ours(text, input_value, repeat)
             timings.append(seconds)

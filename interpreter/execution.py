@@ -22,6 +22,7 @@ import uuid
 from collections import ChainMap
 from typing import Any, Callable, Iterable, Mapping
 
+from . import map_run
 from .definition import Program, StateMachine
 from .error_handling import error_matches, error_output
 from .errors import StateRuntimeError, StatesError
@@ -35,10 +36,11 @@ from .timestamps import format_millis, now_millis
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
 ENTER = "enter"
 _DEADLINE = -1  # timer entry for the machine's own TimeoutSeconds
-SNAPSHOT_VERSION = 2  # 2: adds "redo", "lost", "redrive", "redriveCount" (for a redrive)
+SNAPSHOT_VERSION = 3  # 2: adds "redo", "lost", "redrive", "redriveCount" (for a redrive); 3: "mapRuns"
 
 Handler = Callable[[Any, dict], Any]
 _UNSET = object()
+_MOVED = object()  # what _pick returns when a Distributed Map's child moved instead of a thread
 
 
 class InvalidToken(LookupError):
@@ -131,7 +133,7 @@ class Execution:
         self.machine = machine
         self.mocks = mocks or Mocks()
         self.handlers = dict(handlers or {})
-        self.map_runs: dict = {}  # Distributed Map runs by ARN, their child executions inside (map_run.py)
+        self.map_runs = map_run.MapRuns()  # Distributed Map runs by ARN, their child executions inside
         self.events: list[Event] = []
         self.status = RUNNING
         self.output: Any = None
@@ -316,6 +318,8 @@ class Execution:
         return aborted
 
     def _abort(self, th: Thread) -> None:
+        if th.phase == "map_run":
+            map_run.abort(self, self.map_runs[th.data["arn"]])
         for cid in th.children:
             self._abort(self._threads[cid])
         th.children = []
@@ -326,8 +330,26 @@ class Execution:
         th.status = "aborted"
         self._threads.pop(th.id, None)
 
-    def _pick(self) -> Thread | None:
+    def _pick(self, until: int | None = None) -> Any:
+        """The thread to advance next; None when nothing can move (by ``until``, when given);
+        ``_MOVED`` when a Distributed Map's child moved instead, so the caller looks again."""
         while not self._ready:
+            if self.map_runs.active:
+                # A Distributed Map's children move when nothing of the parent's comes sooner.
+                at, run, index = map_run.earliest(self.map_runs.active)
+                if run is not None:
+                    due = self._next_timer()
+                    if due is None or at < due:
+                        if until is not None and at > until:
+                            return None
+                        if at > self.clock:
+                            self.clock = at
+                        map_run.advance(self, run, index)
+                        return _MOVED
+                if until is not None:
+                    due = self._next_timer()
+                    if due is None or due > until:
+                        return None
             if not self._timers:
                 return None
             at, _, tid = heapq.heappop(self._timers)
@@ -350,6 +372,19 @@ class Execution:
             self._push(th)
         return self._ready[-1]
 
+    def _next_timer(self) -> int | None:
+        """When the earliest timer still armed fires (dropping those that no longer count)."""
+        timers = self._timers
+        while timers:
+            at, _, tid = timers[0]
+            if tid == _DEADLINE:
+                return at
+            th = self._threads.get(tid)
+            if th is not None and th.wake_at == at and th.status in ("sleeping", "awaiting"):
+                return at
+            heapq.heappop(timers)
+        return None
+
     # --- the step --------------------------------------------------------------------------
 
     def step(self) -> list[Event]:
@@ -357,7 +392,9 @@ class Execution:
         before = len(self.events)
         if self.status is RUNNING:
             th = self._pick()
-            if th is not None:
+            while th is _MOVED and self.status is RUNNING:
+                th = self._pick()
+            if th is not None and th is not _MOVED:
                 self._advance(th)
         return self.events[before:]
 
@@ -372,6 +409,8 @@ class Execution:
             th = pick()
             if th is None:
                 break
+            if th is _MOVED:
+                continue
             if stops and steps and th.phase is ENTER and th.state in stops:
                 break
             advance(th)
@@ -518,6 +557,8 @@ class Execution:
         return parent
 
     def _stop_everything(self) -> None:
+        for run in list(self.map_runs.active):
+            map_run.abort(self, run)
         self._ready.clear()
         self._timers.clear()
         self._tokens.clear()
@@ -604,6 +645,11 @@ class Execution:
             node["vars"] = dict(th.vars)
         if th.phase is ENTER:
             return node
+        if th.phase in ("map_run", "map_run_done"):
+            run = self.map_runs.get(th.data["arn"])
+            if run is not None and run.redrivable():
+                node["mapRun"] = run.arn
+            return node
         kind = th.program.states[th.state].type
         begun = (kind == "Map" and th.phase in ("iterate", "child_failed")) or \
             (kind == "Parallel" and th.phase in ("waiting_children", "joined", "child_failed"))
@@ -638,6 +684,11 @@ class Execution:
             th.vars = dict(node["vars"]) if "vars" in node else None
             if "rerun" in node:
                 self._reenter_begun(th, node)
+            elif "mapRun" in node:
+                state = th.program.states[th.state]
+                th.entered_at = self.clock
+                th.entered_id = self.emit(th, "MapStateEntered", {"name": th.state, "input": th.input})
+                state.redrive_run(self, th, self.map_runs[node["mapRun"]])
         if push and th.status == "ready":
             self._push(th)
 
@@ -674,12 +725,14 @@ class Execution:
         """Like ``run()``, but stop while a task waits for a callback and nothing else is ready:
         its answer or heartbeat then comes before the clock jumps to a timeout."""
         while self.status is RUNNING:
-            if not self._ready and self._tokens:
+            waiting = bool(self._tokens) or bool(self.map_runs.active) and bool(self.waiting_tokens())
+            if not self._ready and waiting and not self._children_due():
                 break
-            th = self._pick()
+            th = self._pick(self.clock if waiting else None)
             if th is None:
                 break
-            self._advance(th)
+            if th is not _MOVED:
+                self._advance(th)
         return self
 
     def run_until(self, at: int) -> "Execution":
@@ -690,10 +743,11 @@ class Execution:
                 wake = self.next_wake()
                 if wake is None or wake > at:
                     break
-            th = self._pick()
+            th = self._pick(at)
             if th is None:
                 break
-            self._advance(th)
+            if th is not _MOVED:
+                self._advance(th)
         if self.status is RUNNING and at > self.clock:
             self.clock = at
         return self
@@ -740,16 +794,36 @@ class Execution:
             self._add_timer(th.wake_at, th.id)
 
     def waiting_tokens(self) -> dict[str, str]:
-        """Task tokens awaiting a callback, with the state that waits for each."""
-        return {token: self._threads[tid].state for token, tid in self._tokens.items()}
+        """Task tokens awaiting a callback, with the state that waits for each (a Distributed
+        Map's children included: their tokens are answered through this execution)."""
+        tokens = {token: self._threads[tid].state for token, tid in self._tokens.items()}
+        for run in self.map_runs.active:
+            for index in run.running:
+                tokens.update(run.children[index].waiting_tokens())
+        return tokens
 
-    def _answer(self, token: str, answer: dict) -> list[Event]:
+    def _children_due(self) -> bool:
+        """Whether a Distributed Map's child can move now, without time passing."""
+        if not self.map_runs.active:
+            return False
+        at, _, _ = map_run.earliest(self.map_runs.active)
+        return at is not None and at <= self.clock
+
+    def _accept(self, token: str, answer: dict) -> None:
         tid = self._tokens.pop(token, None)
         if tid is None or self.status is not RUNNING:
             raise InvalidToken(f"No task is waiting for token '{token}'.")
         th = self._threads[tid]
         th.pending, th.wake_at = answer, None
         self.resume(th, "answered")
+
+    def _answer(self, token: str, answer: dict) -> list[Event]:
+        child = map_run.waiting_child(self, token) if token not in self._tokens else None
+        if child is not None and self.status is RUNNING:
+            child.clock = max(child.clock, self.clock)
+            child._accept(token, answer)
+        else:
+            self._accept(token, answer)
         return self.step()
 
     def send_task_success(self, token: str, output: Any) -> list[Event]:
@@ -761,6 +835,11 @@ class Execution:
     def send_task_heartbeat(self, token: str) -> None:
         """The worker is alive: HeartbeatSeconds starts again (no history event, as in AWS)."""
         tid = self._tokens.get(token)
+        child = map_run.waiting_child(self, token) if tid is None else None
+        if child is not None and self.status is RUNNING:
+            child.clock = max(child.clock, self.clock)
+            child.send_task_heartbeat(token)
+            return
         if tid is None or self.status is not RUNNING:
             raise InvalidToken(f"No task is waiting for token '{token}'.")
         self._arm(self._threads[tid])
@@ -773,6 +852,10 @@ class Execution:
             return None
         live = [at for at, _, tid in self._timers
                 if tid == _DEADLINE or (tid in self._threads and self._threads[tid].wake_at == at)]
+        if self.map_runs.active:
+            at, _, _ = map_run.earliest(self.map_runs.active)
+            if at is not None:
+                live.append(max(at, self.clock))
         return min(live) if live else None
 
     def current_states(self) -> list[str]:
@@ -781,9 +864,9 @@ class Execution:
 
     def describe_status(self) -> dict:
         out: dict[str, Any] = {"status": self.status, "clock": format_millis(self.clock)}
-        if self.status is RUNNING and not self._ready:
+        if self.status is RUNNING and not self._ready and not self._children_due():
             wake = self.next_wake()
-            if self._tokens:
+            if self._tokens or self.map_runs.active and self.waiting_tokens():
                 out["waiting"] = {"reason": "callback", "tokens": self.waiting_tokens()}
             elif wake is not None:
                 out["waiting"] = {"reason": "timer", "resumeAt": format_millis(wake), "resumeAtMillis": wake}
@@ -820,12 +903,13 @@ class Execution:
             # JSON object keys are strings: thread ids and indexes as pairs
             "redo": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.redo.items()],
             "lost": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.lost.items()],
+            "mapRuns": [run.to_json() for run in self.map_runs.values()],
         }
 
     @classmethod
     def restore(cls, machine: StateMachine, snapshot: dict, *, mocks: Mocks | None = None,
                 handlers: dict[str, Handler] | None = None) -> "Execution":
-        if snapshot.get("version") not in (1, SNAPSHOT_VERSION):  # 1 lacks only the redrive fields
+        if snapshot.get("version") not in (1, 2, SNAPSHOT_VERSION):  # older ones lack fields added since
             raise ValueError("This snapshot was written by another version of the interpreter.")
         ex = cls(machine, mocks=mocks, handlers=handlers, _restoring=True)
         for key, attr in (("status", "status"), ("output", "output"), ("error", "error"), ("cause", "cause"),
@@ -855,6 +939,11 @@ class Execution:
         rd.count, rd.node = snapshot.get("redriveCount", 0), snapshot.get("redrive")
         rd.redo = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("redo", ())}
         rd.lost = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("lost", ())}
+        for data in snapshot.get("mapRuns", ()):
+            run = map_run.MapRun.from_json(data, ex)
+            ex.map_runs[run.arn] = run
+            if run.status == "RUNNING" and run.thread_id in ex._threads:
+                ex.map_runs.active.append(run)
         return ex
 
 

@@ -3,29 +3,40 @@
 Each child is an :class:`~interpreter.execution.Execution` of the item processor with its own
 name, ARN (``...:execution:MACHINE/LABEL:NAME``), context object and history, as AWS runs them;
 none of their events enter the parent's history, which records only ``MapRunStarted`` and
-``MapRunSucceeded`` / ``MapRunFailed``. The parent keeps every Map Run in
-``execution.map_runs`` (by ARN), so the children and their histories can be inspected.
+``MapRunSucceeded`` / ``MapRunFailed`` (and ``MapRunRedriven``). The parent keeps every Map Run
+in ``execution.map_runs`` (by ARN), so the children and their histories can be inspected.
 
-Children share nothing but the mocks: their Task calls take numbers from the parent's
-counters, in the order the runs make them, as an inline Map's iterations do, so one mock config
-serves both modes. They run on one virtual clock: at most MaxConcurrency at a time (0: no
-limit), each started when a slot frees, and the child whose next event is earliest always
-moves first. A failed or timed-out child counts its items as failed; once the failures exceed
-the tolerated count or percentage the Map Run fails, the running children are aborted and the
-rest never start. ``run`` returns when every child has ended (or the run has failed), with the
-time that happened; the Map state sleeps until then, so its siblings and the parent's own
-timeout interleave correctly.
+A Map Run is live inside its parent: the parent's scheduler moves the child whose next event is
+earliest whenever nothing of its own comes sooner, so the children share the parent's virtual
+clock with its other branches and timers, a child waiting for a callback is answered through the
+parent (``send_task_success`` with the child's token), and stopping the parent aborts the
+children still running. At most MaxConcurrency children run at a time (0: no limit), each
+started when a slot frees. A failed or timed-out child counts its items as failed; once the
+failures exceed the tolerated count or percentage the Map Run fails, the running children are
+aborted and the rest never start.
+
+Children share nothing but the mocks: their Task calls take numbers from the parent's counters,
+in the order the runs make them, as an inline Map's iterations do, so one mock config serves
+both modes.
+
+Redrive (AWS's "Redriving Map Runs"): a redriven parent redrives a Map Run that had started
+children: ``MapRunRedriven``, then the STANDARD children that failed, timed out or were aborted
+are redriven (their own ``ExecutionRedriven``, from the state that failed), EXPRESS ones start
+again as new executions, those never started start, and the succeeded ones keep their outputs.
 """
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from .events import Event
 from .timestamps import format_millis
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
+_ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
 
 
 @dataclass
@@ -43,6 +54,15 @@ class Tolerance:
         return self.percentage is not None and total > 0 and failed * 100 / total > self.percentage
 
 
+class MapRuns(dict):
+    """Every Map Run of an execution by ARN; ``active`` holds those whose children are running."""
+    __slots__ = ("active",)
+
+    def __init__(self):
+        super().__init__()
+        self.active: list[MapRun] = []
+
+
 @dataclass
 class MapRun:
     arn: str
@@ -52,10 +72,19 @@ class MapRun:
     max_concurrency: int
     tolerance: Tolerance
     start: int
-    children: list = field(default_factory=list)      # Execution per child, None if never started
-    item_counts: list = field(default_factory=list)   # items each child holds
+    length: int = 0                                    # MapStateStarted's length
+    thread_id: int | None = None                       # the parent's thread in the Map state
+    machine: Any = None                                # the children's StateMachine
+    children: list = field(default_factory=list)       # Execution per child, None if never started
+    item_counts: list = field(default_factory=list)    # items each child holds
+    inputs: list = field(default_factory=list)
+    queue: deque = field(default_factory=deque)        # indexes still to start, in order
+    running: list = field(default_factory=list)        # indexes of the running children
+    failed_items: int = 0
+    exceeded: bool = False
     status: str = "RUNNING"
     end: int | None = None
+    redrive_count: int = 0
 
     def describe(self) -> dict:
         """What DescribeMapRun reports (counts per child execution and per item)."""
@@ -72,10 +101,63 @@ class MapRun:
                "maxConcurrency": self.max_concurrency,
                "toleratedFailureCount": self.tolerance.count or 0,
                "toleratedFailurePercentage": self.tolerance.percentage or 0.0,
-               "executionCounts": executions, "itemCounts": items}
+               "executionCounts": executions, "itemCounts": items, "redriveCount": self.redrive_count}
         if self.end is not None:
             out["stopDate"] = format_millis(self.end)
         return out
+
+    def redrivable(self) -> bool:
+        """Whether a redrive of the parent redrives this run (it had started children and did not
+        succeed); otherwise the Map state starts a new Map Run."""
+        return self.status in ("RUNNING", "FAILED", "ABORTED") and any(c is not None for c in self.children)
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        return {"arn": self.arn, "stateName": self.state_name, "label": self.label,
+                "executionType": self.execution_type, "maxConcurrency": self.max_concurrency,
+                "tolerance": [self.tolerance.count, self.tolerance.percentage], "start": self.start,
+                "length": self.length, "threadId": self.thread_id,
+                "children": [None if c is None else _child_to_json(c) for c in self.children],
+                "itemCounts": self.item_counts, "inputs": self.inputs, "queue": list(self.queue),
+                "running": self.running, "failedItems": self.failed_items, "exceeded": self.exceeded,
+                "status": self.status, "end": self.end, "redriveCount": self.redrive_count}
+
+    @classmethod
+    def from_json(cls, data: dict, ex: Any) -> "MapRun":
+        from .execution import Execution
+
+        machine = _child_machine(ex.machine, data["stateName"])
+        run = cls(arn=data["arn"], state_name=data["stateName"], label=data["label"],
+                  execution_type=data["executionType"], max_concurrency=data["maxConcurrency"],
+                  tolerance=Tolerance(*data["tolerance"]), start=data["start"], length=data["length"],
+                  thread_id=data["threadId"], machine=machine, item_counts=data["itemCounts"],
+                  inputs=data["inputs"], queue=deque(data["queue"]), running=data["running"],
+                  failed_items=data["failedItems"], exceeded=data["exceeded"], status=data["status"],
+                  end=data["end"], redrive_count=data["redriveCount"])
+        for snapshot in data["children"]:
+            if snapshot is None:
+                run.children.append(None)
+                continue
+            child = Execution.restore(machine, snapshot, mocks=ex.mocks, handlers=ex.handlers)
+            child.events = [Event.from_json(e) for e in snapshot["events"]]
+            child._calls = ex._calls
+            run.children.append(child)
+        return run
+
+
+def _child_to_json(child: Any) -> dict:
+    snapshot = child.to_json()
+    snapshot["events"] = [e.to_json() for e in child.events]
+    return snapshot
+
+
+def _child_machine(machine: Any, state_name: str) -> Any:
+    for program in machine.programs.values():
+        state = program.states.get(state_name)
+        if state is not None and getattr(state, "child_machine", None) is not None:
+            return state.child_machine
+    raise ValueError(f"The snapshot names a Map Run of '{state_name}', which is not a Distributed Map here.")
 
 
 def map_run_arn(ex: Any, label: str) -> str:
@@ -83,62 +165,134 @@ def map_run_arn(ex: Any, label: str) -> str:
             f"{uuid.UUID(int=ex.rng.getrandbits(128), version=4)}")
 
 
-def run(ex: Any, run: MapRun, machine: Any, inputs: list, counts: list[int]) -> dict:  # noqa: C901
-    """Run the children; returns the outcome the Map state finishes with (plain JSON)."""
-    from .execution import RUNNING, Execution
+# --- running -----------------------------------------------------------------------------------
 
+def begin(ex: Any, th: Any, run: MapRun, inputs: list, counts: list[int]) -> None:
+    """Start the children; the parent's thread waits in the Map state until the run ends."""
     n = len(inputs)
+    run.thread_id, run.inputs = th.id, inputs
     run.children, run.item_counts = [None] * n, list(counts)
-    total = sum(counts)
+    run.queue, run.running = deque(range(n)), []
+    _go(ex, th, run)
+
+
+def redrive(ex: Any, th: Any, run: MapRun) -> None:
+    """Redrive the run: its unsuccessful and unstarted children run again."""
+    run.redrive_count += 1
+    run.thread_id, run.status, run.end = th.id, "RUNNING", None
+    run.failed_items, run.exceeded, run.running = 0, False, []
+    run.queue = deque(i for i, child in enumerate(run.children) if child is None or child.status != "SUCCEEDED")
+    for child in run.children:
+        if child is not None:
+            child.mocks, child._calls = ex.mocks, ex._calls  # a redrive may bring new mocks
+    _go(ex, th, run)
+
+
+def _go(ex: Any, th: Any, run: MapRun) -> None:
+    ex.block(th, "map_run")
+    ex.map_runs.active.append(run)
+    _fill(ex, run)
+    if not run.running:
+        _complete(ex, run)
+
+
+def _fill(ex: Any, run: MapRun) -> None:
+    from .execution import Execution
+
     limit = run.max_concurrency
-    express = run.execution_type == "EXPRESS"
-    now = run.start
-    running: list = []
-    index: dict[int, int] = {}
-    started = failed_items = 0
-    exceeded = False
-    while True:
-        while not exceeded and started < n and (not limit or len(running) < limit):
-            child = Execution(machine, inputs[started], name=str(uuid.UUID(int=ex.rng.getrandbits(128), version=4)),
+    while run.queue and not run.exceeded and (not limit or len(run.running) < limit):
+        index = run.queue.popleft()
+        child = run.children[index]
+        if child is not None and not child.express and child.status in _ENDED_BADLY:
+            child.clock = max(child.clock, ex.clock)
+            child.redrive()
+        else:
+            child = Execution(run.machine, run.inputs[index],
+                              name=str(uuid.UUID(int=ex.rng.getrandbits(128), version=4)),
                               state_machine_name=f"{ex.state_machine_name}/{run.label}", mocks=ex.mocks,
-                              handlers=ex.handlers, seed=ex.rng.getrandbits(64), start_time=now,
-                              account=ex.account, region=ex.region, role_arn=ex.role_arn, express=express)
+                              handlers=ex.handlers, seed=ex.rng.getrandbits(64), start_time=ex.clock,
+                              account=ex.account, region=ex.region, role_arn=ex.role_arn,
+                              express=run.execution_type == "EXPRESS")
             child._calls = ex._calls  # one numbering of mocked calls, as for an inline Map
-            run.children[started] = child
-            index[id(child)] = started
-            running.append(child)
-            started += 1
-        if not running:
-            break
-        best, best_at = None, None
-        for child in running:
+            run.children[index] = child
+        run.running.append(index)
+
+
+def earliest(runs: list[MapRun]) -> tuple[int | None, MapRun | None, int]:
+    """The child (its run and index) whose next event comes first, with its time; (None, None, -1)
+    when every running child waits for a callback."""
+    best_at = best_run = None
+    best = -1
+    for run in runs:
+        children = run.children
+        for index in run.running:
+            child = children[index]
             at = child.clock if child._ready else child.next_wake()
             if at is not None and (best_at is None or at < best_at):
-                best, best_at = child, at
-        if best is None:
-            run.status = "WAITING"  # every running child waits for a callback: the run cannot end
-            return {"waiting": True}
-        best.step()
-        while best.status is RUNNING and best._ready:
-            best.step()
-        now = max(now, best.clock)
-        if best.status is not RUNNING:
-            running.remove(best)
-            if best.status != "SUCCEEDED":
-                failed_items += counts[index[id(best)]]
-                if run.tolerance.exceeded(failed_items, total):
-                    exceeded = True
-                    for other in running:
-                        other.abort()
-                    running.clear()
-    run.end = now
-    run.status = "FAILED" if exceeded else "SUCCEEDED"
-    outcome: dict = {"end": now, "outputs": [c.output if c is not None and c.status == "SUCCEEDED" else None
-                                             for c in run.children],
+                best_at, best_run, best = at, run, index
+    return best_at, best_run, best
+
+
+def advance(ex: Any, run: MapRun, index: int) -> None:
+    """Move one child (at the parent's clock) until it waits or ends."""
+    child = run.children[index]
+    if child.clock < ex.clock:
+        child.clock = ex.clock
+    child.step()
+    while child.status == "RUNNING" and child._ready:
+        child.step()
+    if child.clock > ex.clock:
+        ex.clock = child.clock
+    if child.status == "RUNNING":
+        return
+    run.running.remove(index)
+    if child.status != "SUCCEEDED":
+        run.failed_items += run.item_counts[index]
+        if run.tolerance.exceeded(run.failed_items, sum(run.item_counts)):
+            run.exceeded = True
+            for other in run.running:
+                run.children[other].abort()
+            run.running = []
+    _fill(ex, run)
+    if not run.running:
+        _complete(ex, run)
+
+
+def _complete(ex: Any, run: MapRun) -> None:
+    ex.map_runs.active.remove(run)
+    run.end = ex.clock
+    run.status = "FAILED" if run.exceeded else "SUCCEEDED"
+    outcome: dict = {"arn": run.arn,
+                     "outputs": [c.output if c is not None and c.status == "SUCCEEDED" else None
+                                 for c in run.children],
                      "entries": [_entry(c) if c is not None else None for c in run.children]}
-    if exceeded:
+    if run.exceeded:
         outcome["error"], outcome["cause"] = EXCEEDED, EXCEEDED_CAUSE
-    return outcome
+    th = ex._threads[run.thread_id]
+    th.results = outcome
+    ex.resume(th, "map_run_done")
+
+
+def abort(ex: Any, run: MapRun) -> None:
+    """The parent stopped, or its Map state was aborted: the running children are aborted."""
+    if run in ex.map_runs.active:
+        ex.map_runs.active.remove(run)
+    for index in run.running:
+        child = run.children[index]
+        child.clock = max(child.clock, ex.clock)
+        child.abort()
+    run.running = []
+    run.status, run.end = "ABORTED", ex.clock
+
+
+def waiting_child(ex: Any, token: str) -> Any:
+    """The running child whose task waits for this token, if any."""
+    for run in ex.map_runs.active:
+        for index in run.running:
+            child = run.children[index]
+            if token in child._tokens:
+                return child
+    return None
 
 
 def _entry(child: Any) -> dict:
@@ -151,7 +305,7 @@ def _entry(child: Any) -> dict:
     if child.status == "SUCCEEDED":
         entry["Output"] = dumps(child.output)
         entry["OutputDetails"] = {"Included": True}
-        entry["RedriveCount"] = 0
+        entry["RedriveCount"] = child.redrive_count
         entry["RedriveStatus"] = "NOT_REDRIVABLE"
         entry["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
     else:
@@ -159,8 +313,9 @@ def _entry(child: Any) -> dict:
             entry["Error"] = child.error
         if child.cause is not None:
             entry["Cause"] = child.cause
-        entry["RedriveCount"] = 0
-        entry["RedriveStatus"] = "NOT_REDRIVABLE" if child.express else "REDRIVABLE"
+        entry["RedriveCount"] = child.redrive_count
+        # AWS's value for an EXPRESS child: only a redrive of its Map Run can run it again
+        entry["RedriveStatus"] = "REDRIVABLE_BY_MAP_RUN" if child.express else "REDRIVABLE"
     entry.update({"StartDate": format_millis(child.start_time), "StateMachineArn": child.state_machine_arn,
                   "Status": child.status, "StopDate": format_millis(stop)})
     return entry

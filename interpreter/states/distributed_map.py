@@ -9,7 +9,8 @@ then ``MapRunSucceeded``, ``MapStateSucceeded``, ``MapStateExited`` (or ``MapRun
    ``States.Runtime``, no Map Run started);
 3. ``MapRunStarted``; the ItemReader reads the items, ItemSelector shapes each, ItemBatcher
    groups them; a failure here is the Map Run's (``MapRunFailed``, e.g. ``States.ItemReaderFailed``);
-4. the children run (``interpreter/map_run.py``); the state sleeps until they have ended;
+4. the children run (``interpreter/map_run.py``) inside the parent's scheduler; the state
+   waits until they have ended;
 5. the ResultWriter writes the results, ``MapRunSucceeded`` (or ``MapRunFailed`` with
    ``States.ExceedToleratedFailureThreshold``), then ResultSelector, ResultPath, OutputPath.
 
@@ -49,7 +50,7 @@ class DistributedMapState(MapState):
         phase = th.phase
         if phase == "map_run_done":
             self.finish(ex, th)
-        elif phase != "map_run_waiting":
+        elif phase != "map_run":
             self.start_run(ex, th)
 
     def start_run(self, ex, th) -> None:
@@ -62,7 +63,8 @@ class DistributedMapState(MapState):
         label = self.label or self.name
         record = map_run.MapRun(arn=map_run.map_run_arn(ex, label), state_name=self.name, label=label,
                                 execution_type=self.execution_type, max_concurrency=limit, tolerance=tolerance,
-                                start=ex.clock)
+                                start=ex.clock, length=0 if items is None else len(items),
+                                machine=self.child_machine)
         ex.map_runs[record.arn] = record
         th.data = {"arn": record.arn}
         ex.emit(th, "MapRunStarted", {"mapRunArn": record.arn})
@@ -81,13 +83,14 @@ class DistributedMapState(MapState):
                 cause = ex.runtime_prefix(th) + (cause or "")
             record.status, record.end = "FAILED", ex.clock
             self.fail_run(ex, th, e.name, cause)
-        outcome = map_run.run(ex, record, self.child_machine, inputs, counts)
-        outcome["arn"] = record.arn
-        th.results = outcome
-        if outcome.get("waiting"):
-            ex.block(th, "map_run_waiting")
-        else:
-            ex.sleep(th, outcome["end"], "map_run_done")
+        map_run.begin(ex, th, record, inputs, counts)
+
+    def redrive_run(self, ex, th, record: map_run.MapRun) -> None:
+        """Re-entered by a redrive of the parent: the Map Run is redriven, not started again."""
+        th.data = {"arn": record.arn}
+        ex.emit(th, "MapStateStarted", {"length": record.length})
+        ex.emit(th, "MapRunRedriven", {"mapRunArn": record.arn, "redriveCount": record.redrive_count + 1})
+        map_run.redrive(ex, th, record)
 
     def finish(self, ex, th) -> None:
         outcome = th.results

@@ -43,3 +43,23 @@ def test_run_with_a_missing_object_exits_1(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"] == "States.ItemReaderFailed"
+
+
+def test_a_childs_callback_is_answered_from_the_shell(tmp_path):
+    definition = tmp_path / "d.json"
+    definition.write_text(json.dumps({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "Ask", "States": {"Ask": {
+                              "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                              "Parameters": {"QueueUrl": "q", "MessageBody.$": "$$.Task.Token"}, "End": True}}}}}}))
+    command = [sys.executable, "-m", "interpreter", "run", str(definition), "--input", '["a", "b"]', "--seed", "7"]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    waiting = json.loads(first.stdout)
+    assert first.returncode == 1 and waiting["status"] == "RUNNING"
+    tokens = waiting["waiting"]["tokens"]
+    assert list(tokens.values()) == ["Ask", "Ask"]
+    answers = [arg for i, token in enumerate(tokens) for arg in ("--send-task-success", f'{token}={{"n": {i}}}')]
+    second = subprocess.run(command + answers, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert json.loads(second.stdout)["output"] == [{"n": 0}, {"n": 1}]

@@ -252,8 +252,12 @@ def test_a_run_waiting_for_its_map_run_survives_a_snapshot():
     processor = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 10, "End": True}}}
     machine = parse(dmap(processor=processor, MaxConcurrency=1))
     ex = Execution(machine, [1, 2], seed=1, start_time=START)
-    ex.run(max_steps=1)
+    ex.run_until(START + 15_000)  # the first child has ended, the second waits until 20 s
     assert ex.describe_status()["waiting"]["resumeAtMillis"] == START + 20_000
     restored = Execution.restore(machine, json.loads(json.dumps(ex.to_json()))).run()
     assert restored.result() == {"status": "SUCCEEDED", "output": [1, 2]}
     assert [e.type for e in restored.events][:2] == ["MapRunSucceeded", "MapStateSucceeded"]
+    first, second = only_run(restored).children
+    assert [e.type for e in first.events] == [e.type for e in second.events] == [
+        "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]
+    assert second.events[-1].timestamp == START + 20_000

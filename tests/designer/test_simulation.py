@@ -380,3 +380,32 @@ def test_a_run_paused_inside_a_long_wait_resumes_after_a_restart(users):
     assert execution.status == "SUCCEEDED" and execution.output == {"x": 1}
     assert execution.virtual_time - execution.started_at_virtual == 30 * 86400 * 1000
     assert timeline.colours(execution.summary) == {"Cool off": "succeeded", "Done": "succeeded"}
+
+
+def test_a_distributed_map_childs_review_is_answered_through_the_run_after_a_restart(users):
+    from designer import services
+
+    wf = services.workflow_create(owner=users["owner"], name="Review each claim", definition={
+        "StartAt": "Each claim", "States": {"Each claim": {
+            "Type": "Map", "End": True, "ItemsPath": "$.claims",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Ask a reviewer", "States": {"Ask a reviewer": {
+                                  "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                                  "Parameters": {"QueueUrl": "q", "MessageBody.$": "$$.Task.Token"},
+                                  "End": True}}}}}})
+    execution, _ = simulation.execution_start(user=users["owner"], workflow=wf, input={"claims": [1, 2]}, seed=3)
+    _continue_to_stop(_fresh(execution))
+    execution = _fresh(execution)
+    assert execution.status == "RUNNING" and execution.waiting["reason"] == "callback"
+    assert sorted(execution.waiting["tokens"].values()) == ["Ask a reviewer", "Ask a reviewer"]
+    for n, token in enumerate(execution.waiting["tokens"]):
+        simulation.forget(execution.pk)  # a new process each time: the row holds the children too
+        simulation._machines.clear()
+        simulation.execution_send_task_success(user=users["owner"], execution=_fresh(execution), token=token,
+                                               output={"claim": n})
+    _continue_to_stop(_fresh(execution))
+    execution = _fresh(execution)
+    assert execution.status == "SUCCEEDED", execution.error
+    assert sorted(o["claim"] for o in execution.output) == [0, 1]
+    assert [t for t in execution.events.values_list("type", flat=True)][-3:] == [
+        "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]

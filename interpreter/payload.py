@@ -61,8 +61,15 @@ def compile_dynamic_value(key: str, text: Any, pointer: str) -> Evaluator:
         field, kind = _dynamic_value(key, text)
     except _Problem as e:
         raise DefinitionError(e.diagnostic(pointer)) from None
-    if kind == _CALL:
-        return field
+    if kind == _INTRINSIC:
+        call = field.evaluate
+
+        def evaluate_call(data, scope):
+            try:
+                return call(data, scope)
+            except PathNotFound as e:
+                raise _argument_not_found(field.text, e.path, data) from None
+        return evaluate_call
     evaluate_path = field.evaluate
 
     def evaluate(data, scope):
@@ -78,10 +85,20 @@ def _not_found(key: str, text: str, data: Any) -> StateRuntimeError:
                                                f"'{key}' could not be found in the input '{dumps(data)}'")
 
 
+def _argument_not_found(call: str, path: Any, data: Any) -> StateRuntimeError:
+    # AWS names the whole expression as written (not the nested call that took the argument), and
+    # always the state's input, even for a ``$$`` argument, which it shows with its first ``$``
+    # dropped: the Context Object path as its evaluator rewrote it (Step Functions Local's text).
+    argument = path.text[1:] if path.root == "$$" else path.text
+    return StateRuntimeError("States.Runtime", f"The function '{call}' had the following error: The JsonPath "
+                                               f"argument for the field '{argument}' could not be found in the "
+                                               f"input '{dumps(data)}'")
+
+
 # How a compiled object template makes each field: the value as written, a call
-# ``field(data, scope)``, or a JsonPath, evaluated in place so that a template keeps no closure
-# per path (and calls one function fewer per field at run time).
-_STATIC, _CALL, _PATH = 0, 1, 2
+# ``field(data, scope)``, a JsonPath or an intrinsic call, evaluated in place so that a template
+# keeps no closure per path (and calls one function fewer per field at run time).
+_STATIC, _CALL, _PATH, _INTRINSIC = 0, 1, 2, 3
 
 
 @functools.lru_cache(maxsize=8192)
@@ -100,7 +117,7 @@ def _dynamic_value(key: str, text: Any) -> tuple[Any, int]:
     # A path starts with '$', an intrinsic call with 'States.': most values are paths.
     if text[:1] != "$" and looks_like_intrinsic(text):
         try:
-            return _compile_intrinsic(text).evaluate, _CALL
+            return _compile_intrinsic(text), _INTRINSIC
         except IntrinsicSyntaxError as e:
             raise _Problem("INVALID_INTRINSIC", str(e)) from None
     try:
@@ -182,6 +199,11 @@ def _evaluate_object(fields: tuple, data: Any, scope: Any) -> dict:
                 out[key] = field.evaluate(data, scope)
             except PathNotFound:
                 raise _not_found(key + ".$", field.text, data) from None
+        elif kind == _INTRINSIC:
+            try:
+                out[key] = field.evaluate(data, scope)
+            except PathNotFound as e:
+                raise _argument_not_found(field.text, e.path, data) from None
         elif kind:
             out[key] = field(data, scope)
         else:

@@ -33,6 +33,7 @@ MAX_MESSAGE = 256 * 1024
 
 class ExecutionConsumer(AsyncWebsocketConsumer):
     execution_id: int = 0
+    workflow_id: int = 0
     last_sent = 0
     revision = -1
     can_control = False
@@ -47,8 +48,9 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         allowed = await database_sync_to_async(self._access)(user)
         if allowed is None:
             return await self._refuse("not_found", "No such execution, or you may not see it.", 4404)
-        self.can_control = allowed
+        self.can_control, self.workflow_id = allowed
         await self.channel_layer.group_add(live.group_name(self.execution_id), self.channel_name)
+        await self.channel_layer.group_add(live.access_group(self.workflow_id), self.channel_name)
         self.joined = True
         after = _int(parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after", ["0"])[0])
         state = await self._replay(min(after, MAX_SEQ) if after is not None and after >= 0 else 0, hello=True)
@@ -56,12 +58,21 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         if state["mode"] == ExecutionMode.CONTINUING and state["status"] == "RUNNING":
             await runner.ensure_running(self.execution_id)
 
-    def _access(self, user) -> bool | None:
+    def _access(self, user) -> tuple[bool, int] | None:
+        """None when the user may not see the run; else whether they may control it, and its workflow."""
         try:
             execution = selectors.execution_get(user=user, execution_id=self.execution_id)
         except DomainError:
             return None
-        return selectors.can_edit(user=user, workflow=execution.workflow)
+        return selectors.can_edit(user=user, workflow=execution.workflow), execution.workflow_id
+
+    async def access_changed(self, message):
+        allowed = await database_sync_to_async(self._access)(self.scope["user"])
+        if allowed is None:
+            return await self._refuse("not_found", "You may no longer see this run.", 4404)
+        if allowed[0] != self.can_control:
+            self.can_control = allowed[0]
+            await self.send_json({"type": "access", "canControl": self.can_control})
 
     async def _refuse(self, code: str, detail: str, close_code: int):
         await self.send_json({"type": "error", "error": code, "detail": detail})
@@ -70,6 +81,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.joined:
             await self.channel_layer.group_discard(live.group_name(self.execution_id), self.channel_name)
+            await self.channel_layer.group_discard(live.access_group(self.workflow_id), self.channel_name)
 
     # --- the stream ---
 

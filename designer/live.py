@@ -11,12 +11,28 @@ import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from .simulation import Update
 
 
 def group_name(execution_id: int) -> str:
     return f"execution.{int(execution_id)}"
+
+
+def access_group(workflow_id: int) -> str:
+    """Everyone watching a run of this workflow: told when its members or their roles change."""
+    return f"workflow-access.{int(workflow_id)}"
+
+
+def announce_access_change(workflow_id: int) -> None:
+    """After the commit, each open socket on the workflow's runs checks again who may see it, so a
+    member removed (or the workflow deleted) stops receiving the run at once, not at reconnect."""
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(access_group(workflow_id), {"type": "access.changed"})
+    transaction.on_commit(send)
 
 
 def message(update: Update) -> dict:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from . import selectors
+from . import live, selectors
 from .asl_io import check_shape, to_text
 from .diagnostics import definition_problems
 from .errors import InvalidInput, NotFound, StaleBaseVersion
@@ -56,7 +56,9 @@ def workflow_update(*, user: AbstractBaseUser, workflow: Workflow, name: str | N
 
 def workflow_delete(*, user: AbstractBaseUser, workflow: Workflow) -> None:
     selectors.require_owner(user=user, workflow=workflow)
+    workflow_id = workflow.pk
     workflow.delete()
+    live.announce_access_change(workflow_id)
 
 
 def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: Any, message: str = "",
@@ -125,6 +127,7 @@ def membership_set(*, user: AbstractBaseUser, workflow: Workflow, username: str,
     if member.pk == workflow.owner_id:
         raise InvalidInput("The owner already has every right.", field="username")
     membership, _ = Membership.objects.update_or_create(workflow=workflow, user=member, defaults={"role": role})
+    live.announce_access_change(workflow.pk)
     return membership
 
 
@@ -133,3 +136,4 @@ def membership_remove(*, user: AbstractBaseUser, workflow: Workflow, member_id: 
     deleted, _ = Membership.objects.filter(workflow=workflow, user_id=member_id).delete()
     if not deleted:
         raise NotFound("That user is not a member of this workflow.")
+    live.announce_access_change(workflow.pk)

@@ -244,6 +244,12 @@ const socket = new LiveSocket(page.websocket, {
   after: Math.max(0, (state.lastSeq || 0) - TABLE_LIMIT),
   onFrame(frame) {
     if (frame.type === "hello") { page.canControl = frame.canControl; applyState(frame.execution); return; }
+    if (frame.type === "access") { // the owner changed this person's role while they watch
+      page.canControl = frame.canControl;
+      delete $("callbacks").dataset.enhanced;
+      applyState(state);
+      return;
+    }
     if (frame.type === "events") {
       addEvents(frame.events);
       if (frame.execution) applyState(frame.execution);

@@ -255,3 +255,25 @@ async def test_a_server_defect_is_an_error_frame_not_a_closed_socket(users, run,
     await editor.send_json_to({"command": "replay", "after": 0, "id": 6})
     assert (await _frames_until(editor, lambda f, fs: f["type"] == "ack"))[-1]["id"] == 6
     await editor.disconnect()
+
+
+async def test_a_member_removed_while_watching_is_cut_off_and_a_new_editor_gets_control(users, workflow, run):
+    from designer import services
+
+    viewer, _ = await _connect(users["viewer"], run.pk)
+    editor, _ = await _connect(users["editor"], run.pk)
+    for comm in (viewer, editor):
+        await _frames_until(comm, lambda f, fs: f["type"] == "events")
+    viewer_id = users["viewer"].pk
+    await sync_to_async(services.membership_remove)(user=users["owner"], workflow=workflow, member_id=viewer_id)
+    frame = await viewer.receive_json_from(timeout=5)
+    assert frame["type"] == "error" and frame["error"] == "not_found"
+    assert (await viewer.receive_output(timeout=5))["code"] == 4404
+    await sync_to_async(services.membership_set)(user=users["owner"], workflow=workflow, username="editor",
+                                                 role="viewer")
+    frame = await editor.receive_json_from(timeout=5)
+    assert frame == {"type": "access", "canControl": False}
+    await editor.send_json_to({"command": "step", "id": 1})
+    frame = await editor.receive_json_from(timeout=5)
+    assert frame["type"] == "error" and frame["error"] == "forbidden"
+    await editor.disconnect()

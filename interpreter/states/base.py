@@ -114,8 +114,9 @@ class Fields:
     def at(self, *keys: str | int) -> str:
         return self.pointer + make_pointer(*keys)
 
-    def fail(self, code: str, key: str | None, message: str) -> DefinitionError:
-        where = self.at(key) if key else self.pointer
+    def fail(self, code: str, key: str | tuple | None, message: str) -> DefinitionError:
+        """``key`` is one field of the state, or a tuple of keys for one deeper inside it."""
+        where = self.at(*key) if type(key) is tuple else self.at(key) if key else self.pointer
         return DefinitionError(Diagnostic(code, where, message, state=self.name))
 
     def get(self, key: str, default: Any = None) -> Any:

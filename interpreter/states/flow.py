@@ -115,13 +115,16 @@ class ChoiceState(State):
             if not isinstance(next_, str):
                 raise f.fail("MISSING_NEXT", None, f"Rule {i + 1} of Choice state '{f.name}' needs a Next state.")
             if f.jsonata:
-                condition = rule.get("Condition")
-                if not isinstance(condition, (str, bool)):
-                    raise f.fail("MISSING_CONDITION", f"Choices/{i}", f"Rule {i + 1} of Choice state '{f.name}' "
-                                                                     f"needs a Condition.")
-                condition = f.value_of(condition, "Condition", where + "/Condition")
+                # Both point at the Condition, present or not, as the validator does.
+                at_condition = ("Choices", i, "Condition")
+                if "Condition" not in rule:
+                    raise f.fail("MISSING_CONDITION", at_condition, f"Rule {i + 1} of Choice state '{f.name}' "
+                                                                   f"needs a Condition.")
+                condition = rule["Condition"]
+                if isinstance(condition, str):
+                    condition = f.value_of(condition, "Condition", where + "/Condition")
                 if not isinstance(condition, (Expression, bool)):
-                    raise f.fail("INVALID_CONDITION", f"Choices/{i}/Condition", f"The Condition of rule {i + 1} of "
+                    raise f.fail("INVALID_CONDITION", at_condition, f"The Condition of rule {i + 1} of "
                                  f"Choice state '{f.name}' must be true, false or a {{% %}} expression.")
                 test = _condition(condition)
                 output = compile_jsonata(rule["Output"], "Output", where + "/Output") if "Output" in rule else None

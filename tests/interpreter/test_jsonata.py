@@ -7,6 +7,7 @@ import pytest
 
 from interpreter.definition import parse
 from interpreter.errors import DefinitionError
+from interpreter.validation import validate
 
 from asl_helpers import START, execute, machine
 
@@ -159,3 +160,18 @@ def test_invalid_expressions_are_definition_errors_with_a_pointer():
     with pytest.raises(DefinitionError) as caught:
         parse(jsonata({"A": {"Type": "Pass", "Output": {"x": "{% 1 + %}"}, "End": True}}), validate=False)
     assert caught.value.diagnostics[0].pointer == "/States/A/Output/x"
+
+
+@pytest.mark.parametrize("rule, code", [
+    ({"Next": "S"}, "MISSING_CONDITION"),
+    ({"Condition": "$.n > 1", "Next": "S"}, "INVALID_CONDITION"),
+    ({"Condition": 5, "Next": "S"}, "INVALID_CONDITION"),
+])
+def test_choice_condition_problems_point_at_the_condition_as_the_validator_does(rule, code):
+    definition = jsonata({"C": {"Type": "Choice", "Choices": [{"Condition": True, "Next": "S"}, rule]},
+                          "S": {"Type": "Succeed"}})
+    with pytest.raises(DefinitionError) as caught:
+        parse(definition, validate=False)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.pointer) == (code, "/States/C/Choices/1/Condition")
+    assert "/States/C/Choices/1/Condition" in {d.pointer for d in validate(definition) if d.severity == "error"}

@@ -35,6 +35,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_lingering_sessions(django_db_setup, django_db_blocker):
+    """Background runner threads of the live tests may still hold a connection when the session
+    ends; PostgreSQL then refuses to drop the test database and leaves it for the next run."""
+    yield
+    from django.db import connection
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def bank_definition() -> dict:
     return json.loads((SAMPLES / "account-application.asl.json").read_text())

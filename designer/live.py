@@ -7,6 +7,9 @@ Publish after the database commit: a viewer told about an event can always read 
 """
 from __future__ import annotations
 
+import asyncio
+import functools
+import threading
 import time
 
 from asgiref.sync import async_to_sync
@@ -30,9 +33,21 @@ def announce_access_change(workflow_id: int) -> None:
     member removed (or the workflow deleted) stops receiving the run at once, not at reconnect."""
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(access_group(workflow_id), {"type": "access.changed"})
-    transaction.on_commit(send)
+        if layer is None:
+            return
+        call = functools.partial(async_to_sync(layer.group_send), access_group(workflow_id), {"type": "access.changed"})
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            call()
+            return
+        # Called by code that runs inside an event loop (a script, a browser-driving test):
+        # async_to_sync cannot block that loop's thread, so the message goes from another.
+        thread = threading.Thread(target=call)
+        thread.start()
+        thread.join()
+    # robust: the change is committed; a channel layer that is down must not turn it into an error
+    transaction.on_commit(send, robust=True)
 
 
 def message(update: Update) -> dict:

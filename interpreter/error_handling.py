@@ -84,7 +84,10 @@ def _error_equals(r: dict, where: str) -> tuple[str, ...]:
 
 def _number(r: dict, key: str, default: Any, where: str) -> Any:
     value = r.get(key, default)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+    # null stands for "absent" only where absent means no value (MaxDelaySeconds).
+    if value is None and default is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise DefinitionError(Diagnostic("INVALID_RETRY", f"{where}/{key}", f"{key} must be a number."))
     return value
 

@@ -109,7 +109,11 @@ def parse_reader(raw: Any, pointer: str, jsonata: bool = False) -> ItemReader:
         raise DefinitionError(Diagnostic("ITEM_READER", pointer, "ItemReader must be an object."))
     resource = str(raw.get("Resource", ""))
     action = resource.rsplit(":", 1)[-1]
-    config = raw.get("ReaderConfig") or {}
+    config = raw.get("ReaderConfig")
+    if config is None:
+        config = {}
+    elif not isinstance(config, dict):
+        raise DefinitionError(Diagnostic("ITEM_READER", pointer + "/ReaderConfig", "ReaderConfig must be an object."))
     key = "Arguments" if jsonata else "Parameters"
     template = raw.get(key)
     out: dict[str, Any] = {"action": "listObjectsV2" if action == "listObjectsV2" else "getObject",
@@ -121,7 +125,7 @@ def parse_reader(raw: Any, pointer: str, jsonata: bool = False) -> ItemReader:
         out["header_location"] = str(config["CSVHeaderLocation"])
     if isinstance(config.get("CSVHeaders"), list):
         out["headers"] = tuple(str(h) for h in config["CSVHeaders"])
-    if "CSVDelimiter" in config:
+    if isinstance(config.get("CSVDelimiter"), str):
         out["delimiter"] = DELIMITERS.get(config["CSVDelimiter"], ",")
     if isinstance(config.get("ItemsPointer"), str):
         out["items_pointer"] = config["ItemsPointer"]

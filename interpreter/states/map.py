@@ -41,7 +41,17 @@ class MapState(State):
         if not isinstance(raw, dict):
             raise f.fail("MISSING_ITEM_PROCESSOR", "ItemProcessor",
                          f"Map state '{f.name}' needs an ItemProcessor saying what to do for each item.")
-        config = raw.get("ProcessorConfig") or {}
+        config = raw.get("ProcessorConfig")
+        if config is None:
+            config = {}
+        elif not isinstance(config, dict):
+            raise f.fail("INVALID_FIELD", (key, "ProcessorConfig"),
+                         f"ProcessorConfig of Map state '{f.name}' must be an object.")
+        # parse_distributed reads these too, and takes them as checked here.
+        for name in ("Mode", "ExecutionType"):
+            if not isinstance(config.get(name, ""), str):
+                raise f.fail("INVALID_FIELD", (key, "ProcessorConfig", name),
+                             f"{name} of Map state '{f.name}' must be a string.")
         selector_key = "ItemSelector" if "ItemSelector" in f.raw else "Parameters"
         fields: dict[str, Any] = {}
         if "MaxConcurrencyPath" in f.raw:

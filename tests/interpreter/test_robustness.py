@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from interpreter.definition import parse
 from interpreter.errors import DefinitionError
@@ -76,3 +76,92 @@ def test_interpreter_imports_no_django():
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --- valid definitions with one value of the wrong JSON type ----------------------------------
+
+def _valid_definitions() -> dict[str, dict]:
+    """The bench workloads, the designer's samples and the recorded corpus, by file, once each."""
+    sources = sorted((ROOT / "bench" / "workloads").glob("*.asl.json")) + \
+        sorted((ROOT / "designer" / "samples").glob("*.asl.json"))
+    out, seen = {}, set()
+    for path in sources:
+        out[str(path.relative_to(ROOT))] = json.loads(path.read_text())
+    for path in sorted((ROOT / "tests" / "interpreter" / "conformance" / "cases").glob("*.json")):
+        definition = json.loads(path.read_text())["definition"]
+        if isinstance(definition, str):
+            definition = json.loads(definition)
+        # hundreds of cases share a definition: keep each once, so that the draw is not all Choice
+        text = json.dumps(definition, sort_keys=True)
+        if text not in seen:
+            seen.add(text)
+            out[str(path.relative_to(ROOT))] = definition
+    return out
+
+
+VALID_DEFINITIONS = _valid_definitions()
+_locations: dict[str, list[tuple]] = {}
+
+
+def _locations_of(name: str) -> list[tuple]:
+    if name not in _locations:
+        found: list[tuple] = []
+        stack = [((), VALID_DEFINITIONS[name])]
+        while stack:
+            path, value = stack.pop()
+            children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+            for key, child in children:
+                found.append((*path, key))
+                stack.append(((*path, key), child))
+        _locations[name] = sorted(found, key=str)
+    return _locations[name]
+
+
+def _json_type(value) -> str:
+    if value is None or isinstance(value, (bool, str, list, dict)):
+        return type(value).__name__
+    return "number"
+
+
+def _replaced(value, path: tuple, new):
+    """``value`` with the value at ``path`` replaced, copying only the containers on the way."""
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new) if path[1:] else new
+    return copy
+
+
+def _at(value, path: tuple):
+    for key in path:
+        value = value[key]
+    return value
+
+
+@st.composite
+def wrong_typed_values(draw):
+    name = draw(st.sampled_from(sorted(VALID_DEFINITIONS)))
+    locations = _locations_of(name)
+    path = locations[draw(st.integers(0, len(locations) - 1))]
+    original = _json_type(_at(VALID_DEFINITIONS[name], path))
+    new = draw(json_values.filter(lambda v: _json_type(v) != original))
+    return name, path, new
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wrong_typed_values())
+# the cases that once raised something else (a CSVDelimiter is in none of the definitions: added)
+@example(("bench/workloads/W3_inline_map.asl.json", ("States", "ProcessItems", "ItemProcessor", "ProcessorConfig"),
+          "x"))
+@example(("designer/samples/nutrition-labels.asl.json", ("States", "Process Products", "ItemReader",
+                                                         "ReaderConfig"), 1))
+@example(("designer/samples/nutrition-labels.asl.json", ("States", "Process Products", "ItemReader",
+                                                         "ReaderConfig", "CSVDelimiter"), []))
+@example(("designer/samples/account-application.asl.json", ("States", "Perform Automated Checks", "Branches", 0,
+                                                            "States", "Verify Identity Documents", "Retry", 0,
+                                                            "MaxAttempts"), None))
+def test_a_wrong_typed_value_in_a_valid_definition_is_a_definition_error(mutation):
+    name, path, new = mutation
+    definition = _replaced(VALID_DEFINITIONS[name], path, new)
+    try:
+        parse(definition, validate=False)
+    except DefinitionError as e:
+        assert e.diagnostics and all(d.pointer.startswith("/") or d.pointer == "" for d in e.diagnostics)

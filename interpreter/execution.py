@@ -725,7 +725,7 @@ class Execution:
         """Like ``run()``, but stop while a task waits for a callback and nothing else is ready:
         its answer or heartbeat then comes before the clock jumps to a timeout."""
         while self.status is RUNNING:
-            waiting = bool(self._tokens) or bool(self.map_runs.active) and bool(self.waiting_tokens())
+            waiting = self._awaiting_callback()
             if not self._ready and waiting and not self._children_due():
                 break
             th = self._pick(self.clock if waiting else None)
@@ -802,6 +802,13 @@ class Execution:
                 tokens.update(run.children[index].waiting_tokens())
         return tokens
 
+    def _awaiting_callback(self) -> bool:
+        """Whether a task waits for a callback, here or in a Distributed Map's running child
+        (without building the token list, as the run loop asks this before every step)."""
+        if self._tokens:
+            return True
+        return any(run.children[index]._tokens for run in self.map_runs.active for index in run.running)
+
     def _children_due(self) -> bool:
         """Whether a Distributed Map's child can move now, without time passing."""
         if not self.map_runs.active:
@@ -866,7 +873,7 @@ class Execution:
         out: dict[str, Any] = {"status": self.status, "clock": format_millis(self.clock)}
         if self.status is RUNNING and not self._ready and not self._children_due():
             wake = self.next_wake()
-            if self._tokens or self.map_runs.active and self.waiting_tokens():
+            if self._awaiting_callback():
                 out["waiting"] = {"reason": "callback", "tokens": self.waiting_tokens()}
             elif wake is not None:
                 out["waiting"] = {"reason": "timer", "resumeAt": format_millis(wake), "resumeAtMillis": wake}

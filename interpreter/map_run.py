@@ -177,8 +177,8 @@ def begin(ex: Any, th: Any, run: MapRun, inputs: list, counts: list[int]) -> Non
 
 
 def redrive(ex: Any, th: Any, run: MapRun) -> None:
-    """Redrive the run: its unsuccessful and unstarted children run again."""
-    run.redrive_count += 1
+    """Redrive the run (its redrive count already counts this one): its unsuccessful and
+    unstarted children run again."""
     run.thread_id, run.status, run.end = th.id, "RUNNING", None
     run.failed_items, run.exceeded, run.running = 0, False, []
     run.queue = deque(i for i, child in enumerate(run.children) if child is None or child.status != "SUCCEEDED")

@@ -89,7 +89,8 @@ class DistributedMapState(MapState):
         """Re-entered by a redrive of the parent: the Map Run is redriven, not started again."""
         th.data = {"arn": record.arn}
         ex.emit(th, "MapStateStarted", {"length": record.length})
-        ex.emit(th, "MapRunRedriven", {"mapRunArn": record.arn, "redriveCount": record.redrive_count + 1})
+        record.redrive_count += 1
+        ex.emit(th, "MapRunRedriven", {"mapRunArn": record.arn, "redriveCount": record.redrive_count})
         map_run.redrive(ex, th, record)
 
     def finish(self, ex, th) -> None:

@@ -145,9 +145,6 @@ def parse_program(raw: Any, pointer: str, language: str = "JSONPath") -> Program
         states[name] = cls.parse(Fields(name, state_raw, where, language))
     problems = []
     for name, state in states.items():
-        following = state.next
-        if (not following or following in states) and not state.catchers and type(state) is not ChoiceState:
-            continue  # the usual state: one Next, to a state that exists
         if _targets_exist(state, states):
             continue
         where = state.pointer

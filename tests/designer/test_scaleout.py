@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import urllib.request
 
 import pytest
@@ -14,7 +15,8 @@ from django.test import Client
 from designer import devservers, services, simulation
 from designer.wsclient import WebSocketClient
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+# Two checkouts testing at once on one machine give each its own Redis database.
+REDIS_URL = os.environ.get("STATEWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 LOOP = {"StartAt": "Check", "States": {
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericLessThan": 200, "Next": "Increment"}],
               "Default": "Done"},

@@ -19,7 +19,7 @@ from typing import Any
 
 import graphviz
 
-from . import vocabulary as words
+from interpreter import wording as words
 
 DOT_TIMEOUT_SECONDS = 60
 _RENDER_REVISION = "3"  # bump when the drawing changes, so cached renders are not reused

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interpreter.timestamps import format_millis
+from interpreter.wording import vocabulary
 
 from . import commands, graph, live, runner, selectors, services, simulation, timeline
 from .asl_io import read_definition
 from .errors import DomainError, InvalidInput, NotFound
-from .vocabulary import vocabulary
 
 
 def home(request):

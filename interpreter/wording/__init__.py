@@ -1,6 +1,8 @@
-"""Plain words for ASL: what stakeholders read on the graph and in the editor's forms.
+"""Plain words for ASL: the one vocabulary for states, resources, Choice rules, waits and errors.
 
-The editor page receives these tables as JSON, so the graph and the forms say the same thing.
+The editor's forms and palette (as JSON, through `vocabulary()`), the graph's labels, the narrative
+and the version diff all read these tables and functions, so every screen says the same thing.
+Pure Python: no Django.
 """
 from __future__ import annotations
 

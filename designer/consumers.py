@@ -64,7 +64,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
             execution = selectors.execution_get(user=user, execution_id=self.execution_id)
         except DomainError:
             return None
-        return selectors.can_edit(user=user, workflow=execution.workflow), execution.workflow_id
+        return selectors.can(user=user, workflow=execution.workflow, action="control_runs"), execution.workflow_id
 
     async def access_changed(self, message):
         allowed = await database_sync_to_async(self._access)(self.scope["user"])

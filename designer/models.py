@@ -12,7 +12,10 @@ from django.db import models
 
 
 class Role(models.TextChoices):
+    """A member's role, from least to most: each can do what the one before can, and more.
+    What each may do is decided in one place, ``selectors.PERMISSIONS``."""
     VIEWER = "viewer", "Viewer (can look)"
+    REVIEWER = "reviewer", "Reviewer (can comment and approve)"
     EDITOR = "editor", "Editor (can change)"
 
 

@@ -246,7 +246,7 @@ _UNSET = object()
 
 
 def _require_control(user: AbstractBaseUser, execution: Execution) -> None:
-    selectors.require_edit(user=user, workflow=execution.workflow)
+    selectors.require(user=user, workflow=execution.workflow, action="control_runs")
 
 
 def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_number: int | None = None,
@@ -256,7 +256,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     """A new run of a version (default: the latest), with an input and the mocks of a saved test
     case or of a config given here. With ``manual_callbacks`` (the default) ``.waitForTaskToken``
     tasks wait for a person whatever the mocks say."""
-    selectors.require_edit(user=user, workflow=workflow)
+    selectors.require(user=user, workflow=workflow, action="control_runs")
     version = (selectors.version_get(workflow=workflow, number=version_number) if version_number is not None
                else selectors.version_latest(workflow=workflow))
     if version is None:

@@ -75,7 +75,8 @@ def workflow_editor(request, workflow_id: int):
         "workflowId": workflow.pk,
         "name": workflow.name,
         "role": role,
-        "canEdit": role in ("owner", "editor"),
+        "canEdit": selectors.role_can(role, "edit"),
+        "permissions": selectors.permissions_of(role),
         "versionNumber": version.number if version else None,
         "latestVersion": latest.number if latest else None,
         "definition": definition,
@@ -86,6 +87,7 @@ def workflow_editor(request, workflow_id: int):
     }
     return render(request, "designer/editor.html", {
         "workflow": workflow, "version": version, "role": role, "page": page,
+        "can_edit": selectors.role_can(role, "edit"), "can_run": selectors.role_can(role, "control_runs"),
         "test_cases": list(selectors.test_case_list(workflow=workflow)),
         "recent_runs": selectors.execution_list(workflow=workflow)[:5],
         # Drawn on the server too, so the graph shows before (and without) any script.
@@ -166,7 +168,7 @@ def workflow_test_case_create(request, workflow_id: int):
 @login_required
 def execution_page(request, execution_id: int):
     execution = _visible_execution(request, execution_id)
-    can_control = selectors.can_edit(user=request.user, workflow=execution.workflow)
+    can_control = selectors.can(user=request.user, workflow=execution.workflow, action="control_runs")
     version = execution.version
     state = simulation.execution_state(execution)
     events = list(selectors.execution_events_after(execution=execution,

@@ -85,7 +85,7 @@ class ExecutionListView(APIView):
                    summary="Start a simulated run (editors)")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
-        selectors.require_edit(user=request.user, workflow=workflow)
+        selectors.require(user=request.user, workflow=workflow, action="control_runs")
         data = _valid(s.ExecutionStartSerializer, request.data)
         kwargs = {"version_number": data.get("version"), "test_case_id": data.get("test_case"),
                   "mock_config": data.get("mock_config"), "mock_test_case": data.get("mock_test_case"),

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from . import selectors, simulation
+from . import simulation
 from .errors import InvalidInput
 from .models import Execution
 from .simulation import Update
@@ -75,5 +75,5 @@ def command_run(*, user: AbstractBaseUser, execution_id: int, body: Any) -> Upda
     name = body.get("command")
     if not isinstance(name, str) or name not in COMMANDS:
         raise InvalidInput(f"Unknown command {name!r}: use one of {', '.join(COMMANDS)}.", field="command")
-    execution = selectors.execution_get(user=user, execution_id=execution_id)
+    execution = simulation.execution_get(user=user, execution_id=execution_id)
     return COMMANDS[name](user, execution, body)

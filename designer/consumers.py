@@ -21,9 +21,10 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import commands, live, runner, selectors, simulation, timeline
+from . import commands, live, selectors, simulation, timeline
 from .errors import DomainError
 from .models import ExecutionMode
+from .simulation import runner
 
 log = logging.getLogger(__name__)
 REPLAY_CHUNK = 2000
@@ -61,7 +62,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
     def _access(self, user) -> tuple[bool, int] | None:
         """None when the user may not see the run; else whether they may control it, and its workflow."""
         try:
-            execution = selectors.execution_get(user=user, execution_id=self.execution_id)
+            execution = simulation.execution_get(user=user, execution_id=self.execution_id)
         except DomainError:
             return None
         return selectors.can(user=user, workflow=execution.workflow, action="control_runs"), execution.workflow_id
@@ -86,10 +87,10 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
     # --- the stream ---
 
     def _read(self, after: int):
-        execution = selectors.execution_get(user=self.scope["user"], execution_id=self.execution_id)
+        execution = simulation.execution_get(user=self.scope["user"], execution_id=self.execution_id)
         state = simulation.execution_state(execution)
         rows = [timeline.event_row(e) for e in
-                selectors.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
+                simulation.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
         return state, rows
 
     async def _replay(self, after: int, hello: bool = False) -> dict:

@@ -16,7 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from .simulation import Update
+from .simulation.engine import Update
 
 
 def group_name(execution_id: int) -> str:

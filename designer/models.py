@@ -180,7 +180,7 @@ class Execution(models.Model):
     output_json = models.TextField(blank=True)
     error = models.TextField(blank=True)
     cause = models.TextField(blank=True)
-    # Which server process advances a continuing run, and when it last said so (see runner.py).
+    # Which server process advances a continuing run, and when it last said so (see simulation/runner.py).
     runner_id = models.CharField(max_length=64, blank=True)
     runner_heartbeat = models.DateTimeField(null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

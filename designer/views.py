@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from interpreter.timestamps import format_millis
 from interpreter.wording import vocabulary
 
-from . import commands, graph, live, runner, selectors, services, simulation, timeline
+from . import commands, graph, live, selectors, services, simulation, timeline
 from .asl_io import read_definition
 from .errors import DomainError, InvalidInput, NotFound
+from .simulation import runner
 
 
 def home(request):
@@ -88,8 +89,8 @@ def workflow_editor(request, workflow_id: int):
     return render(request, "designer/editor.html", {
         "workflow": workflow, "version": version, "role": role, "page": page,
         "can_edit": selectors.role_can(role, "edit"), "can_run": selectors.role_can(role, "control_runs"),
-        "test_cases": list(selectors.test_case_list(workflow=workflow)),
-        "recent_runs": selectors.execution_list(workflow=workflow)[:5],
+        "test_cases": list(simulation.test_case_list(workflow=workflow)),
+        "recent_runs": simulation.execution_list(workflow=workflow)[:5],
         # Drawn on the server too, so the graph shows before (and without) any script.
         "svg": graph.render_svg(definition, problems), "problems": problems,
     })
@@ -107,7 +108,7 @@ def workflow_versions(request, workflow_id: int):
 
 def _visible_execution(request, execution_id: int):
     try:
-        return selectors.execution_get(user=request.user, execution_id=execution_id)
+        return simulation.execution_get(user=request.user, execution_id=execution_id)
     except NotFound:
         raise Http404("No such execution.") from None
 
@@ -171,7 +172,7 @@ def execution_page(request, execution_id: int):
     can_control = selectors.can(user=request.user, workflow=execution.workflow, action="control_runs")
     version = execution.version
     state = simulation.execution_state(execution)
-    events = list(selectors.execution_events_after(execution=execution,
+    events = list(simulation.execution_events_after(execution=execution,
                                                    after=max(0, execution.last_seq - PAGE_EVENTS)))
     rows = [{**timeline.event_row(e), "elapsed": timeline.elapsed_ms(e.timestamp, execution.started_at_virtual),
              "when": format_millis(e.timestamp), "details_text": json.dumps(e.details, indent=2, ensure_ascii=False)}
@@ -183,7 +184,7 @@ def execution_page(request, execution_id: int):
         "can_control": can_control, "page": page, "rows": rows, "hidden_rows": execution.last_seq - len(rows),
         "svg": graph.render_svg(version.definition, version.problems),
         "colour_css": _colour_css(state),
-        "speeds": SPEEDS, "recent": selectors.execution_list(workflow=execution.workflow)[:8]})
+        "speeds": SPEEDS, "recent": simulation.execution_list(workflow=execution.workflow)[:8]})
 
 
 # Speeds offered on the page: (transitions per second, label); 0 is as fast as the server goes.

@@ -18,9 +18,10 @@ from rest_framework.views import APIView
 from interpreter.events import Event
 from interpreter.inspection import visits
 
-from .. import commands, live, runner, selectors, simulation, timeline
+from .. import commands, live, selectors, simulation, timeline
 from ..errors import InvalidInput
 from ..models import ExecutionMode
+from ..simulation import runner
 from . import serializers as s
 from .views import _filename, _valid, _workflow
 
@@ -29,7 +30,7 @@ MAX_SEQ = 2**31 - 1  # event numbers are 32-bit in the database
 
 
 def _execution(request, execution_id: int):
-    return selectors.execution_get(user=request.user, execution_id=execution_id)
+    return simulation.execution_get(user=request.user, execution_id=execution_id)
 
 
 def _test_case_out(tc) -> dict:
@@ -44,7 +45,7 @@ class TestCaseListView(APIView):
     @extend_schema(responses=s.TestCaseSerializer(many=True), summary="Saved test cases of a workflow")
     def get(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
-        return Response([_test_case_out(tc) for tc in selectors.test_case_list(workflow=workflow)])
+        return Response([_test_case_out(tc) for tc in simulation.test_case_list(workflow=workflow)])
 
     @extend_schema(request=s.TestCaseSerializer, responses={201: s.TestCaseSerializer},
                    summary="Save a test case: a name, an input and a mock config (editors)")
@@ -62,12 +63,12 @@ class TestCaseDetailView(APIView):
     @extend_schema(responses=s.TestCaseSerializer, summary="One saved test case")
     def get(self, request, workflow_id: int, test_case_id: int):
         workflow = _workflow(request, workflow_id)
-        return Response(_test_case_out(selectors.test_case_get(workflow=workflow, test_case_id=test_case_id)))
+        return Response(_test_case_out(simulation.test_case_get(workflow=workflow, test_case_id=test_case_id)))
 
     @extend_schema(responses={204: None}, summary="Delete a saved test case (editors)")
     def delete(self, request, workflow_id: int, test_case_id: int):
         workflow = _workflow(request, workflow_id)
-        tc = selectors.test_case_get(workflow=workflow, test_case_id=test_case_id)
+        tc = simulation.test_case_get(workflow=workflow, test_case_id=test_case_id)
         simulation.test_case_delete(user=request.user, test_case=tc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -78,7 +79,7 @@ class ExecutionListView(APIView):
     @extend_schema(responses=s.ExecutionSummarySerializer(many=True), summary="Simulated runs, newest first")
     def get(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
-        runs = selectors.execution_list(workflow=workflow)[:200]
+        runs = simulation.execution_list(workflow=workflow)[:200]
         return Response(s.ExecutionSummarySerializer(runs, many=True).data)
 
     @extend_schema(request=s.ExecutionStartSerializer, responses={201: OpenApiTypes.OBJECT},
@@ -123,7 +124,7 @@ class ExecutionEventsView(APIView):
         after = _query_int(request, "after", 0)
         limit = min(_query_int(request, "limit", EVENTS_PAGE), EVENTS_PAGE)
         rows = [timeline.event_row(e) for e in
-                selectors.execution_events_after(execution=execution, after=after, limit=limit)]
+                simulation.execution_events_after(execution=execution, after=after, limit=limit)]
         return Response({"events": rows, "lastSeq": execution.last_seq,
                          "more": bool(rows) and rows[-1]["id"] < execution.last_seq})
 
@@ -148,7 +149,7 @@ class ExecutionExportView(APIView):
     def get(self, request, execution_id: int):
         execution = _execution(request, execution_id)
         body = {"events": [Event(e.seq, e.previous_event_id, e.type, e.timestamp, e.details).to_aws()
-                           for e in selectors.execution_events_after(execution=execution)]}
+                           for e in simulation.execution_events_after(execution=execution)]}
         response = HttpResponse(json.dumps(body, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
         name = f"{_filename(execution.workflow.name)}-{_filename(execution.name)}-history.json"

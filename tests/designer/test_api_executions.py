@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from designer import simulation
+from designer.samples import SAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(simulation.__file__).parent / "samples"
+SAMPLES = SAMPLES_DIR
 
 
 @pytest.fixture

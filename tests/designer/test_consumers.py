@@ -11,6 +11,8 @@ from django.conf import settings
 from django.test import Client
 
 from designer import live, simulation
+from designer.samples import SAMPLES_DIR
+from designer.simulation import runner
 from designer.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -180,7 +182,7 @@ async def test_viewers_cannot_control_but_may_replay(users, run):
 async def test_full_speed_arrives_in_batches_in_order_none_dropped(users, monkeypatch):
     from designer import services
 
-    monkeypatch.setattr(simulation, "BATCH_TRANSITIONS", 100)  # several batches for a short loop
+    monkeypatch.setattr(runner, "BATCH_TRANSITIONS", 100)  # several batches for a short loop
     wf = await sync_to_async(services.workflow_create)(owner=users["owner"], name="Loop", definition=LOOP_DEFINITION)
     execution, _ = await sync_to_async(simulation.execution_start)(user=users["owner"], workflow=wf, input={"count": 0})
     watchers = [(await _connect(users["owner"], execution.pk))[0] for _ in range(3)]
@@ -220,8 +222,7 @@ async def test_a_gap_is_filled_from_the_database(users, run):
 
 
 async def test_answering_a_callback_over_the_socket(users, workflow):
-    import pathlib
-    base = pathlib.Path(simulation.__file__).parent / "samples"
+    base = SAMPLES_DIR
     config = json.loads((base / "account-application.mocks.json").read_text())
     execution, _ = await sync_to_async(simulation.execution_start)(
         user=users["owner"], workflow=workflow, input=json.loads((base / "account-application.input.json").read_text()),

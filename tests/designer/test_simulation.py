@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from designer import selectors, simulation, timeline
+from designer import simulation, timeline
+from designer.samples import SAMPLES_DIR
+from designer.simulation import engine, runner
 from designer.errors import Forbidden, InvalidInput
 from designer.models import Execution, ExecutionEvent, TestCase
 
@@ -17,13 +19,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mocks_config(bank_definition):
     from pathlib import Path
-    return json.loads((Path(simulation.__file__).parent / "samples" / "account-application.mocks.json").read_text())
+    return json.loads((SAMPLES_DIR / "account-application.mocks.json").read_text())
 
 
 @pytest.fixture
 def flagged(users, workflow, mocks_config):
     from pathlib import Path
-    sample_input = json.loads((Path(simulation.__file__).parent / "samples" / "account-application.input.json").read_text())
+    sample_input = json.loads((SAMPLES_DIR / "account-application.input.json").read_text())
     return simulation.test_case_create(user=users["owner"], workflow=workflow, name="FlaggedAddressApprovedByReviewer",
                                        input=sample_input, mock_config=mocks_config)
 
@@ -43,7 +45,7 @@ def _continue_to_stop(execution, first=True):
     simulation.execution_continue(user=execution.started_by, execution=execution)
     updates = []
     while True:
-        update = simulation.execution_advance(execution_id=execution.pk, runner_id="test", first=first)
+        update = runner.execution_advance(execution_id=execution.pk, runner_id="test", first=first)
         first = False
         if update is None:
             break
@@ -143,7 +145,7 @@ def test_breakpoint_stops_a_continuing_run_before_the_state(users, workflow, fla
 
 
 def test_breakpoint_at_a_batch_boundary_still_stops(users, workflow, flagged, monkeypatch):
-    monkeypatch.setattr(simulation, "BATCH_TRANSITIONS", 1)
+    monkeypatch.setattr(runner, "BATCH_TRANSITIONS", 1)
     execution, _ = _start(users, workflow, flagged, manual_callbacks=False, breakpoints=["Notify Applicant"])
     _continue_to_stop(_fresh(execution))
     execution = _fresh(execution)
@@ -163,7 +165,7 @@ def test_restart_resumes_from_the_snapshot_alone(users, workflow, flagged):
     execution, _ = _start(users, workflow, flagged)
     _continue_to_stop(_fresh(execution))
     simulation.forget(execution.pk)  # what a new server process knows: the database only
-    simulation._machines.clear()
+    engine._machines.clear()
     execution = _fresh(execution)
     token = next(iter(execution.waiting["tokens"]))
     simulation.execution_send_task_success(user=users["owner"], execution=execution, token=token,
@@ -256,20 +258,20 @@ def test_settings_are_checked(users, workflow, flagged):
 def test_paced_batches_are_one_transition(users, workflow, flagged):
     execution, _ = _start(users, workflow, flagged, speed=20)
     simulation.execution_continue(user=users["owner"], execution=_fresh(execution))
-    update = simulation.execution_advance(execution_id=execution.pk, runner_id="r", first=True)
+    update = runner.execution_advance(execution_id=execution.pk, runner_id="r", first=True)
     assert [e["type"] for e in json.loads(update.text)["events"]] == ["ParallelStateEntered", "ParallelStateStarted"]
 
 
 def test_lease_keeps_a_second_runner_out(users, workflow, flagged):
     execution, _ = _start(users, workflow, flagged, speed=20)
     simulation.execution_continue(user=users["owner"], execution=_fresh(execution))
-    assert simulation.execution_advance(execution_id=execution.pk, runner_id="A", first=True) is not None
-    assert simulation.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="A", first=True) is not None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is None
     # a stale lease is taken over (its process is gone)
     from datetime import timedelta
     from django.utils import timezone
     Execution.objects.filter(pk=execution.pk).update(runner_heartbeat=timezone.now() - timedelta(seconds=10))
-    assert simulation.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is not None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is not None
     assert _fresh(execution).runner_id == "B"
 
 
@@ -352,7 +354,7 @@ def test_every_sample_test_case_runs_and_its_log_replays_to_the_stored_summary(d
         execution, _ = simulation.execution_start(user=demo, workflow=tc.workflow, test_case_id=tc.pk,
                                                   manual_callbacks=False, seed=11)
         simulation.execution_continue(user=demo, execution=execution)
-        while simulation.execution_advance(execution_id=execution.pk, runner_id="t", first=False) is not None:
+        while runner.execution_advance(execution_id=execution.pk, runner_id="t", first=False) is not None:
             pass
         execution = _fresh(execution)
         assert execution.status != "RUNNING", (tc.name, execution.stop_reason)
@@ -374,7 +376,7 @@ def test_a_run_paused_inside_a_long_wait_resumes_after_a_restart(users):
     assert execution.waiting["reason"] == "timer"
     assert timeline.colours(execution.summary)["Cool off"] == "waiting"
     simulation.forget(execution.pk)  # a new process: the row is all there is
-    simulation._machines.clear()
+    engine._machines.clear()
     _continue_to_stop(execution)
     execution = _fresh(execution)
     assert execution.status == "SUCCEEDED" and execution.output == {"x": 1}
@@ -400,7 +402,7 @@ def test_a_distributed_map_childs_review_is_answered_through_the_run_after_a_res
     assert sorted(execution.waiting["tokens"].values()) == ["Ask a reviewer", "Ask a reviewer"]
     for n, token in enumerate(execution.waiting["tokens"]):
         simulation.forget(execution.pk)  # a new process each time: the row holds the children too
-        simulation._machines.clear()
+        engine._machines.clear()
         simulation.execution_send_task_success(user=users["owner"], execution=_fresh(execution), token=token,
                                                output={"claim": n})
     _continue_to_stop(_fresh(execution))

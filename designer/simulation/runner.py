@@ -2,7 +2,7 @@
 
 A continuing run is advanced by an asyncio task on the server's event loop (the one that serves
 the websockets, so broadcasts reach in-memory channel layers too). Each batch is one locked
-transaction (``simulation.execution_advance``), published after its commit. With a speed of N
+transaction (``execution_advance``), published after its commit. With a speed of N
 transitions per second, a batch is one transition and the task sleeps out the rest of 1/N s.
 
 Which process runs it: the row's ``runner_id`` and ``runner_heartbeat`` form a lease. A process
@@ -22,14 +22,23 @@ import os
 import threading
 import time
 import uuid
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import DatabaseSyncToAsync
+from django.utils import timezone
 
-from . import live, simulation
-from .models import Execution, ExecutionMode, ExecutionStatus
+from interpreter.execution import RUNNING
+from interpreter.inspection import about_to_enter
+
+from .. import live
+from ..models import Execution, ExecutionMode, ExecutionStatus
+from .engine import Update, advancing, persist, waiting_for_person
 
 LEASE_SECONDS = 3.0
+# Continuing at full speed: one transaction holds at most this many transitions, or this much time.
+BATCH_TRANSITIONS = 2000
+BATCH_SECONDS = 0.05
 RUNNER_ID = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 log = logging.getLogger(__name__)
 
@@ -39,9 +48,62 @@ _threads: dict[int, threading.Thread] = {}
 _threads_lock = threading.Lock()
 _resumed = False
 
+
+def execution_advance(*, execution_id: int, runner_id: str, first: bool,
+                      lease_seconds: float = 3.0) -> Update | None:
+    """One batch of a continuing run, for the runner: up to the next breakpoint, callback or end,
+    at most ``BATCH_TRANSITIONS`` transitions or ``BATCH_SECONDS`` (one transition when the run
+    has a speed). Returns None when the run is not continuing any more, or another live process
+    holds it (its ``runner_heartbeat`` younger than ``lease_seconds``)."""
+    with advancing(execution_id) as (row, kept):
+        if row.mode != ExecutionMode.CONTINUING or row.status != ExecutionStatus.RUNNING:
+            return None
+        now = timezone.now()
+        # A slow run writes (and so renews its lease) once a transition: the lease outlasts that.
+        lease = max(lease_seconds, 3.0 / row.speed if row.speed else 0.0)
+        if (row.runner_id and row.runner_id != runner_id and row.runner_heartbeat is not None
+                and (now - row.runner_heartbeat).total_seconds() < lease):
+            return None
+        run = kept.run
+        stops = set(row.breakpoints)
+        limit = 1 if row.speed else BATCH_TRANSITIONS
+        deadline = time.monotonic() + BATCH_SECONDS
+        events: list = []
+        reason = ""
+        for i in range(limit):
+            if run.status != RUNNING:
+                break
+            if run.waiting_tokens() and waiting_for_person(run):
+                reason = "waiting for a callback"
+                break
+            if stops and (i or not first):
+                entering = about_to_enter(run)
+                if entering in stops:
+                    reason = f"breakpoint: {entering}"
+                    break
+            new = run.step()
+            if not new:
+                reason = "nothing can move"
+                break
+            events.extend(new)
+            if not (i & 63) and time.monotonic() > deadline:
+                break
+        if not reason and run.status == RUNNING and stops:
+            entering = about_to_enter(run)
+            if entering in stops:
+                reason = f"breakpoint: {entering}"
+        if not reason and run.status == RUNNING and run.waiting_tokens() and waiting_for_person(run):
+            reason = "waiting for a callback"
+        fields: dict[str, Any] = {"runner_id": runner_id, "runner_heartbeat": now}
+        stop = bool(reason) or run.status != RUNNING
+        if reason:
+            fields.update(mode=ExecutionMode.PAUSED, runner_id="", stop_reason=reason)
+        return persist(row, kept, events, fields=fields, stop=stop)
+
+
 # The database work of a batch runs in the default thread pool, not Django's one shared thread
 # for synchronous views, so a long run does not queue everyone's page loads behind it.
-_advance = DatabaseSyncToAsync(simulation.execution_advance, thread_sensitive=False)
+_advance = DatabaseSyncToAsync(execution_advance, thread_sensitive=False)
 
 
 def _still_continuing(execution_id: int) -> bool:
@@ -96,7 +158,7 @@ async def _run(execution_id: int) -> None:
             _tasks.pop(execution_id, None)
 
 
-def _speed_of(update: simulation.Update) -> float:
+def _speed_of(update: Update) -> float:
     return update.speed
 
 
@@ -139,7 +201,7 @@ def _run_in_thread(execution_id: int) -> None:
     try:
         while True:
             started = time.monotonic()
-            update = simulation.execution_advance(execution_id=execution_id, runner_id=RUNNER_ID, first=first,
+            update = execution_advance(execution_id=execution_id, runner_id=RUNNER_ID, first=first,
                                                   lease_seconds=LEASE_SECONDS)
             if update is None:
                 if _still_continuing(execution_id):

@@ -6,6 +6,7 @@
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
                               [--redrive [--redrive-mock-config FILE] [--redrive-test-case NAME]]
     python -m interpreter validate FILE... [--format text|json]
+    python -m interpreter explain DEFINITION [--format text|json]
 
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
 with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
@@ -204,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "validate":
         from .validation.cli import main as validate_main
         return validate_main(argv[1:])
+    if argv and argv[0] == "explain":
+        from .explain.cli import main as explain_main
+        return explain_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -10,10 +10,12 @@ from typing import Any
 
 import yaml
 
+from interpreter.limits import DEFINITION_DEPTH, DEFINITION_TEXT_BYTES
+
 from .errors import InvalidDefinition, TooLarge
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
+MAX_TEXT_BYTES = DEFINITION_TEXT_BYTES
+MAX_DEPTH = DEFINITION_DEPTH
 MAX_STATES = 5000
 
 

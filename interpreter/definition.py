@@ -97,7 +97,7 @@ def _validation(text: str | None, definition: Any) -> tuple:
         if verdict is not None:
             _verdicts.move_to_end(text)
             return verdict
-    verdict = tuple(run_validator(definition))
+    verdict = tuple(run_validator(definition, text=text))
     with _verdicts_lock:
         _verdicts[text] = verdict
         if len(_verdicts) > _VERDICTS_KEPT:

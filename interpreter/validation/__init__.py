@@ -14,10 +14,10 @@ reachability, Task/Wait rules), ``choice.py``, ``retriers.py``, ``map_state.py``
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..diagnostic import Diagnostic
+from ..limits import DEFINITION_BYTES, json_size
 from .machine import check_definition
 from .report import SCHEMA_CODES, Report
 from .text import MAX_DEFINITION_BYTES, read_definition
@@ -25,20 +25,24 @@ from .text import MAX_DEFINITION_BYTES, read_definition
 __all__ = ["validate", "validate_text", "is_valid", "clear_caches", "Diagnostic", "SCHEMA_CODES",
            "MAX_DEFINITION_BYTES"]
 
-# Serialising a definition to measure it costs about as much as checking it, so validate()
-# measures only definitions with this many states or more; a smaller one reaches 1 MB only through
-# a huge value (a giant Result), which validate_text() catches because it measures the text itself.
-_SIZE_CHECK_STATES = 500
+# Compact JSON of a definition is at most this many times its JSON text in ASCII (whitespace goes;
+# only a number written short, "1e15" for 1000000000000000.0, grows, by 4.5 times at worst).
+_JSON_GROWTH = 5
 
 
-def validate(definition: Any) -> list[Diagnostic]:
-    """Every problem in a parsed definition (any JSON value), errors and warnings."""
+def validate(definition: Any, *, text: str | None = None) -> list[Diagnostic]:
+    """Every problem in a parsed definition (any JSON value), errors and warnings.
+
+    ``text``, when given, is the JSON text ``definition`` was read from: a short one is known to
+    be under 1 MB without measuring the definition again.
+    """
     report = Report()
     try:
-        if _too_large(definition):
+        size = _oversize(definition, text)
+        if size:
             report.error("DEFINITION_TOO_LARGE", (),
-                         f"The definition is larger than {MAX_DEFINITION_BYTES:,} bytes (1 MB), the most Step "
-                         f"Functions accepts: split it, e.g. into nested state machines.")
+                         f"The definition is {size:,} bytes as compact JSON; Step Functions accepts at most "
+                         f"{DEFINITION_BYTES:,} (1 MB). Split it, e.g. into nested state machines.")
         check_definition(definition, report)
     except RecursionError:
         report.error("NESTED_TOO_DEEPLY", (), "The definition is nested too deeply to check.")
@@ -61,7 +65,7 @@ def validate_text(text: str) -> list[Diagnostic]:
         return report.problems
     if not ok:
         return report.problems
-    return report.problems + [d for d in validate(definition) if d.code != "DEFINITION_TOO_LARGE"]
+    return report.problems + validate(definition)
 
 
 def clear_caches() -> None:
@@ -78,14 +82,15 @@ def is_valid(problems: list[Diagnostic]) -> bool:
     return not any(p.severity == "error" for p in problems)
 
 
-def _too_large(definition: Any) -> bool:
+def _oversize(definition: Any, text: str | None) -> int:
+    """The definition's size in bytes of compact UTF-8 JSON when that is over 1 MB, else 0: the
+    same measure however the definition arrived (JSON text, YAML, the editor's object)."""
     if type(definition) is not dict:
-        return False
-    states = definition.get("States")
-    if type(states) is dict and len(states) < _SIZE_CHECK_STATES:
-        return False
+        return 0
+    if text is not None and text.isascii() and len(text) * _JSON_GROWTH <= DEFINITION_BYTES:
+        return 0
     try:
-        text = json.dumps(definition, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return False
-    return len(text) > MAX_DEFINITION_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_DEFINITION_BYTES
+        size = json_size(definition)
+    except (TypeError, ValueError):  # not JSON (a YAML date, NaN): other checks say so
+        return 0
+    return size if size > DEFINITION_BYTES else 0

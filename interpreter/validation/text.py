@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
+from ..limits import DEFINITION_BYTES, DEFINITION_TEXT_BYTES
 from .report import Report
 
-MAX_DEFINITION_BYTES = 1_048_576
+MAX_DEFINITION_BYTES = DEFINITION_BYTES
 
 
 class _Duplicates(dict):
@@ -84,11 +85,14 @@ _Loader.add_multi_constructor("!", _cloudformation)
 
 def read_definition(text: str, report: Report) -> tuple[bool, Any]:
     """Parse ``text``; return (ok, value). Problems with the text itself go into ``report``."""
+    # The 1 MB quota is checked on the definition read (validate()), the same measure for JSON,
+    # YAML and the editor; a text this large is not even read.
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_DEFINITION_BYTES:
+    if size > DEFINITION_TEXT_BYTES:
         report.error("DEFINITION_TOO_LARGE", (),
-                     f"The definition is {size:,} bytes; Step Functions accepts at most "
-                     f"{MAX_DEFINITION_BYTES:,} (1 MB). Split it, e.g. into nested state machines.")
+                     f"The definition text is {size:,} bytes; Statewise reads at most {DEFINITION_TEXT_BYTES:,} "
+                     f"and Step Functions accepts at most {MAX_DEFINITION_BYTES:,} (1 MB) of compact JSON. "
+                     f"Split it, e.g. into nested state machines.")
         return False, None
     stripped = text.strip()
     if not stripped:

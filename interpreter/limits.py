@@ -1,0 +1,150 @@
+"""Every bound on what a user can send or a run can build, in one place.
+
+Two kinds of bound live here:
+
+- **AWS's quotas**, applied as Step Functions applies them (same numbers, same error names), so
+  that a workflow that works in Statewise works in AWS: the 256 KiB payload, the 25,000-event
+  history, the 1 MB definition.
+- **Statewise's own bounds**, which keep one user's input from slowing everyone else's requests:
+  how large and how deeply nested a text may be before it is parsed, and how much time and
+  memory one JSONata or intrinsic evaluation may take.
+
+The checks here run *before* the work they guard (a recursive parser, a list allocation), are
+cheap enough for the hot path, and raise :class:`LimitExceeded`, whose message names the bound.
+Pure Python, no Django: the interpreter, the command line and the web app all import it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+from typing import Any
+
+# --- AWS's quotas (Step Functions "Service quotas") ---------------------------------------
+
+#: Input or output of an execution, a state or a task, a callback's output, a variable: 256 KiB
+#: of UTF-8 JSON text. AWS's StartExecution and SendTaskSuccess refuse more (ValidationException);
+#: a state whose data grows past it fails with ``States.DataLimitExceeded``.
+PAYLOAD_BYTES = 262_144
+#: Events in one execution's history. Event 25,000 ends the run: ExecutionSucceeded if it was
+#: going to succeed there, else ExecutionFailed with ``States.Runtime`` (HISTORY_LIMIT_CAUSE).
+HISTORY_EVENTS = 25_000
+HISTORY_LIMIT_ERROR = "States.Runtime"
+HISTORY_LIMIT_CAUSE = "The execution reached the maximum number of history events (25000)."
+#: A state machine definition: 1 MB (CreateStateMachine's ``definition`` is at most 1,048,576
+#: long). Statewise measures the definition's compact JSON in UTF-8, so the verdict is the same
+#: however it arrives (pretty JSON, YAML, the editor).
+DEFINITION_BYTES = 1_048_576
+#: SendTaskFailure's ``error`` and ``cause``.
+TASK_ERROR_CHARS = 256
+TASK_CAUSE_CHARS = 32_768
+
+# --- Statewise's bounds on what arrives ----------------------------------------------------
+
+#: Largest definition text read at all (JSON or YAML, a SAM or Serverless template included).
+DEFINITION_TEXT_BYTES = 4 * 1024 * 1024
+#: Nesting depth of a definition (a few levels per nested Parallel or Map is typical).
+DEFINITION_DEPTH = 64
+#: Nesting depth of JSON data: execution input, callback output, mock configs, websocket
+#: messages, request bodies. Real payloads stay under 20 levels; Python's recursion limit is 1,000.
+DATA_DEPTH = 200
+#: Largest API request body or websocket message read (AWS's own API requests are at most 1 MB;
+#: imports take a definition text, so they may be larger).
+REQUEST_BYTES = 1024 * 1024
+
+# --- Statewise's bounds on one evaluation (a JSONata expression, an intrinsic call) ---------
+
+#: CPU time one JSONata evaluation may use (its own thread's time, so a loaded machine does
+#: not make a sound expression fail).
+EVALUATION_SECONDS = 2.0
+#: How deeply one JSONata evaluation may nest (function calls, recursion).
+EVALUATION_DEPTH = 250
+#: Items in any array or sequence one evaluation builds.
+EVALUATION_ITEMS = 1_000_000
+#: Characters in any string one evaluation builds.
+EVALUATION_CHARS = 4_000_000
+#: AWS's documented bound for ``States.ArrayRange``, applied to JSONata's ``$range`` too.
+RANGE_ITEMS = 1000
+
+
+class LimitExceeded(ValueError):
+    """Something is larger or deeper than a bound allows; the message says which bound."""
+
+    def __init__(self, message: str, *, limit: int | None = None, actual: int | None = None):
+        super().__init__(message)
+        self.limit, self.actual = limit, actual
+
+
+def payload_error(what: str, size: int) -> str:
+    """The sentence for a payload over 256 KiB, the same in the API, the websocket and the CLI."""
+    return (f"The {what} is {size:,} bytes; Step Functions accepts at most {PAYLOAD_BYTES:,} bytes "
+            f"(256 KiB) of UTF-8 JSON.")
+
+
+def json_size(value: Any) -> int:
+    """Bytes of the value's compact JSON text in UTF-8, as AWS's payload quotas count them."""
+    text = _compact(value)
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+# --- depth before parsing ------------------------------------------------------------------
+
+_BRACKETS = b"[]{}"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
+_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+
+
+def json_depth_within(text: str | bytes, max_depth: int) -> bool:
+    """Whether JSON text nests at most ``max_depth`` levels, found without parsing it.
+
+    Python's JSON decoder recurses once per level, and what runs after it (serializers,
+    validators, the interpreter) walks the result recursively too: a 100 KB body of ``[`` would
+    take each of them to the recursion limit. Linear, in C-speed string operations only (no
+    backtracking regular expression a hostile text could make quadratic); the common case
+    costs two ``count`` calls.
+    """
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if data.count(b"[") + data.count(b"{") <= max_depth:
+        return True
+    # Drop escaped backslashes, then escaped quotes: every quote left opens or closes a string,
+    # so every other piece between quotes is outside strings, where brackets count.
+    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(plain.split(b'"')[0::2]).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) <= max_depth
+
+
+def loads(text: str | bytes, *, what: str = "JSON", max_bytes: int = REQUEST_BYTES,
+          max_depth: int = DATA_DEPTH) -> Any:
+    """``json.loads`` behind the size and depth bounds, checked first.
+
+    Raises :class:`LimitExceeded` (too large, too deep) or ``ValueError`` (not JSON).
+    """
+    size = len(text)
+    if size > max_bytes:
+        raise LimitExceeded(f"The {what} is {size:,} bytes; at most {max_bytes:,} are accepted.",
+                            limit=max_bytes, actual=size)
+    if not json_depth_within(text, max_depth):
+        raise LimitExceeded(f"The {what} is nested more than {max_depth} levels deep; at most {max_depth} "
+                            f"are accepted.", limit=max_depth)
+    return json.loads(text)
+
+
+def depth_within(value: Any, max_depth: int) -> bool:
+    """Whether a parsed JSON value nests at most ``max_depth`` levels (arrays and objects), found
+    without recursion, for values that did not come from text (a request already parsed)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > max_depth:
+            return False
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return True

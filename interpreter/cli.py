@@ -7,6 +7,7 @@
                               [--redrive [--redrive-mock-config FILE] [--redrive-test-case NAME]]
     python -m interpreter validate FILE... [--format text|json]
     python -m interpreter explain DEFINITION [--format text|json]
+    python -m interpreter diff OLD NEW [--format text|json]
 
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
 with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
@@ -208,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "explain":
         from .explain.cli import main as explain_main
         return explain_main(argv[1:])
+    if argv and argv[0] == "diff":
+        from .compare.cli import main as diff_main
+        return diff_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

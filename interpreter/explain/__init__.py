@@ -78,16 +78,26 @@ class Narrative:
     def as_dict(self) -> dict:
         return {"intro": self.intro, "steps": [s.as_dict() for s in self.steps], "text": self.text()}
 
-    def by_state(self) -> dict[str, Step]:
-        """Every step at every level, by state name (the first, should a name repeat)."""
-        out: dict[str, Step] = {}
+    def all_steps(self) -> list[Step]:
+        """Every step at every level, outer steps before the steps nested in them."""
+        out: list[Step] = []
         todo = list(self.steps)
         while todo:
             step = todo.pop(0)
-            out.setdefault(step.state, step)
+            out.append(step)
             for group in step.groups:
                 todo.extend(group.steps)
         return out
+
+    def by_state(self) -> dict[str, Step]:
+        """Every step by state name (the outermost, should a name repeat)."""
+        out: dict[str, Step] = {}
+        for step in self.all_steps():
+            out.setdefault(step.state, step)
+        return out
+
+    def by_pointer(self) -> dict[str, Step]:
+        return {step.pointer: step for step in self.all_steps()}
 
 
 def explain(definition: Any) -> Narrative:

@@ -71,7 +71,7 @@ def test_any_json_value_as_a_definition(value):
 
 
 def test_interpreter_imports_no_django():
-    code = ("import sys, interpreter.definition, interpreter.execution, interpreter.cli, interpreter.validation, interpreter.wording, interpreter.mock_fit, interpreter.explain.cli; "
+    code = ("import sys, interpreter.definition, interpreter.execution, interpreter.cli, interpreter.validation, interpreter.wording, interpreter.mock_fit, interpreter.explain.cli, interpreter.compare.cli; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'channels', 'designer', 'rest_framework')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

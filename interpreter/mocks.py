@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnostic import Diagnostic
+from .diagnostic import Diagnostic, escape, pointer
 from .errors import DefinitionError
 from .s3 import S3Objects
 
@@ -41,7 +41,7 @@ def _expand(responses: Any, pointer: str) -> list[dict]:
         raise _fail(pointer, "A mocked response must be an object keyed by call numbers such as \"0\" or \"1-2\".")
     by_call: dict[int, dict] = {}
     for key, response in responses.items():
-        where = f"{pointer}/{key}"
+        where = f"{pointer}/{escape(key)}"
         try:
             first, _, last = key.partition("-")
             lo, hi = int(first), int(last or first)
@@ -69,41 +69,18 @@ class Mocks:
 
     @classmethod
     def from_config(cls, config: Any, state_machine: str | None, test_case: str | None) -> "Mocks":
-        if not isinstance(config, dict):
-            raise _fail("", "A mock config must be a JSON object with StateMachines and MockedResponses.")
-        machines = config.get("StateMachines") or {}
+        state_machine, test_case, case = case_entries(config, state_machine, test_case)
         mocked = config.get("MockedResponses") or {}
-        if not isinstance(machines, dict) or not isinstance(mocked, dict):
-            raise _fail("", "StateMachines and MockedResponses must be objects.")
-        if state_machine is None:
-            if len(machines) != 1:
-                names = ", ".join(sorted(machines)) or "none"
-                raise _fail("/StateMachines", f"Say which state machine to use (the config has: {names}).")
-            state_machine = next(iter(machines))
-        machine = machines.get(state_machine)
-        if not isinstance(machine, dict):
-            raise _fail("/StateMachines", f"The mock config has no state machine '{state_machine}'.")
-        cases = machine.get("TestCases") or {}
-        if test_case is None:
-            if len(cases) != 1:
-                names = ", ".join(sorted(cases)) or "none"
-                raise _fail(f"/StateMachines/{state_machine}/TestCases",
-                            f"Say which test case to use (state machine '{state_machine}' has: {names}).")
-            test_case = next(iter(cases))
-        case = cases.get(test_case)
-        if not isinstance(case, dict):
-            raise _fail(f"/StateMachines/{state_machine}/TestCases",
-                        f"State machine '{state_machine}' has no test case '{test_case}'.")
         out: dict[str, list[dict]] = {}
         objects = dict(_s3_objects(config.get(S3_OBJECTS), f"/{S3_OBJECTS}"))
         for state, mock_name in case.items():
             if state == S3_OBJECTS and isinstance(mock_name, dict):
-                objects.update(_s3_objects(mock_name, f"/StateMachines/{state_machine}/TestCases/{test_case}/{state}"))
+                objects.update(_s3_objects(mock_name, case_pointer(state_machine, test_case, state)))
                 continue
             if not isinstance(mock_name, str) or mock_name not in mocked:
-                raise _fail(f"/StateMachines/{state_machine}/TestCases/{test_case}/{state}",
+                raise _fail(case_pointer(state_machine, test_case, state),
                             f"State '{state}' uses mocked response '{mock_name}', which MockedResponses lacks.")
-            out[state] = _expand(mocked[mock_name], f"/MockedResponses/{mock_name}")
+            out[state] = _expand(mocked[mock_name], "/MockedResponses/" + escape(mock_name))
         return cls(out, S3Objects(objects))
 
     @classmethod
@@ -122,6 +99,45 @@ class Mocks:
         if calls is None or call >= len(calls) or calls[call].get("Missing"):
             return None
         return calls[call]
+
+
+def case_entries(config: Any, state_machine: str | None, test_case: str | None) -> tuple[str, str, dict]:
+    """The state machine's name, the test case's name and its ``{state: mocked response name}``
+    entries; either name may be left out when the config has only one."""
+    if not isinstance(config, dict):
+        raise _fail("", "A mock config must be a JSON object with StateMachines and MockedResponses.")
+    machines = config.get("StateMachines") or {}
+    mocked = config.get("MockedResponses") or {}
+    if not isinstance(machines, dict) or not isinstance(mocked, dict):
+        raise _fail("", "StateMachines and MockedResponses must be objects.")
+    if state_machine is None:
+        if len(machines) != 1:
+            names = ", ".join(sorted(machines)) or "none"
+            raise _fail("/StateMachines", f"Say which state machine to use (the config has: {names}).")
+        state_machine = next(iter(machines))
+    machine = machines.get(state_machine)
+    if not isinstance(machine, dict):
+        raise _fail("/StateMachines", f"The mock config has no state machine '{state_machine}'.")
+    cases = machine.get("TestCases") or {}
+    if not isinstance(cases, dict):
+        raise _fail(f"/StateMachines/{escape(state_machine)}/TestCases", "TestCases must be an object.")
+    if test_case is None:
+        if len(cases) != 1:
+            names = ", ".join(sorted(cases)) or "none"
+            raise _fail(f"/StateMachines/{escape(state_machine)}/TestCases",
+                        f"Say which test case to use (state machine '{state_machine}' has: {names}).")
+        test_case = next(iter(cases))
+    case = cases.get(test_case)
+    if not isinstance(case, dict):
+        raise _fail(f"/StateMachines/{escape(state_machine)}/TestCases",
+                    f"State machine '{state_machine}' has no test case '{test_case}'.")
+    return state_machine, test_case, case
+
+
+def case_pointer(state_machine: str, test_case: str, state: str | None = None) -> str:
+    """The JSON Pointer of a test case (or of one of its states' entries) in a mock config."""
+    out = pointer("StateMachines", state_machine, "TestCases", test_case)
+    return out if state is None else out + "/" + escape(state)
 
 
 def _s3_objects(objects: Any, pointer: str) -> dict:

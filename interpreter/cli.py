@@ -8,6 +8,7 @@
     python -m interpreter validate FILE... [--format text|json]
     python -m interpreter explain DEFINITION [--format text|json]
     python -m interpreter diff OLD NEW [--format text|json]
+    python -m interpreter test DEFINITION --mock-config FILE [--cases FILE] [--junit OUT.xml] [--coverage]
 
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
 with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
@@ -198,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --redrive: the test case for the redrive")
     validate = commands.add_parser("validate", help="validate definitions", add_help=False)
     validate.add_argument("rest", nargs=argparse.REMAINDER)
+    test = commands.add_parser("test", help="run a mock config's test cases with expectations", add_help=False)
+    test.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -212,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "diff":
         from .compare.cli import main as diff_main
         return diff_main(argv[1:])
+    if argv and argv[0] == "test":
+        from .testing.cli import main as test_main
+        return test_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

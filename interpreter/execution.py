@@ -721,10 +721,13 @@ class Execution:
 
     # --- driving from outside ---------------------------------------------------------------
 
-    def run_to_callback(self) -> "Execution":
+    def run_to_callback(self, max_steps: int | None = None) -> "Execution":
         """Like ``run()``, but stop while a task waits for a callback and nothing else is ready:
         its answer or heartbeat then comes before the clock jumps to a timeout."""
+        steps = 0
         while self.status is RUNNING:
+            if max_steps is not None and steps >= max_steps:
+                break
             waiting = self._awaiting_callback()
             if not self._ready and waiting and not self._children_due():
                 break
@@ -733,6 +736,7 @@ class Execution:
                 break
             if th is not _MOVED:
                 self._advance(th)
+                steps += 1
         return self
 
     def run_until(self, at: int) -> "Execution":

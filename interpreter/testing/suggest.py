@@ -1,0 +1,595 @@
+"""Suggested test cases: for each Choice rule, Default and Catch no test case takes yet, a test
+case that does, built from one that gets as far as the state, changed, and run before it is
+offered. Where none is found, the reason in words.
+
+How a case is built:
+
+* **Choice rule or Default.** The run of an existing case that enters the Choice gives the data
+  the rules read (the ``ChoiceStateEntered`` input, after InputPath; variables assigned on the
+  way). ``conditions.solve`` proposes values that make the earlier rules fail and this one hold
+  (every rule fail, for the Default). Each value is then put where it comes from, found by
+  trying: the same field of the execution input first, then fields of the input and of the
+  mocked answers of the Tasks run before the Choice that hold the value the rule reads now (the
+  same field name first). A try counts when a run shows the new value at the Choice; the next
+  value builds on it.
+* **Catch.** A mock makes a Task throw an error this catcher takes and no earlier catcher does,
+  on every attempt its Retry makes: the state itself when it is a Task, else a Task inside the
+  Parallel or Map that the existing case ran.
+
+Every candidate is run (bounded like any case) and kept only if its run takes the edge; states
+and edges it newly covers count, so later targets already reached are not suggested twice. A
+suggestion's expectations are what its run did (status, error, the state it reaches).
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from ..definition import StateMachine
+from ..error_handling import error_matches
+from ..inspection import EventSteps
+from ..mocks import S3_OBJECTS, case_entries
+from ..states.base import select
+from . import conditions as cond
+from .checks import Outcome, code
+from .coverage import CATCH, CHOICE, DEFAULT, Coverage, Edge, ReplayScope, plain_event, variables_before
+from .runner import Case, CaseResult, Limits, run_case
+from .spec import FAILED, SUCCEEDED, WAITING, Expect, Spec
+
+TRIAL_LIMITS = Limits(max_transitions=20_000, seconds=2.0)
+MAX_CANDIDATES = 40          # places tried for one value
+SIMULATED_ERROR = "Statewise.SimulatedError"
+TARGET_KINDS = (CHOICE, DEFAULT, CATCH)
+
+
+@dataclass
+class Suggestion:
+    target: Edge
+    name: str
+    based_on: str
+    input: Any
+    mock_config: dict
+    spec: Spec
+    changes: list[str]
+    covers: list[str]
+    outcome: Outcome
+
+    def case(self) -> Case:
+        return Case(self.name, self.input, self.spec, self.mock_config, self.name)
+
+    def as_json(self) -> dict:
+        return {"target": self.target.as_json(), "name": self.name, "basedOn": self.based_on, "input": self.input,
+                "mockConfig": self.mock_config, "mockTestCase": self.name, "expectations": self.spec.as_json(),
+                "changes": self.changes, "covers": self.covers, "outcome": self.outcome.as_json()}
+
+
+@dataclass
+class NotFound:
+    target: Edge
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"target": self.target.as_json(), "reason": self.reason}
+
+
+@dataclass
+class Suggestions:
+    found: list[Suggestion]
+    not_found: list[NotFound]
+    seconds: float
+    covered_before: int
+    targets: int
+
+    def as_json(self) -> dict:
+        return {"suggestions": [s.as_json() for s in self.found], "notFound": [n.as_json() for n in self.not_found],
+                "seconds": round(self.seconds, 4), "targets": self.targets}
+
+
+# --- a case being built -----------------------------------------------------------------------
+
+@dataclass
+class _Draft:
+    input: Any
+    state_machine: str
+    entries: dict            # state -> mocked response name (and S3Objects)
+    responses: dict          # mocked response name -> {"0": {...}, "1-2": {...}}
+    extra: dict              # the config's other top-level keys (S3Objects)
+    callbacks: tuple
+    changes: list = field(default_factory=list)
+
+    def config(self, case_name: str) -> dict:
+        used = {name for state, name in self.entries.items() if not (state == S3_OBJECTS and isinstance(name, dict))}
+        return {"StateMachines": {self.state_machine: {"TestCases": {case_name: copy.deepcopy(self.entries)}}},
+                "MockedResponses": {k: copy.deepcopy(v) for k, v in self.responses.items() if k in used},
+                **copy.deepcopy(self.extra)}
+
+    def case(self, name: str) -> Case:
+        return Case(name, self.input, Spec(callbacks=self.callbacks), self.config(name), name, self.state_machine)
+
+    def fork(self) -> "_Draft":
+        return _Draft(copy.deepcopy(self.input), self.state_machine, dict(self.entries),
+                      copy.deepcopy(self.responses), self.extra, self.callbacks, list(self.changes))
+
+    def new_response(self, state: str, base: str | None, response: dict) -> str:
+        stem = f"{base or state}-suggested"
+        name = stem
+        for n in itertools.count(2):
+            if name not in self.responses:
+                break
+            name = f"{stem}-{n}"
+        self.responses[name] = response
+        self.entries[state] = name
+        return name
+
+
+def _draft_of(case: Case) -> _Draft:
+    if case.mock_config:
+        machine_name, case_name, entries = case_entries(case.mock_config, case.state_machine,
+                                                        case.mock_test_case or case.name)
+        responses = dict(case.mock_config.get("MockedResponses") or {})
+        extra = {k: v for k, v in case.mock_config.items() if k not in ("StateMachines", "MockedResponses")}
+    else:
+        machine_name, entries, responses, extra = "StateMachine", {}, {}, {}
+    return _Draft(copy.deepcopy(case.input if case.input is not None else {}), machine_name, dict(entries),
+                  copy.deepcopy(responses), extra, case.spec.callbacks)
+
+
+# --- the search -------------------------------------------------------------------------------
+
+class _Search:
+    def __init__(self, machine: StateMachine, cases: list[Case], *, limits: Limits, budget: float,
+                 state_machine_name: str, taken_names: set[str], clock: Callable[[], float]):
+        self.machine, self.limits, self.clock = machine, limits, clock
+        self.deadline = clock() + budget
+        self.state_machine_name = state_machine_name
+        self.names = {n for p in machine.programs.values() for n in p.states}
+        self.states = {n: s for p in machine.programs.values() for n, s in p.states.items()}
+        self.taken = set(taken_names)
+        self.coverage = Coverage(machine)
+        self.pool: list[tuple[Case, CaseResult]] = []
+        for case in cases:
+            result = self.run(case)
+            for log in result.logs():
+                self.coverage.add(log)
+            self.pool.append((case, result))
+
+    def run(self, case: Case) -> CaseResult:
+        return run_case(self.machine, case, limits=self.limits, state_names=self.names,
+                        state_machine_name=self.state_machine_name)
+
+    def out_of_time(self) -> bool:
+        return self.clock() > self.deadline
+
+    def baselines(self, state: str) -> list[tuple[Case, CaseResult, Any]]:
+        """Cases whose run entered ``state``, with the event of its first entry."""
+        out = []
+        for case, result in self.pool:
+            if result.execution is None:
+                continue
+            entered = next((e for e in result.execution.events if e.type.endswith("StateEntered")
+                            and e.details.get("name") == state), None)
+            if entered is not None:
+                out.append((case, result, entered))
+        return out
+
+    def reaches(self, result: CaseResult, target: Edge) -> bool:
+        cov = Coverage(self.machine)
+        for log in result.logs():
+            cov.add(log)
+        return cov.edge_counts.get(target.id, 0) > 0
+
+    def name_for(self, target: Edge, error: str | None = None) -> str:
+        if target.kind == CHOICE:
+            base = f"{target.source}: rule {target.index + 1}"
+        elif target.kind == DEFAULT:
+            base = f"{target.source}: otherwise"
+        else:
+            base = f"{target.source}: catches {error}" if error else f"{target.source}: Catch {target.index + 1}"
+        base = base[:190]
+        name = base
+        for n in itertools.count(2):
+            if name not in self.taken:
+                break
+            name = f"{base} ({n})"
+        return name
+
+    def offer(self, target: Edge, draft: _Draft, based_on: str, error: str | None = None) -> Suggestion | None:
+        name = self.name_for(target, error)
+        case = draft.case(name)
+        result = self.run(case)
+        if not self.reaches(result, target):
+            return None
+        before_edges = self.coverage.covered_edges()
+        for log in result.logs():
+            self.coverage.add(log)
+        covers = sorted(self.coverage.covered_edges() - before_edges)
+        spec = _expectations(result.outcome, target, draft.callbacks)
+        self.taken.add(name)
+        self.pool.append((Case(name, draft.input, spec, case.mock_config, name, draft.state_machine), result))
+        return Suggestion(target, name, based_on, draft.input, case.mock_config, spec, draft.changes, covers,
+                          result.outcome)
+
+
+def _expectations(outcome: Outcome, target: Edge, callbacks: tuple) -> Spec:
+    fields: dict[str, Any] = {"status": outcome.status, "status_given": True}
+    if outcome.status == WAITING and outcome.waiting_at:
+        fields["waiting_at"] = outcome.waiting_at[0]
+    if outcome.status == FAILED and outcome.error is not None:
+        fields["error"] = outcome.error
+    if outcome.status not in (SUCCEEDED, FAILED, WAITING):
+        fields["status"] = outcome.status
+    fields["passes_through"] = (target.target,)
+    used = tuple(c for c in callbacks if c.state in outcome.path)
+    return Spec(callbacks=used, expect=Expect(**fields))
+
+
+def suggest(machine: StateMachine, cases: list[Case], *, limits: Limits = TRIAL_LIMITS, budget: float = 10.0,
+            state_machine_name: str = "StateMachine", clock: Callable[[], float] = time.monotonic,
+            only: set[str] | None = None) -> Suggestions:
+    """Suggestions for every Choice rule, Default and Catch the cases do not take (or those in
+    ``only``, by edge id), within ``budget`` seconds of ``clock``."""
+    started = time.perf_counter()
+    search = _Search(machine, list(cases), limits=limits, budget=budget, state_machine_name=state_machine_name,
+                     taken_names={c.name for c in cases}, clock=clock)
+    covered_before = len(search.coverage.covered_edges())
+    targets = [e for e in search.coverage.uncovered_edges() if e.kind in TARGET_KINDS
+               and (only is None or e.id in only)]
+    found: list[Suggestion] = []
+    reasons: dict[str, str] = {}
+    pending = list(targets)
+    progress = True
+    while pending and progress and not search.out_of_time():
+        progress = False
+        still = []
+        for target in pending:
+            if search.coverage.edge_counts.get(target.id):
+                continue  # an earlier suggestion took it on its way
+            if search.out_of_time():
+                still.append(target)
+                continue
+            baselines = search.baselines(target.source)
+            if not baselines:
+                reasons[target.id] = (f"no test case reaches '{target.source}' yet: add one that does (or accept a "
+                                      f"suggestion that gets there first)")
+                still.append(target)
+                continue
+            suggestion, reason = _for_target(search, target, baselines)
+            if suggestion is not None:
+                found.append(suggestion)
+                reasons.pop(target.id, None)
+                progress = True
+            else:
+                reasons[target.id] = reason
+        pending = still
+    not_found = []
+    for target in targets:
+        if search.coverage.edge_counts.get(target.id) or any(s.target.id == target.id for s in found):
+            continue
+        reason = reasons.get(target.id) or "the time for suggestions ran out before this one was tried"
+        not_found.append(NotFound(target, reason))
+    return Suggestions(found, not_found, time.perf_counter() - started, covered_before, len(targets))
+
+
+def _for_target(search: _Search, target: Edge, baselines: list) -> tuple[Suggestion | None, str]:
+    reason = ""
+    for case, result, entered in baselines[:3]:
+        if search.out_of_time():
+            return None, reason or "the time for suggestions ran out"
+        if target.kind == CATCH:
+            suggestion, reason = _catch(search, target, case, result)
+        else:
+            suggestion, reason = _choice(search, target, case, result, entered)
+        if suggestion is not None:
+            return suggestion, ""
+    return None, reason
+
+
+# --- Choice rules and Default ----------------------------------------------------------------
+
+def _raw_state(machine: StateMachine, pointer: str) -> Any:
+    node: Any = machine.definition
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def _choice(search: _Search, target: Edge, case: Case, result: CaseResult, entered) -> tuple[Suggestion | None, str]:
+    state = search.states[target.source]
+    raw = _raw_state(search.machine, state.pointer)
+    rules = raw.get("Choices") or []
+    upto = target.index if target.kind == CHOICE else len(rules)
+    label = f"rule {target.index + 1} of '{state.name}'" if target.kind == CHOICE else f"the Default of '{state.name}'"
+    try:
+        parts = [cond.Negation(cond.condition_of(rules[i], state.jsonata)) for i in range(upto)]
+        if target.kind == CHOICE:
+            parts.append(cond.condition_of(rules[target.index], state.jsonata))
+        goal = cond.Junction("and", tuple(parts)) if parts else True
+    except cond.Unsolvable as e:
+        return None, f"{label}: {e.args[0]}"
+    view = _ChoiceView(search, state, result.execution.events, entered)
+    try:
+        alternatives = cond.solve(goal, True, view.read)
+    except cond.Unsolvable as e:
+        return None, f"{label}: {e.args[0]}"
+    reason = f"{label}: no values make it the one taken"
+    for changes in alternatives:
+        if search.out_of_time():
+            break
+        draft = _draft_of(case)
+        failed = None
+        for ref, value in changes.items():
+            draft, why = _place(search, draft, state, ref, value, view)
+            if draft is None:
+                failed = why
+                break
+        if failed:
+            reason = f"{label}: {failed}"
+            continue
+        suggestion = search.offer(target, draft, case.name)
+        if suggestion is not None:
+            return suggestion, ""
+        reason = f"{label}: a case with {'; '.join(draft.changes) or 'those values'} did not take it"
+    return None, reason
+
+
+class _ChoiceView:
+    """What a Choice's rules read in one run: its input (after InputPath) and the variables."""
+
+    def __init__(self, search: _Search, state: Any, events: list, entered: Any):
+        self.state = state
+        by_id = {e.id: plain_event(e) for e in events}
+        here = by_id[entered.id]
+        self.input = here.details.get("input")
+        scope = ReplayScope(variables_before(by_id, here) or None, state.name)
+        self.variables = scope.variables or {}
+        try:
+            self.data = self.input if state.jsonata else select(state.input_path, self.input, scope)
+        except Exception:  # noqa: BLE001 - an InputPath that needs what the log lacks
+            self.data = self.input
+        # Tasks run before the Choice, in order, for where values come from.
+        steps = EventSteps(search.machine)
+        self.tasks_before: list[str] = []
+        for e in events:
+            if e.id >= entered.id:
+                break
+            step = steps.step(e.id, e.previous_event_id, e.type, e.details)
+            if e.type.endswith("StateEntered") and search.states.get(step) is not None \
+                    and search.states[step].type == "Task" and step not in self.tasks_before:
+                self.tasks_before.append(step)
+
+    def read(self, ref: cond.Ref) -> Any:
+        if ref[0] == "var":
+            if ref[1] not in self.variables:
+                return cond.MISSING
+            return _get(self.variables[ref[1]], ref[2])
+        return _get(self.data, ref[1])
+
+
+def _get(value: Any, keys: tuple) -> Any:
+    for key in keys:
+        if isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value):
+            value = value[key]
+        elif isinstance(key, str) and isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            return cond.MISSING
+    return value
+
+
+def _set(container: Any, keys: tuple, value: Any) -> Any:
+    """``container`` with the value at ``keys`` set (or deleted), building objects on the way."""
+    if not keys:
+        return value
+    key, rest = keys[0], keys[1:]
+    if isinstance(key, int):
+        items = list(container) if isinstance(container, list) else []
+        while len(items) <= key:
+            items.append({})
+        if rest or value is not cond.DELETE:
+            items[key] = _set(items[key], rest, value)
+        else:
+            del items[key]
+        return items
+    obj = dict(container) if isinstance(container, dict) else {}
+    if not rest and value is cond.DELETE:
+        obj.pop(key, None)
+    else:
+        obj[key] = _set(obj.get(key), rest, value)
+    return obj
+
+
+def _leaves(value: Any, keys: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, keys + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, keys + (i,))
+    else:
+        yield keys, value
+
+
+def _path_words(keys: tuple) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".") or "(the whole value)"
+
+
+def _place(search: _Search, draft: _Draft, state: Any, ref: cond.Ref, value: Any,
+           view: _ChoiceView) -> tuple[_Draft | None, str]:
+    """``draft`` changed so that the Choice reads ``value`` at ``ref``, or None and why not."""
+    current = view.read(ref)
+    want = "removed" if value is cond.DELETE else code(value)
+    candidates = list(_candidates(draft, ref, current, view))[:MAX_CANDIDATES]
+    for describe, apply in candidates:
+        if search.out_of_time():
+            break
+        trial = draft.fork()
+        apply(trial, value)
+        result = search.run(trial.case("trial"))
+        seen = _value_at_choice(search, state, ref, result)
+        if (value is cond.DELETE and seen is cond.MISSING) or \
+                (value is not cond.DELETE and seen is not cond.MISSING and _same(seen, value)):
+            trial.changes.append(f"{describe} {'removed' if value is cond.DELETE else 'set to ' + code(value)}")
+            return trial, ""
+    where = cond.ref_words(ref)
+    unmocked = [t for t in view.tasks_before if t not in draft.entries]
+    if unmocked:
+        return None, (f"the condition depends on {where}, which comes from the output of Task '{unmocked[-1]}'; "
+                      f"add a mock for it that returns {want} there")
+    if ref[0] == "var":
+        return None, (f"the condition reads the variable {where}, and no input field or mocked answer "
+                      f"sets it so that it becomes {want}")
+    return None, (f"the condition reads {where}, and neither the input nor a mocked answer holds it as it "
+                  f"is (it is computed on the way); no change found that makes it {want}")
+
+
+def _same(a: Any, b: Any) -> bool:
+    from .checks import same
+    return same(a, b)
+
+
+def _value_at_choice(search: _Search, state: Any, ref: cond.Ref, result: CaseResult) -> Any:
+    if result.execution is None:
+        return cond.MISSING
+    entered = next((e for e in result.execution.events if e.type.endswith("StateEntered")
+                    and e.details.get("name") == state.name), None)
+    if entered is None:
+        return cond.MISSING
+    return _ChoiceView(search, state, result.execution.events, entered).read(ref)
+
+
+def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
+    """Places a value could come from, most likely first: (words, apply(draft, value))."""
+    last = ref[-1][-1] if ref[-1] else None
+    seen: set = set()
+
+    def input_at(keys: tuple):
+        def apply(d: _Draft, value: Any) -> None:
+            d.input = _set(d.input, keys, value)
+        return f"input {_path_words(keys)}", apply
+
+    def mock_at(state: str, name: str, call_key: str, keys: tuple):
+        def apply(d: _Draft, value: Any) -> None:
+            response = copy.deepcopy(d.responses[name])
+            response[call_key]["Return"] = _set(response[call_key]["Return"], keys, value)
+            d.new_response(state, name, response)
+        return f"the mocked answer of '{state}' at {_path_words(keys)}", apply
+
+    if ref[0] == "input" and not view.state.jsonata and view.data is view.input:
+        seen.add(("input", ref[1]))
+        yield input_at(ref[1])
+    elif ref[0] == "input" and view.state.jsonata:
+        seen.add(("input", ref[1]))
+        yield input_at(ref[1])
+    if current is cond.MISSING:
+        return
+    places: list[tuple[int, tuple, Any]] = []
+    for keys, leaf in _leaves(draft.input):
+        if ("input", keys) not in seen and _same(leaf, current):
+            places.append((0 if keys and keys[-1] == last else 2, ("input", keys), input_at(keys)))
+    for state in reversed(view.tasks_before):
+        name = draft.entries.get(state)
+        response = draft.responses.get(name) if isinstance(name, str) else None
+        if not isinstance(response, dict):
+            continue
+        for call_key, call in response.items():
+            if not isinstance(call, dict) or "Return" not in call:
+                continue
+            for keys, leaf in _leaves(call["Return"]):
+                if _same(leaf, current):
+                    rank = 1 if keys and keys[-1] == last else 3
+                    places.append((rank, ("mock", state, call_key, keys), mock_at(state, name, call_key, keys)))
+    places.sort(key=lambda p: p[0])
+    for _, key, candidate in places:
+        if key not in seen:
+            seen.add(key)
+            yield candidate
+
+
+# --- Catch -------------------------------------------------------------------------------------
+
+def _catch(search: _Search, target: Edge, case: Case, result: CaseResult) -> tuple[Suggestion | None, str]:
+    state = search.states[target.source]
+    catcher = state.catchers[target.index]
+    label = f"Catch {target.index + 1} of '{state.name}'"
+    error = _error_for(state.catchers, target.index)
+    if error is None:
+        if catcher.error_equals == ("States.Runtime",):
+            return None, f"{label}: States.Runtime is never caught, in AWS as here"
+        return None, f"{label}: an earlier Catch of '{state.name}' takes every error this one does"
+    tasks = [state.name] if state.type == "Task" else _tasks_entered_inside(search, state, result)
+    if not tasks:
+        return None, (f"{label}: '{state.name}' ran no Task in '{case.name}' that a mock could make fail "
+                      f"with {error}")
+    reason = f"{label}: making a Task fail with {error} did not reach it"
+    for task in tasks:
+        if search.out_of_time():
+            break
+        draft = _draft_of(case)
+        calls = _attempts(search.states[task], error) * (_attempts(state, error) if task != state.name else 1)
+        calls += _calls_before(result, task, state.name)
+        response = {("0" if calls == 1 else f"0-{calls - 1}"): {"Throw": {
+            "Error": error, "Cause": f"Suggested by Statewise: '{task}' fails with {error}."}}}
+        draft.new_response(task, draft.entries.get(task) if isinstance(draft.entries.get(task), str) else None,
+                           response)
+        draft.changes.append(f"the mock of '{task}' throws {error}" + (f" on all {calls} attempts" if calls > 1 else ""))
+        suggestion = search.offer(target, draft, case.name, error)
+        if suggestion is not None:
+            return suggestion, ""
+    return None, reason
+
+
+def _error_for(catchers: tuple, index: int) -> str | None:
+    """An error name catcher ``index`` takes and no earlier catcher does."""
+    names = [n for n in catchers[index].error_equals if n not in ("States.ALL", "States.TaskFailed")]
+    names += [SIMULATED_ERROR]
+    for name in names:
+        if not error_matches(catchers[index].error_equals, name):
+            continue
+        if not any(error_matches(c.error_equals, name) for c in catchers[:index]):
+            return name
+    return None
+
+
+def _attempts(state: Any, error: str) -> int:
+    """How many times a state runs when every attempt fails with ``error``."""
+    for retrier in state.retriers:
+        if error_matches(retrier.error_equals, error):
+            return 1 + retrier.max_attempts
+    return 1
+
+
+def _calls_before(result: CaseResult, task: str, container: str) -> int:
+    """Calls of ``task`` made before the run first entered ``container``."""
+    count = 0
+    for e in result.execution.events:
+        name = e.details.get("name") if isinstance(e.details, dict) else None
+        if e.type.endswith("StateEntered") and name == container:
+            break
+        if e.type.endswith("StateEntered") and name == task:
+            count += 1
+    return count
+
+
+def _tasks_entered_inside(search: _Search, state: Any, result: CaseResult) -> list[str]:
+    inside: set[str] = set()
+
+    def walk(program) -> None:
+        for name, child in program.states.items():
+            inside.add(name)
+            for sub in child.children():
+                walk(sub)
+
+    for program in state.children():
+        walk(program)
+    out: list[str] = []
+    for log in result.logs():
+        for e in log:
+            name = e.details.get("name") if isinstance(e.details, dict) else None
+            if e.type == "TaskStateEntered" and name in inside and name not in out:
+                out.append(name)
+    return out
+

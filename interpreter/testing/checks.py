@@ -244,7 +244,7 @@ def describe(spec: Spec) -> str:
     if e.never_enters:
         parts.append(f"it should never enter {_names(e.never_enters)}")
     if e.max_transitions is not None:
-        parts.append(f"in at most {e.max_transitions} transitions")
+        parts.append(f"it should take at most {e.max_transitions} transitions")
     sentence = parts[0]
     if len(parts) == 2:
         sentence += " and " + parts[1]

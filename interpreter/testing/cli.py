@@ -131,7 +131,8 @@ def _print_text(result, with_coverage: bool) -> None:
     for case in result.cases:
         outcome = case.outcome
         if case.passed:
-            print(f"PASS  {case.name}  ({outcome.transitions} transitions, {outcome.status})")
+            plural = "" if outcome.transitions == 1 else "s"
+            print(f"PASS  {case.name}  ({outcome.transitions} transition{plural}, {outcome.status})")
             continue
         print(f"FAIL  {case.name}  {case.message}")
         if outcome is not None and outcome.path:

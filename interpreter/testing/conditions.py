@@ -452,7 +452,9 @@ def refs(node: Any) -> list[Ref]:
     return []
 
 
-def ref_words(ref: Ref) -> str:
+def ref_words(ref: Ref, jsonata: bool = False) -> str:
     keys = ref[-1]
     text = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
-    return f"${text}" if ref[0] == "input" else f"${ref[1]}{text}"
+    if ref[0] == "input":
+        return f"$states.input{text}" if jsonata else f"${text}"
+    return f"${ref[1]}{text}"

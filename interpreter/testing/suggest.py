@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
 
 from ..definition import StateMachine
@@ -434,7 +434,7 @@ def _place(search: _Search, draft: _Draft, state: Any, ref: cond.Ref, value: Any
                 (value is not cond.DELETE and seen is not cond.MISSING and _same(seen, value)):
             trial.changes.append(f"{describe} {'removed' if value is cond.DELETE else 'set to ' + code(value)}")
             return trial, ""
-    where = cond.ref_words(ref)
+    where = cond.ref_words(ref, state.jsonata)
     unmocked = [t for t in view.tasks_before if t not in draft.entries]
     if unmocked:
         return None, (f"the condition depends on {where}, which comes from the output of Task '{unmocked[-1]}'; "
@@ -478,6 +478,13 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
             d.new_response(state, name, response)
         return f"the mocked answer of '{state}' at {_path_words(keys)}", apply
 
+    def answer_at(index: int, keys: tuple):
+        def apply(d: _Draft, value: Any) -> None:
+            answers = list(d.callbacks)
+            answers[index] = replace(answers[index], output=_set(answers[index].output, keys, value))
+            d.callbacks = tuple(answers)
+        return f"the answer at '{draft.callbacks[index].state}' at {_path_words(keys)}", apply
+
     if ref[0] == "input" and not view.state.jsonata and view.data is view.input:
         seen.add(("input", ref[1]))
         yield input_at(ref[1])
@@ -502,6 +509,13 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
                 if _same(leaf, current):
                     rank = 1 if keys and keys[-1] == last else 3
                     places.append((rank, ("mock", state, call_key, keys), mock_at(state, name, call_key, keys)))
+    for i, callback in enumerate(draft.callbacks):
+        if callback.answer != "success":
+            continue
+        for keys, leaf in _leaves(callback.output):
+            if _same(leaf, current):
+                rank = 1 if keys and keys[-1] == last else 3
+                places.append((rank, ("callback", i, keys), answer_at(i, keys)))
     places.sort(key=lambda p: p[0])
     for _, key, candidate in places:
         if key not in seen:

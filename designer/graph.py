@@ -22,7 +22,7 @@ import graphviz
 from interpreter import wording as words
 
 DOT_TIMEOUT_SECONDS = 60
-_RENDER_REVISION = "3"  # bump when the drawing changes, so cached renders are not reused
+_RENDER_REVISION = "4"  # bump when the drawing changes, so cached renders are not reused
 
 STYLE = {
     # type: (shape, fill, border)
@@ -45,6 +45,12 @@ def state_dom_id(name: str) -> str:
     """The SVG id of a state's node: readable, and unique because of the name's hash."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "state"
     return f"state-{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+
+
+def edge_dom_id(edge: str) -> str:
+    """The SVG id of an edge, from its coverage id (``next:A``, ``choice.0:A``, ``default:A``,
+    ``catch.1:A``; see ``interpreter.testing.coverage``), so pages can style it."""
+    return "edge-" + hashlib.sha1(edge.encode("utf-8")).hexdigest()[:12]
 
 
 def type_class(state_type: Any) -> str:
@@ -196,26 +202,27 @@ class _Builder:
             return {} if isinstance(to, str) and to in ids else {"color": PROBLEM_COLOUR, "style": "dashed"}
 
         if state_type == "Choice":
-            for rule in state.get("Choices") or [] if isinstance(state.get("Choices"), list) else []:
+            for i, rule in enumerate(state.get("Choices") or [] if isinstance(state.get("Choices"), list) else []):
                 if isinstance(rule, dict) and "Next" in rule:
                     to = rule["Next"]
                     self.graph.edge(source, target(to), label=f"<{_esc('if ' + words.rule_words(rule), 70)}>",
-                                    **{"class": "edge-choice", **broken(to)})
+                                    **{"class": "edge-choice", "id": edge_dom_id(f"choice.{i}:{name}"), **broken(to)})
             if "Default" in state:
                 to = state["Default"]
                 self.graph.edge(source, target(to), label="<otherwise>",
-                                **{"style": "solid", "class": "edge-default", **broken(to)})
+                                **{"style": "solid", "class": "edge-default", "id": edge_dom_id(f"default:{name}"),
+                                   **broken(to)})
         elif "Next" in state:
             to = state["Next"]
-            self.graph.edge(after, target(to), **{"class": "edge-next", **broken(to)})
+            self.graph.edge(after, target(to), **{"class": "edge-next", "id": edge_dom_id(f"next:{name}"), **broken(to)})
         elif state.get("End") is True or state_type in ("Succeed", "Fail"):
             self.graph.edge(after, exit_, **{"class": "edge-end"})
-        for catcher in state.get("Catch") or [] if isinstance(state.get("Catch"), list) else []:
+        for i, catcher in enumerate(state.get("Catch") or [] if isinstance(state.get("Catch"), list) else []):
             if isinstance(catcher, dict) and "Next" in catcher:
                 to = catcher["Next"]
                 self.graph.edge(source, target(to), label=f"<{_esc('on ' + words.errors_words(catcher.get('ErrorEquals')), 60)}>",
                                 **{"style": "dashed", "color": "#b91c1c", "fontcolor": "#b91c1c", "class": "edge-catch",
-                                   **broken(to)})
+                                   "id": edge_dom_id(f"catch.{i}:{name}"), **broken(to)})
 
     def missing(self, g: graphviz.Digraph, to: Any) -> str:
         node_id = self.new_id("m")

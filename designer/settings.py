@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "designer",
+    "designer.suites",
 ]
 
 MIDDLEWARE = [

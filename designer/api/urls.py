@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import simulation_views as sim
@@ -29,6 +29,7 @@ urlpatterns = [
     path("executions/<int:execution_id>/export/", sim.ExecutionExportView.as_view(), name="api-execution-export"),
     path("executions/<int:execution_id>/dataflow/", sim.ExecutionDataFlowView.as_view(),
          name="api-execution-dataflow"),
+    path("", include("designer.suites.urls")),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),
     path("render/", views.RenderView.as_view(), name="api-render"),
 ]

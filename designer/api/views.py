@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from .. import graph, selectors, services
 from ..asl_io import export_json, read_definition
+from ..suites.selectors import latest_by_version as latest_suite_by_version
 from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
 from ..models import Workflow
@@ -110,7 +111,14 @@ class VersionListView(APIView):
     @extend_schema(responses=s.VersionSummarySerializer(many=True), summary="Versions, newest first")
     def get(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
-        return Response(s.VersionSummarySerializer(selectors.version_list(workflow=workflow), many=True).data)
+        versions = list(selectors.version_list(workflow=workflow))
+        rows = s.VersionSummarySerializer(versions, many=True).data
+        suites = latest_suite_by_version(workflow=workflow)
+        for version, row in zip(versions, rows):
+            run = suites.get(version.pk)
+            row["suite"] = ({"id": run.pk, "passed": run.passed, "total": run.total, "summary": run.summary}
+                            if run is not None else None)
+        return Response(rows)
 
     @extend_schema(request=s.VersionCreateSerializer,
                    responses={201: s.VersionSerializer, 409: OpenApiResponse(description="base_version is stale")},

@@ -49,7 +49,8 @@ def _require_control(user: AbstractBaseUser, execution: Execution) -> None:
 def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_number: int | None = None,
                     input: Any = _UNSET, test_case_id: int | None = None, mock_config: dict | None = None,
                     mock_test_case: str | None = None, manual_callbacks: bool = True, seed: int | None = None,
-                    breakpoints: list[str] | None = None, speed: float = 0) -> tuple[Execution, Update]:
+                    breakpoints: list[str] | None = None, speed: float = 0,
+                    start_time: int | None = None) -> tuple[Execution, Update]:
     """A new run of a version (default: the latest), with an input and the mocks of a saved test
     case or of a config given here. With ``manual_callbacks`` (the default) ``.waitForTaskToken``
     tasks wait for a person whatever the mocks say."""
@@ -74,7 +75,8 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     bps = _breakpoints(machine, breakpoints or [])
     speed = _speed(speed)
     seed = seed if seed is not None else random.SystemRandom().getrandbits(62)
-    run = Interpreter(machine, input, mocks=mocks, seed=seed, state_machine_name=_machine_name(workflow.name))
+    run = Interpreter(machine, input, mocks=mocks, seed=seed, state_machine_name=machine_name(workflow.name),
+                      start_time=start_time)
     events = run.take_events()
     with transaction.atomic():
         execution = Execution.objects.create(
@@ -87,7 +89,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     return execution, update
 
 
-def _machine_name(name: str) -> str:
+def machine_name(name: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
     return cleaned[:80] or "StateMachine"
 

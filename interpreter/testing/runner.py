@@ -10,7 +10,7 @@ by default), so tests can give it a clock of their own instead of depending on m
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from ..definition import StateMachine
@@ -249,15 +249,23 @@ def run_case(machine: StateMachine, case: Case, *, limits: Limits = Limits(), st
 
 def run_suite(machine: StateMachine, cases: Iterable[Case], *, limits: Limits = Limits(),
               state_machine_name: str = "StateMachine", seed: int = SEED, start_time: int = START_TIME,
-              keep_executions: bool = False) -> SuiteResult:
-    """Every case, then the coverage of all their runs (from their event logs)."""
+              keep_executions: bool = False, budget: float | None = None) -> SuiteResult:
+    """Every case, then the coverage of all their runs (from their event logs). With ``budget``
+    (seconds of ``limits.clock``), cases not started by then are reported as not run."""
     clock = time.perf_counter()
+    deadline = None if budget is None else limits.clock() + budget
     names = {name for program in machine.programs.values() for name in program.states}
     cov = Coverage(machine)
     results = []
     for case in cases:
-        result = run_case(machine, case, limits=limits, state_names=names, state_machine_name=state_machine_name,
-                          seed=seed, start_time=start_time)
+        left = None if deadline is None else deadline - limits.clock()
+        if left is not None and left <= 0:
+            results.append(CaseResult(case.name, False, [], None, problems=[Diagnostic(
+                "NOT_RUN", "", f"not run: the suite's {budget:g} s were used up by the cases before it")]))
+            continue
+        case_limits = limits if left is None or left >= limits.seconds else replace(limits, seconds=left)
+        result = run_case(machine, case, limits=case_limits, state_names=names,
+                          state_machine_name=state_machine_name, seed=seed, start_time=start_time)
         for log in result.logs():
             cov.add(log)
         if not keep_executions:

@@ -114,3 +114,12 @@ def test_expectations_on_unknown_states_fail_the_case():
     result = run_case(bank_machine(), bank_case("CleanApplication", {"expect": {"neverEnters": ["Wait For Reviews"]}}))
     assert not result.passed
     assert result.message == "There is no step called 'Wait For Reviews' in this version."
+
+
+def test_cases_past_the_suite_budget_are_reported_as_not_run():
+    ticks = itertools.count(step=4)  # every read of the clock: four more seconds
+    limits = Limits(clock=lambda: float(next(ticks)))
+    cases = [bank_case(name) for name in BANK_CASES]
+    result = run_suite(bank_machine(), cases, limits=limits, budget=10)
+    assert [c.passed for c in result.cases][:1] == [True]
+    assert result.cases[-1].message == "not run: the suite's 10 s were used up by the cases before it"

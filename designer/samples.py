@@ -60,7 +60,8 @@ def samples_load(*, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD
 
 def _test_cases_load(*, user, workflow: Workflow, slug: str) -> None:
     """One saved test case per test case of ``<slug>.mocks.json`` (a Step Functions Local mock
-    config), each with ``<slug>.input.json`` as its input; those already there are left alone."""
+    config), each with ``<slug>.input.json`` as its input, or its input and expectations in
+    ``<slug>.tests.yaml``; those already there are left alone."""
     mocks_path = SAMPLES_DIR / f"{slug}.mocks.json"
     if not mocks_path.exists():
         return
@@ -69,8 +70,25 @@ def _test_cases_load(*, user, workflow: Workflow, slug: str) -> None:
     config = json.loads(mocks_path.read_text(encoding="utf-8"))
     input_path = SAMPLES_DIR / f"{slug}.input.json"
     sample_input = json.loads(input_path.read_text(encoding="utf-8")) if input_path.exists() else {}
+    expectations = _expectations(slug)
     for machine in (config.get("StateMachines") or {}).values():
         for case in machine.get("TestCases") or {}:
             if not TestCase.objects.filter(workflow=workflow, name=case).exists():
-                test_case_create(user=user, workflow=workflow, name=case, input=sample_input,
-                                 mock_config=config, mock_test_case=case)
+                entry = dict(expectations.get(case) or {})
+                tc = test_case_create(user=user, workflow=workflow, name=case, input=entry.pop("input", sample_input),
+                                      mock_config=config, mock_test_case=case)
+                if entry:
+                    from .suites.services import expectations_set
+                    expectations_set(user=user, test_case=tc, expectations=entry)
+
+
+def _expectations(slug: str) -> dict:
+    """The test cases' entries in ``<slug>.tests.yaml`` (input and expectations), by name."""
+    path = SAMPLES_DIR / f"{slug}.tests.yaml"
+    if not path.exists():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {name: {**({"input": data["input"]} if "input" in data else {}), **(entry or {})}
+            for name, entry in (data.get("testCases") or {}).items()}

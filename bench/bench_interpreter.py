@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from interpreter import choice_rules, definition, jsonata_query, jsonpath, payload, validation  # noqa: E402
+from interpreter import choice_rules, definition, intrinsics, jsonata_query, jsonpath, payload, validation  # noqa: E402
 from interpreter.definition import parse  # noqa: E402
 from interpreter.execution import Execution  # noqa: E402
 
@@ -39,8 +39,8 @@ TARGET_W5 = 0.2
 
 def clear_caches() -> None:
     jsonata_query._compile.cache_clear()
-    jsonpath._compile_cached.cache_clear()
-    payload._compile_intrinsic.cache_clear()
+    jsonpath.clear_caches()
+    intrinsics.clear_caches()
     payload._dynamic_field.cache_clear()
     choice_rules._cached_leaf.cache_clear()
     definition.clear_validation_cache()

@@ -123,7 +123,7 @@ def parse_catchers(raw: Any, at: str, fields: Any) -> tuple[Catcher, ...]:
                 result_path = None
             elif text != "$":
                 try:
-                    result_path = compile_reference_path(text)
+                    result_path = compile_reference_path(text, input_only=True)
                 except (JsonPathSyntaxError, TypeError) as e:
                     raise DefinitionError(Diagnostic("INVALID_PATH", where + "/ResultPath", str(e))) from None
         output = None

@@ -140,10 +140,11 @@ def parse_reader(raw: Any, pointer: str, jsonata: bool = False) -> ItemReader:
 
 
 def _compile_path(text: Any, pointer: str) -> Any:
-    from .jsonpath import JsonPathSyntaxError, compile_path
+    """A ...Path setting of a Distributed Map: a reference path, as the validator checks."""
+    from .jsonpath import JsonPathSyntaxError, compile_reference_path
 
     try:
-        return compile_path(text)
+        return compile_reference_path(text)
     except (JsonPathSyntaxError, TypeError) as e:
         raise DefinitionError(Diagnostic("INVALID_PATH", pointer, str(e))) from None
 

@@ -18,10 +18,6 @@ from .jsontext import dumps
 
 Evaluator = Callable[[Any, Any], Any]
 
-# Compiled intrinsic calls are immutable, so each distinct text is compiled once per process.
-_compile_intrinsic = functools.lru_cache(maxsize=8192)(compile_intrinsic)
-
-
 class _Problem(Exception):
     """A template error; the JSON Pointer is joined from ``keys`` (innermost first) only when one
     happens, as nearly every template compiles cleanly."""
@@ -117,7 +113,7 @@ def _dynamic_value(key: str, text: Any) -> tuple[Any, int]:
     # A path starts with '$', an intrinsic call with 'States.': most values are paths.
     if text[:1] != "$" and looks_like_intrinsic(text):
         try:
-            return _compile_intrinsic(text), _INTRINSIC
+            return compile_intrinsic(text), _INTRINSIC
         except IntrinsicSyntaxError as e:
             raise _Problem("INVALID_INTRINSIC", str(e)) from None
     try:

@@ -12,12 +12,10 @@ class IntrinsicSyntaxError(ValueError):
     def __init__(self, message: str, text: str | None = None, position: int | None = None):
         self.detail = message
         self.text = text
-        self.position = position
-        if position is not None:
-            message = f"{message} at position {position}"
-        if text is not None:
-            message = f"Invalid intrinsic function call '{text}': {message}"
-        super().__init__(message)
+        self.position = position  # index into the text, from 0
+        # what a person reads: the problem, and where it is counted from 1
+        self.reason = message if position is None else f"{message} at position {position + 1}"
+        super().__init__(self.reason if text is None else f"Invalid intrinsic function call '{text}': {self.reason}")
 
 
 def failure(call_text: str, detail: str) -> StatesError:

@@ -1,19 +1,26 @@
 """Parse the text of an intrinsic call, once, into the tree of :mod:`.nodes`.
 
-Grammar (whitespace allowed around arguments)::
+This is the one grammar of intrinsic calls: the validator reports what ``compile_intrinsic``
+refuses (``intrinsic_error``), so a call that validates is a call that runs.
+
+Grammar (whitespace allowed around arguments and after the call)::
 
     call     := "States." NAME "(" [argument ("," argument)*] ")"
     argument := 'string' | number | true | false | null | path | call
 
 Strings are single-quoted; inside them ``\\'``, ``\\{``, ``\\}`` and ``\\\\`` are the only
 escapes (AWS rejects any other backslash). A path runs from ``$`` to the next ``,`` or ``)``
-outside brackets and quotes, and is compiled by the interpreter's JSONPath module.
+outside brackets and quotes, and is compiled by the interpreter's JSONPath module. Beyond the
+grammar, what the text alone shows to be wrong is refused too: the number of arguments, a
+constant that is not a number where a function computes with numbers, an unknown hash
+algorithm, a Format template whose placeholders do not match its values.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from ..jsonpath import compile_path
+from ..jsonpath import JsonPathSyntaxError, compile_path
 from .encoding import HASH_ALGORITHMS
 from .errors import IntrinsicSyntaxError
 from .nodes import Call, Intrinsic, Literal, PathArgument
@@ -38,15 +45,50 @@ def looks_like_intrinsic(text: object) -> bool:
 
 
 def compile_intrinsic(text: str) -> Intrinsic:
-    """Compile ``States.Name(args...)``; raises :class:`IntrinsicSyntaxError` when it is not one."""
+    """Compile ``States.Name(args...)``; raises :class:`IntrinsicSyntaxError` when it is not one.
+
+    Compiled calls are immutable, so each distinct text is compiled once per process.
+    """
     if not isinstance(text, str):
         raise IntrinsicSyntaxError(f"an intrinsic call is a string, not {type(text).__name__}")
+    return _compile_cached(text)
+
+
+_verdicts: dict[str, str | None] = {}
+
+
+def intrinsic_error(text: str) -> str | None:
+    """Why ``text`` is not a call AWS accepts, as a short phrase, or None when it is one."""
+    found = _verdicts.get(text, _verdicts)
+    if found is _verdicts:
+        try:
+            compile_intrinsic(text)
+            found = None
+        except IntrinsicSyntaxError as e:
+            found = e.reason
+        if len(_verdicts) < 100_000:
+            _verdicts[text] = found
+    return found
+
+
+def clear_caches() -> None:
+    """Forget compiled calls and verdicts (a benchmark's cold start)."""
+    _compile_cached.cache_clear()
+    _verdicts.clear()
+
+
+@functools.lru_cache(maxsize=8192)
+def _compile_cached(text: str) -> Intrinsic:
     parser = _Parser(text)
     call = parser.call(0)
     parser.skip_space()
     if parser.pos != len(text):
         raise parser.error("unexpected text after the call")
     return Intrinsic(text, call)
+
+
+def _is_number(value: object) -> bool:
+    return type(value) is int or type(value) is float
 
 
 class _Parser:
@@ -56,8 +98,9 @@ class _Parser:
         self.text = text
         self.pos = 0
 
-    def error(self, message: str, position: int | None = None) -> IntrinsicSyntaxError:
-        return IntrinsicSyntaxError(message, self.text, self.pos if position is None else position)
+    def error(self, message: str, position: int | None = -1) -> IntrinsicSyntaxError:
+        """``position``: where in the text (default: the parser's place; None: the whole call)."""
+        return IntrinsicSyntaxError(message, self.text, self.pos if position == -1 else position)
 
     def skip_space(self) -> None:
         text, pos, n = self.text, self.pos, len(self.text)
@@ -79,12 +122,12 @@ class _Parser:
         name = "States." + match.group(1)
         spec = FUNCTIONS.get(name)
         if spec is None:
-            raise self.error(f"unknown intrinsic function '{name}'")
+            raise self.error(f"{name} is not an intrinsic function", start or None)
         self.pos = match.end()
         args = []
         self.skip_space()
         if self.pos >= len(text):
-            raise self.error(f"the call of {name} is not closed with ')'")
+            raise self.error(f"the call to {name} is not closed with ')'")
         if text[self.pos] == ")":
             self.pos += 1
         else:
@@ -92,7 +135,7 @@ class _Parser:
                 args.append(self.argument(depth))
                 self.skip_space()
                 if self.pos >= len(text):
-                    raise self.error(f"the call of {name} is not closed with ')'")
+                    raise self.error(f"the call to {name} is not closed with ')'")
                 ch = text[self.pos]
                 self.pos += 1
                 if ch == ")":
@@ -106,7 +149,11 @@ class _Parser:
                       f"at least {spec.fewest}" if spec.most is None else f"{spec.fewest} or {spec.most}")
             last_number = spec.fewest if spec.most is None else spec.most
             raise self.error(f"{name} takes {wanted} argument{'' if last_number == 1 else 's'}, "
-                             f"but {count} {'was' if count == 1 else 'were'} given", start)
+                             f"but {count} {'was' if count == 1 else 'were'} given", start or None)
+        for position in spec.numeric:
+            if position < count and isinstance(args[position], Literal) and not _is_number(args[position].value):
+                raise self.error(f"argument {position + 1} of {name} must be a number or a path, not "
+                                 f"{args[position].text}", args[position].position)
         if name == "States.Hash" and isinstance(args[1], Literal) and isinstance(args[1].value, str) \
                 and args[1].value not in HASH_ALGORITHMS:
             raise self.error(f"'{args[1].value}' is not a hash algorithm; States.Hash supports "
@@ -117,7 +164,7 @@ class _Parser:
         except IntrinsicSyntaxError as exc:
             # A builder found a problem it can see in constants (a Format template whose
             # placeholders do not match its values); report it against the whole text.
-            raise self.error(exc.detail, start if exc.position is None else exc.position) from None
+            raise self.error(exc.detail, (start or None) if exc.position is None else exc.position) from None
 
     def argument(self, depth: int):
         text, pos = self.text, self.pos
@@ -203,7 +250,7 @@ class _Parser:
         path_text = text[start:pos].rstrip(_SPACE)
         try:
             path = compile_path(path_text)
-        except Exception as exc:  # the path compiler may fail in ways other than its syntax error
-            raise self.error(f"invalid path '{path_text}': {exc}", start) from None
+        except JsonPathSyntaxError as exc:
+            raise self.error(f"the path argument '{path_text}' is not valid: {exc.reason}", start) from None
         self.pos = start + len(path_text)
         return PathArgument(path_text, start, path)

@@ -11,6 +11,7 @@ class FunctionSpec(NamedTuple):
     fewest: int
     most: int | None  # None: no upper bound
     build: Callable[[Call], Evaluator]
+    numeric: tuple[int, ...] = ()  # argument positions that cannot be a text, boolean or null constant
 
 
 FUNCTIONS: dict[str, FunctionSpec] = {
@@ -18,18 +19,18 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "States.StringToJson": FunctionSpec(1, 1, json_functions.build_string_to_json),
     "States.JsonToString": FunctionSpec(1, 1, json_functions.build_json_to_string),
     "States.Array": FunctionSpec(0, None, arrays.build_array),
-    "States.ArrayPartition": FunctionSpec(2, 2, arrays.build_partition),
+    "States.ArrayPartition": FunctionSpec(2, 2, arrays.build_partition, (1,)),
     "States.ArrayContains": FunctionSpec(2, 2, arrays.build_contains),
-    "States.ArrayRange": FunctionSpec(3, 3, arrays.build_range),
-    "States.ArrayGetItem": FunctionSpec(2, 2, arrays.build_get_item),
+    "States.ArrayRange": FunctionSpec(3, 3, arrays.build_range, (0, 1, 2)),
+    "States.ArrayGetItem": FunctionSpec(2, 2, arrays.build_get_item, (1,)),
     "States.ArrayLength": FunctionSpec(1, 1, arrays.build_length),
     "States.ArrayUnique": FunctionSpec(1, 1, arrays.build_unique),
     "States.Base64Encode": FunctionSpec(1, 1, encoding.build_encode),
     "States.Base64Decode": FunctionSpec(1, 1, encoding.build_decode),
     "States.Hash": FunctionSpec(2, 2, encoding.build_hash),
     "States.JsonMerge": FunctionSpec(3, 3, json_functions.build_json_merge),
-    "States.MathRandom": FunctionSpec(2, 3, math_functions.build_random),
-    "States.MathAdd": FunctionSpec(2, 2, math_functions.build_add),
+    "States.MathRandom": FunctionSpec(2, 3, math_functions.build_random, (0, 1, 2)),
+    "States.MathAdd": FunctionSpec(2, 2, math_functions.build_add, (0, 1)),
     "States.StringSplit": FunctionSpec(2, 2, strings.build_split),
     "States.UUID": FunctionSpec(0, 0, unique_id.build_uuid),
 }

@@ -143,7 +143,9 @@ class Fields:
             raise self.fail("INVALID_FIELD", key, f"{key} of state '{self.name}' must be at least {minimum}.")
         return int(value) if integer else value
 
-    def path(self, key: str, reference: bool = False, nullable: bool = True) -> Any:
+    def path(self, key: str, reference: bool = False, nullable: bool = True, single: bool = False) -> Any:
+        """A path field. ``single``: a reference path (one node, from any root: ItemsPath and the
+        ``...Path`` settings); ``reference``: ResultPath's, which also starts from ``$``."""
         if key not in self.raw:
             return IDENTITY
         value = self.raw[key]
@@ -154,7 +156,9 @@ class Fields:
         if value == "$":
             return IDENTITY
         try:
-            return compile_reference_path(value) if reference else compile_path(value)
+            if reference or single:
+                return compile_reference_path(value, input_only=reference)
+            return compile_path(value)
         except (JsonPathSyntaxError, TypeError) as e:
             raise self.fail("INVALID_PATH", key, f"{key} of state '{self.name}': {e}") from None
 

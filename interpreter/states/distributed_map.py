@@ -175,13 +175,13 @@ def parse_distributed(cls_fields: dict, f: Any, raw_processor: dict) -> Distribu
     if isinstance(count, Expression):
         out["tolerated_count_path"] = ExpressionPath(count)
     elif "ToleratedFailureCountPath" in f.raw:
-        out["tolerated_count_path"] = f.path("ToleratedFailureCountPath", nullable=False)
+        out["tolerated_count_path"] = f.path("ToleratedFailureCountPath", nullable=False, single=True)
     elif count is not None:
         out["tolerated_count"] = f.number("ToleratedFailureCount", integer=True, minimum=0)
     if isinstance(percentage, Expression):
         out["tolerated_percentage_path"] = ExpressionPath(percentage)
     elif "ToleratedFailurePercentagePath" in f.raw:
-        out["tolerated_percentage_path"] = f.path("ToleratedFailurePercentagePath", nullable=False)
+        out["tolerated_percentage_path"] = f.path("ToleratedFailurePercentagePath", nullable=False, single=True)
     elif percentage is not None:
         out["tolerated_percentage"] = float(f.number("ToleratedFailurePercentage", minimum=0))
     return DistributedMapState(**cls_fields, **out)

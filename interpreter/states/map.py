@@ -55,7 +55,7 @@ class MapState(State):
         selector_key = "ItemSelector" if "ItemSelector" in f.raw else "Parameters"
         fields: dict[str, Any] = {}
         if "MaxConcurrencyPath" in f.raw:
-            fields["max_concurrency_path"] = f.path("MaxConcurrencyPath", nullable=False)
+            fields["max_concurrency_path"] = f.path("MaxConcurrencyPath", nullable=False, single=True)
         elif isinstance(f.value("MaxConcurrency"), Expression):
             fields["max_concurrency_expression"] = f.value("MaxConcurrency")
         else:
@@ -63,7 +63,7 @@ class MapState(State):
         if f.jsonata:
             fields["items"] = f.value("Items")
         else:
-            fields["items_path"] = f.path("ItemsPath", nullable=False)
+            fields["items_path"] = f.path("ItemsPath", nullable=False, single=True)
         fields.update(f.common(), parameters=None, arguments=None, **f.transition(), **f.error_handling(),
                       processor=parse_program(raw, f.at(key), f.machine_language),
                       item_selector=f.template(selector_key), mode=config.get("Mode", "INLINE"),

@@ -14,6 +14,17 @@ PAYLOAD_LIMIT = 262_144
 WORKER = "statewise-simulated-worker"
 
 
+def _deploy_time_text(value: dict) -> str:
+    """A CloudFormation reference such as {"Ref": "Fn"} as the ${Fn} it is filled in from on
+    deploy: the validator warns about it, and a simulation runs it as an unknown resource."""
+    (function, argument), = value.items() if len(value) == 1 else ((None, None),)
+    if function == "Fn::Sub" and isinstance(argument, (str, list)):
+        return argument if isinstance(argument, str) else str(argument[0])
+    if function == "Fn::GetAtt" and isinstance(argument, list):
+        argument = ".".join(str(part) for part in argument)
+    return "${" + (str(argument) if function in ("Ref", "Fn::GetAtt") else str(function)) + "}"
+
+
 @quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskState(State):
@@ -25,17 +36,18 @@ class TaskState(State):
 
     @classmethod
     def parse(cls, f: Fields) -> "TaskState":
-        arn = f.string("Resource", required=True)
+        raw = f.raw.get("Resource")
+        arn = _deploy_time_text(raw) if isinstance(raw, dict) else f.string("Resource", required=True)
         timeouts = {}
         for key, attr in (("TimeoutSeconds", "timeout_seconds"), ("HeartbeatSeconds", "heartbeat_seconds")):
             if key in f.raw and key + "Path" in f.raw:
-                raise f.fail("INVALID_FIELD", key, f"State '{f.name}' cannot have both {key} and {key}Path.")
+                raise f.fail("INVALID_FIELD", key + "Path", f"State '{f.name}' cannot have both {key} and {key}Path.")
             if isinstance(f.value(key), Expression):
                 timeouts[attr] = f.value(key)
             elif key in f.raw:
                 timeouts[attr] = f.number(key, integer=True, minimum=1)
             elif key + "Path" in f.raw:
-                timeouts[attr] = f.path(key + "Path", nullable=False)
+                timeouts[attr] = f.path(key + "Path", nullable=False, single=True)
         return cls(**f.common(), **f.transition(), **f.error_handling(), resource=describe(arn),
                    credentials=f.raw.get("Credentials"), **timeouts)
 

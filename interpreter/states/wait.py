@@ -44,7 +44,8 @@ class WaitState(State):
                              f"Timestamp of Wait state '{f.name}' must look like 2024-05-01T12:00:00Z.")
             fields["timestamp"] = micros
         else:
-            fields[key == "SecondsPath" and "seconds_path" or "timestamp_path"] = f.path(key, nullable=False)
+            attr = "seconds_path" if key == "SecondsPath" else "timestamp_path"
+            fields[attr] = f.path(key, nullable=False, single=True)
         return cls(**f.common(parameters=False, result=False), **f.transition(), **fields)
 
     def wake_time(self, data: Any, scope: Any, now_ms: int) -> int:

@@ -9,8 +9,8 @@ raises for any input. A definition is valid when no diagnostic has severity ``"e
 Where the rules live: ``fields.py`` (which fields, which query language, what kind of value,
 also the source of ``schema.py``'s JSON Schema), ``machine.py`` (the walk, transitions and
 reachability, Task/Wait rules), ``choice.py``, ``retriers.py``, ``map_state.py``,
-``variables.py`` (Assign), ``expressions.py`` (templates, JSONata), ``jsonpath.py``,
-``intrinsics.py``, ``resources.py`` (Task ARNs) and ``text.py`` (reading text).
+``variables.py`` (Assign), ``expressions.py`` (templates, JSONata), and the interpreter's own
+``jsonpath`` and ``intrinsics`` grammars, ``resources.py`` (Task ARNs) and ``text.py`` (reading text).
 """
 from __future__ import annotations
 
@@ -71,11 +71,14 @@ def validate_text(text: str) -> list[Diagnostic]:
 def clear_caches() -> None:
     """Forget what the checkers have memoised (paths, intrinsic calls, JSONata parses, variable
     names), so that a benchmark can time a first validation."""
-    from . import choice, expressions, intrinsics, jsonpath, variables
+    from .. import intrinsics, jsonpath
+    from . import choice, expressions, variables
 
     for memo in (choice._good_paths, expressions._jsonata_cache, expressions._good_payload_values,
-                 intrinsics._cache, jsonpath._reference_cache, jsonpath._path_cache, variables._checked):
+                 variables._checked):
         memo.clear()
+    jsonpath.clear_caches()
+    intrinsics.clear_caches()
 
 
 def is_valid(problems: list[Diagnostic]) -> bool:

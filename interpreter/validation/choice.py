@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .expressions import check_template
 from .fields import BOOLEAN_OPERATORS, COMPARISONS, JSONATA, RULE_FIELDS, TOP_RULE_FIELDS, is_expression
-from .jsonpath import path_error
+from ..jsonpath import path_error
 from .report import Report
 from .structure import check_fields, require
 from .variables import check_assign

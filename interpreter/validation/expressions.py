@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import JSONATA
-from .intrinsics import intrinsic_error
-from .jsonpath import path_error
+from ..intrinsics import intrinsic_error
+from ..jsonpath import path_error
 from .report import Report
 
 _MAX_DEPTH = 200

@@ -11,8 +11,8 @@ from .choice import check_choices
 from .expressions import check_template
 from .fields import (ANY, BRANCH_FIELDS, is_cloudformation, JSONATA, JSONPATH, MACHINE_FIELDS, NO_TRANSITION_TYPES,
                      PROCESSOR_FIELDS, QUERY_LANGUAGES, REQUIRED, STATE_FIELDS, TERMINAL_TYPES)
-from .intrinsics import intrinsic_error
-from .jsonpath import path_error, reference_path_error
+from ..intrinsics import intrinsic_error
+from ..jsonpath import path_error, reference_path_error
 from .map_state import check_map
 from .report import Report
 from .resources import resource_problem
@@ -260,7 +260,7 @@ def _check_jsonpath_fields(state: dict, at: tuple, report: Report, name: str, wh
                              f"{what}: {key} '{value}' is not a valid path such as $.field: {problem}.", name)
         elif role == "result":
             # the usual '$.field' answered here; anything else gets the full check and its message
-            if reference_path_error(value) is not None or (len(value) > 1 and value[1] not in ".["):
+            if reference_path_error(value, input_only=True) is not None:
                 check_result_path(value, (*at, "ResultPath"), report, name, what)
         else:
             if role == "text" and value.startswith("States."):

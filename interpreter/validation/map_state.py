@@ -14,7 +14,7 @@ import re
 from .expressions import check_template
 from .fields import (ITEM_BATCHER_FIELDS, ITEM_READER_FIELDS, JSONATA, PROCESSOR_CONFIG_FIELDS,
                      READER_CONFIG_FIELDS, RESULT_WRITER_FIELDS, WRITER_CONFIG_FIELDS)
-from .jsonpath import reference_path_error
+from ..jsonpath import reference_path_error
 from .report import Report
 from .structure import check_fields, require
 
@@ -167,3 +167,10 @@ def _static_and_path(obj: dict, field: str, where: tuple, report: Report, name: 
     if field in obj and field + "Path" in obj:
         report.error("CONFLICTING_FIELDS", (*where, field + "Path"),
                      f"{what} has both {field} and {field}Path: keep one.", name)
+    path = obj.get(field + "Path")
+    if type(path) is str:
+        problem = reference_path_error(path)
+        if problem:
+            report.error("INVALID_REFERENCE_PATH", (*where, field + "Path"),
+                         f"{what}: {field}Path '{path}' is not a reference path such as $.{field[0].lower()}"
+                         f"{field[1:]}: {problem}.", name)

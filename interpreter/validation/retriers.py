@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .expressions import check_template
 from .fields import CATCHER_FIELDS, JSONATA, RETRIER_FIELDS
-from .jsonpath import reference_path_error, root_of
+from ..jsonpath import reference_path_error
 from .report import Report
 from .structure import check_fields, require
 from .variables import check_assign
@@ -54,9 +54,7 @@ def check_catch(catchers: list, where: tuple, report: Report, state: str, langua
 
 
 def check_result_path(path: str, where: tuple, report: Report, state: str, what: str) -> None:
-    problem = reference_path_error(path)
-    if problem is None and root_of(path) != "input":
-        problem = "it must put the result into the state's input, so it starts with '$.' or is '$'"
+    problem = reference_path_error(path, input_only=True)
     if problem:
         report.error("INVALID_REFERENCE_PATH", where,
                      f"{what}: ResultPath '{path}' is not a reference path such as $.result: {problem}.", state)

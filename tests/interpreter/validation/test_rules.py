@@ -165,7 +165,7 @@ RULES = [
     ("intrinsic argument count",
      machine({"A": {"Type": "Pass", "Parameters": {"x.$": "States.MathAdd($.a)"}, "End": True}}),
      ("INVALID_INTRINSIC", "/States/A/Parameters/x.$", "A",
-      "State 'A': the intrinsic function in 'x.$' is not valid: States.MathAdd takes 2 arguments, not 1.")),
+      "State 'A': the intrinsic function in 'x.$' is not valid: States.MathAdd takes 2 arguments, but 1 was given.")),
     ("intrinsic name",
      machine({"A": {"Type": "Pass", "Parameters": {"x.$": "States.NoSuchFunction($.a)"}, "End": True}}),
      ("INVALID_INTRINSIC", "/States/A/Parameters/x.$", "A",
@@ -174,8 +174,8 @@ RULES = [
     ("intrinsic escapes",
      machine({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Format('a\\q {}', $.b)"}, "End": True}}),
      ("INVALID_INTRINSIC", "/States/A/Parameters/x.$", "A",
-      "State 'A': the intrinsic function in 'x.$' is not valid: '\\q' is not an escape: inside a string only "
-      "\\' \\{ \\} and \\\\ are.")),
+      "State 'A': the intrinsic function in 'x.$' is not valid: '\\q' is not an escape; inside a string only "
+      "\\' \\{ \\} and \\\\ are at position 17.")),
     ("payload template without duplicate fields",
      machine({"A": {"Type": "Pass", "Parameters": {"a": 1, "a.$": "$.a"}, "End": True}}),
      ("DUPLICATE_TEMPLATE_FIELD", "/States/A/Parameters/a.$", "A",

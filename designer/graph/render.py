@@ -1,0 +1,109 @@
+"""Graphviz runs here: dot source in, SVG (annotated for pages) or PNG out, SVG cached."""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import subprocess
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from .build import SMALL_PT, graph_source
+from .layers import Layer
+from .text import xml_text
+
+DOT_TIMEOUT_SECONDS = 60
+_RENDER_REVISION = "4"  # bump when the drawing changes, so cached renders are not reused
+
+
+class RenderError(Exception):
+    pass
+
+
+def definition_hash(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = ()) -> str:
+    text = json.dumps([_RENDER_REVISION, definition, problems or [], [layer.key() for layer in layers]],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _run_dot(source: str, fmt: str) -> bytes:
+    result = subprocess.run(["dot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
+                            timeout=DOT_TIMEOUT_SECONDS, check=False)
+    if result.returncode != 0 or not result.stdout:
+        raise RenderError(result.stderr.decode("utf-8", "replace")[:500] or "Graphviz failed")
+    return result.stdout
+
+
+_G = re.compile(r'<g id="([^"]+)" class="([^"]*)">\s*<title>([^<]*)</title>')
+
+
+def _attr(text: str) -> str:
+    # Tabs and newlines as references, or XML parsers turn them into spaces in attributes.
+    return (html.escape(xml_text(text), quote=True)
+            .replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;"))
+
+
+def _annotate(svg: str, names: dict[str, str], edges: dict[str, dict]) -> str:
+    """Add data-state (the exact state name) to each state's <g> and the edge's key to each edge's,
+    with readable tooltips: the full name, or the edge's whole label."""
+    def add(m: re.Match) -> str:
+        # Graphviz writes "-" as "&#45;"; our ids and classes are [a-z0-9-] so unescaping is safe.
+        dom_id, classes = html.unescape(m.group(1)), html.unescape(m.group(2))
+        head = f'<g id="{html.escape(dom_id)}" class="{html.escape(classes)}"'
+        name = names.get(html.unescape(m.group(3)))
+        if name is not None:
+            safe = _attr(name)
+            return f'{head} data-state="{safe}">\n<title>{safe}</title>'
+        edge = edges.get(dom_id)
+        if edge is not None:
+            return (f'{head} data-from="{_attr(edge["from"])}" data-to="{_attr(edge["to"])}" data-kind="{edge["kind"]}"'
+                    f' data-index="{edge["index"]}">\n<title>{_attr(edge["title"])}</title>')
+        return f"{head}>\n<title>{m.group(3)}</title>"
+    svg = _G.sub(add, svg)
+    start = svg.find("<svg")
+    svg = svg[start:] if start >= 0 else svg
+    # The smallest label size, so pages can open the graph at a scale where it is legible.
+    return svg.replace("<svg ", f'<svg data-min-label="{SMALL_PT}" ', 1)
+
+
+_cache: OrderedDict[str, str] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 256
+
+
+def render_svg(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = ()
+               ) -> str:
+    """SVG markup (from ``<svg``), cached by the hash of what it shows."""
+    layers = tuple(layers)
+    key = definition_hash(definition, problems, layers)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    source, names, edges = graph_source(definition, problems, layers)
+    # Most edits (parameters, paths, comments) do not change the picture: then the dot source is
+    # the same and Graphviz, the slow part, need not run again.
+    drawing_key = "dot:" + hashlib.sha256(
+        (source + json.dumps([names, edges], ensure_ascii=False)).encode("utf-8")).hexdigest()
+    with _cache_lock:
+        svg = _cache.get(drawing_key)
+    if svg is None:
+        svg = _annotate(_run_dot(source, "svg").decode("utf-8"), names, edges)
+    with _cache_lock:
+        _cache[key] = svg
+        _cache[drawing_key] = svg
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return svg
+
+
+def svg_document(svg: str) -> str:
+    return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg
+
+
+def render_png(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = ()
+               ) -> bytes:
+    source, _, _ = graph_source(definition, problems, tuple(layers))
+    return _run_dot(source, "png")

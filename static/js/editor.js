@@ -136,7 +136,7 @@ function showProblems(problems) {
 function select(name, { scroll = false } = {}) {
   selected = name;
   const node = graph.highlight(name);
-  if (scroll && node) node.scrollIntoView?.({ block: "center", inline: "center" });
+  if (scroll && node) graph.reveal(name);
   inspector.show(current(), name, canEdit);
   $("connect").disabled = !canEdit || name == null;
 }
@@ -238,6 +238,15 @@ $("json-view").addEventListener("input", () => {
     if (JSON.stringify(def) !== JSON.stringify(current())) commit(def, { from: "json" });
   }, 350);
 });
+
+// --- the drawer under the graph: problems and JSON, closed unless asked for ---
+function openDrawer(open) {
+  $("drawer-toggle").setAttribute("aria-expanded", String(open));
+  $("drawer-body").hidden = !open;
+  try { localStorage.setItem("statewise.drawer", open ? "open" : "closed"); } catch { /* private mode */ }
+}
+$("drawer-toggle").addEventListener("click", () => openDrawer($("drawer-body").hidden));
+try { if (localStorage.getItem("statewise.drawer") === "open") openDrawer(true); } catch { /* private mode */ }
 
 // --- toolbar, palette, keys ---
 $("undo").addEventListener("click", () => { if (history.undo()) { refresh({ from: "history" }); scheduleDraft(); } });

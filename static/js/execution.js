@@ -43,6 +43,8 @@ function paint() {
     node.setAttribute("data-run-status", status || "");
     node.setAttribute("aria-label", `${name}${status ? ` (${status}${counts?.retries ? `, ${counts.retries} retries` : ""})` : ""}`);
   }
+  // When the whole graph does not fit, the view follows the run (until the person moves it).
+  if (state.current?.length) graph.reveal(state.current[0], { follow: true });
 }
 
 // --- run state ---
@@ -113,7 +115,13 @@ function callbackForm(token, stateName) {
     el("label", {}, "Error", error), el("label", {}, "Cause", cause), reject);
 }
 
-// --- history ---
+// --- history: a drawer, closed unless this person opened it last time ---
+const historyPane = $("history-pane");
+try { if (localStorage.getItem("statewise.history") === "open") historyPane.open = true; } catch { /* private mode */ }
+historyPane.addEventListener("toggle", () => {
+  try { localStorage.setItem("statewise.history", historyPane.open ? "open" : "closed"); } catch { /* private mode */ }
+  if (historyPane.open) { const scroller = $("history-scroll"); scroller.scrollTop = scroller.scrollHeight; }
+});
 const tbody = $("history-body");
 tbody.replaceChildren();
 $("history-note").textContent = "";

@@ -96,7 +96,65 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
             self.page.wait_for_timeout(100)
         self.fail(message)
 
+    def label_sizes(self) -> list[float]:
+        """The rendered size, in CSS pixels, of every label in the graph."""
+        return self.page.evaluate("""() => [...document.querySelectorAll('#graph svg text')].map(
+            (t) => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)""")
+
+    def drawing_in_view(self) -> bool:
+        view = [float(x) for x in self.page.get_attribute("#graph svg", "viewBox").split()]
+        drawing = [float(x) for x in self.page.get_attribute("#graph svg", "data-drawing").split()]
+        return (view[0] <= drawing[0] + 1 and view[1] <= drawing[1] + 1 and view[0] + view[2] >= drawing[2] - 1
+                and view[1] + view[3] >= drawing[3] - 1)
+
     # --- tests ---
+    def test_legible_at_first_sight(self):
+        from designer import services
+
+        self.login()
+        self.open_bank_sample()
+        # At 1440x900 the whole bank sample is in view and every label is at least 12 px.
+        sizes = self.label_sizes()
+        self.assertGreater(len(sizes), 30)
+        self.assertGreaterEqual(min(sizes), 12, sizes)
+        self.assertTrue(self.drawing_in_view())
+        self.assertTrue(self.page.locator(".minimap").is_hidden())
+        # Long labels wrap; hovering an edge gives its whole text, and a node its whole name.
+        self.assertEqual(self.page.locator('#graph g.edge[data-from="Review Approved?"][data-kind="choice"] > title')
+                         .text_content(), "if reviewDecision.approved is true → Approve Application")
+        self.assertEqual(self.page.locator('#graph g.state[data-state="Wait For Review"] text').count(), 4)
+
+        # 25 steps in a row do not fit legibly: the graph opens legible at the start, with a minimap.
+        chain = {f"Step {i}": {"Type": "Pass", **({"Next": f"Step {i + 1}"} if i < 24 else {"End": True})} for i in range(25)}
+        wf = services.workflow_create(owner=self.demo, name="Long chain", definition={"StartAt": "Step 0", "States": chain})
+        self.page.goto(f"{self.live_server_url}/workflows/{wf.pk}/")
+        self.wait_ready()
+        self.assertGreaterEqual(min(self.label_sizes()), 12)
+        self.assertFalse(self.drawing_in_view())
+        self.assertTrue(self.node("Step 0").is_visible() and self.page.locator(".minimap").is_visible())
+        self.assertLess(self.node("Step 0").bounding_box()["y"], 300)
+        # Clicking low in the minimap brings the end of the chain into view.
+        box = self.page.locator(".minimap").bounding_box()
+        self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+        graph_box = self.page.locator("#graph").bounding_box()
+        last = self.node("Step 24").bounding_box()
+        self.assertTrue(graph_box["y"] <= last["y"] <= graph_box["y"] + graph_box["height"], (last, graph_box))
+
+        # Bigger than 30 steps: it opens fitted, with the minimap, and is legible once zoomed in.
+        chain = {f"Step {i}": {"Type": "Pass", **({"Next": f"Step {i + 1}"} if i < 59 else {"End": True})} for i in range(60)}
+        wf = services.workflow_create(owner=self.demo, name="Longer chain", definition={"StartAt": "Step 0", "States": chain})
+        self.page.goto(f"{self.live_server_url}/workflows/{wf.pk}/")
+        self.wait_ready()
+        self.assertTrue(self.drawing_in_view())
+        self.assertLess(min(self.label_sizes()), 12)
+        self.page.focus("#graph")
+        for _ in range(12):
+            if min(self.label_sizes()) >= 12:
+                break
+            self.page.keyboard.press("+")
+        self.assertGreaterEqual(min(self.label_sizes()), 12)
+        self.assertTrue(self.page.locator(".minimap").is_visible())
+
     def test_a_new_users_journey(self):
         sample = json.loads(SAMPLE.read_text())
         self.login()
@@ -205,6 +263,9 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
     def test_breaking_a_next_in_the_json_view_marks_the_node(self):
         self.login()
         self.open_bank_sample()
+        # Problems and the JSON live in a drawer under the graph, closed until asked for.
+        self.assertFalse(self.page.is_visible("#json-view"))
+        self.page.click("#drawer-toggle")
         definition = self.json_view()
         definition["States"]["Notify Applicant"]["Next"] = "Gone Fishing"
         self.page.fill("#json-view", json.dumps(definition, indent=2))
@@ -267,7 +328,11 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.login()
         self.open_bank_sample()
         view = lambda: [float(x) for x in self.page.get_attribute("#graph svg", "viewBox").split()]  # noqa: E731
+        drawing = [float(x) for x in self.page.get_attribute("#graph svg", "data-drawing").split()]
         full = view()
+        # The bank sample fits the pane as it opens: the whole drawing is in view.
+        self.assertTrue(full[0] <= drawing[0] and full[1] <= drawing[1] and full[0] + full[2] >= drawing[2]
+                        and full[1] + full[3] >= drawing[3], (full, drawing))
         self.page.click("#zoom-in")
         zoomed = view()
         self.assertLess(zoomed[2], full[2])
@@ -327,7 +392,7 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.node("Checks Could Not Run").click()
         self.page.fill("#inspector [data-key=Error]", "ChecksBroken")
         self.page.press("#inspector [data-key=Error]", "Tab")
-        self.page.wait_for_selector('#graph g.state[data-state="Checks Could Not Run"] text:has-text("Fail: ChecksBroken")')
+        self.page.wait_for_selector('#graph g.state[data-state="Checks Could Not Run"] text:has-text("(ChecksBroken)")')
 
         # "For each item": items path and how to run.
         self.page.click(".palette button:has-text('For each item')")

@@ -151,6 +151,7 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual([int(r[0]) for r in rows], list(range(1, len(rows) + 1)))
 
         # Details expand; the export is GetExecutionHistory's shape.
+        watcher.click("#history-pane > summary")
         watcher.click('#history-body tr.event[data-id="1"]')
         self.assertIn('"app-1042"', watcher.text_content("#history-body tr.event-details pre"))
         exported = json.loads(watcher.request.get(self.live_server_url + watcher.get_attribute("#export", "href")).text())

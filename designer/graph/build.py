@@ -18,6 +18,7 @@ from typing import Any
 import graphviz
 
 from interpreter import wording as words
+from interpreter.wording import steps as step_words
 from .layers import EdgeKey, Layer, Stack
 from .text import lines_html, wrap
 
@@ -68,14 +69,8 @@ def type_class(state_type: Any) -> str:
     return "state-type-" + (re.sub(r"[^a-z0-9]+", "-", state_type.lower()) if isinstance(state_type, str) else "unknown")
 
 
-def is_distributed(state: dict) -> bool:
-    processor = state.get("ItemProcessor")
-    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
-    return isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
-
-
 class Builder:
-    def __init__(self, problems: list[dict], layers: tuple[Layer, ...] = ()):
+    def __init__(self, problems: list[dict], layers: tuple[Layer, ...] = (), glossary: dict[str, str] | None = None):
         self.graph = graphviz.Digraph(
             "workflow",
             graph_attr={"rankdir": "TB", "nodesep": "0.3", "ranksep": "0.22", "fontname": FONT,
@@ -85,6 +80,7 @@ class Builder:
             edge_attr={"fontname": FONT, "fontsize": str(SMALL_PT), "color": "#4b5563", "arrowsize": "0.7"},
         )
         self.stack = Stack(layers)
+        self.glossary = glossary or {}
         self.counter = 0
         self.names: dict[str, str] = {}           # dot node id -> state name
         self.edges: dict[str, dict] = {}          # edge dom id -> what the SVG tells about it
@@ -156,7 +152,7 @@ class Builder:
         if not isinstance(state_type, str):
             state_type = None if state_type is None else repr(state_type)
         state = state if isinstance(state, dict) else {}
-        distributed = state_type == "Map" and is_distributed(state)
+        distributed = state_type == "Map" and step_words.is_distributed(state)
         shape, fill, border = DISTRIBUTED_STYLE if distributed else STYLE.get(state_type, UNKNOWN_STYLE)
         rows = [f"<B>{lines_html(wrap(name, NAME_WIDTH, 6))}</B>",
                 _small(_subtitle(state_type, state, scope), "#374151")]
@@ -239,7 +235,7 @@ class Builder:
                                      scope="branch")
             else:
                 processor = state.get("ItemProcessor", state.get("Iterator"))
-                source = words.map_source_words(state)
+                source = step_words.map_source_words(state)
                 with c.subgraph(name=self.new_id("cluster_")) as b:
                     b.attr(label=f"<{lines_html(wrap(source, 44, 4))}>", id=f"items-{suffix}", **inner_style,
                            **{"class": "item-processor"})
@@ -265,9 +261,11 @@ class Builder:
             for i, rule in enumerate(rules):
                 if isinstance(rule, dict) and "Next" in rule:
                     to = rule["Next"]
-                    text = "if " + words.rule_words(rule)
-                    self.edge(source, target(to), EdgeKey(name, "choice", i), to=str(to),
-                              label=wrap(text, EDGE_WIDTH), tooltip=f"{text} → {to}", **broken(to))
+                    said, code = words.rule_phrase(rule, self.glossary)
+                    text = f"if {said}"
+                    label = ["if"] + wrap(said, EDGE_WIDTH) if code else wrap(text, EDGE_WIDTH)
+                    self.edge(source, target(to), EdgeKey(name, "choice", i), to=str(to), label=label, code=code,
+                              tooltip=f"{text} → {to}", **broken(to))
             if "Default" in state:
                 to = state["Default"]
                 self.edge(source, target(to), EdgeKey(name, "default"), to=str(to), label=["otherwise"],
@@ -307,11 +305,11 @@ def _subtitle(state_type: Any, state: dict, scope: str) -> str:
     if state_type == "Wait":
         return words.wait_words(state)
     if state_type == "Fail":
-        return words.fail_words(state, scope)
+        return step_words.fail_words(state, scope)
     if state_type == "Succeed":
-        return words.succeed_words(scope)
+        return step_words.succeed_words(scope)
     if state_type == "Map":
-        return words.map_words(state)
+        return step_words.map_words(state)
     if state_type == "Choice":
         return "\u25c6 " + words.STATE_TYPES["Choice"][0]  # a decision's diamond, without its height
     if state_type in words.STATE_TYPES:
@@ -337,10 +335,11 @@ def _state_from_pointer(pointer: Any) -> str | None:
     return name
 
 
-def graph_source(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = ()
-                 ) -> tuple[str, dict[str, str], dict[str, dict]]:
-    """The dot source, a map from dot node ids to state names, and the edges by their SVG id."""
-    b = Builder(problems or [], tuple(layers))
+def graph_source(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = (),
+                 glossary: dict[str, str] | None = None) -> tuple[str, dict[str, str], dict[str, dict]]:
+    """The dot source, a map from dot node ids to state names, and the edges by their SVG id.
+    ``glossary`` gives the workflow's plain names of data fields (path -> name) for Choice labels."""
+    b = Builder(problems or [], tuple(layers), glossary)
     g = b.graph
     g.node("start", label="Start", shape="circle", style="filled", fillcolor="#111827", fontcolor="white",
            fontsize=str(SMALL_PT), width="0.5", fixedsize="true", id="graph-start", **{"class": "marker marker-start"})

@@ -22,9 +22,10 @@ class RenderError(Exception):
     pass
 
 
-def definition_hash(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = ()) -> str:
-    text = json.dumps([_RENDER_REVISION, definition, problems or [], [layer.key() for layer in layers]],
-                      ensure_ascii=False, separators=(",", ":"))
+def definition_hash(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = (),
+                    glossary: dict[str, str] | None = None) -> str:
+    text = json.dumps([_RENDER_REVISION, definition, problems or [], [layer.key() for layer in layers],
+                       sorted((glossary or {}).items())], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -73,16 +74,17 @@ _cache_lock = threading.Lock()
 CACHE_SIZE = 256
 
 
-def render_svg(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = ()
-               ) -> str:
-    """SVG markup (from ``<svg``), cached by the hash of what it shows."""
+def render_svg(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = (),
+               glossary: dict[str, str] | None = None) -> str:
+    """SVG markup (from ``<svg``), cached by the hash of what it shows. ``glossary`` is the
+    workflow's plain names of its data fields (path -> name), used in Choice labels."""
     layers = tuple(layers)
-    key = definition_hash(definition, problems, layers)
+    key = definition_hash(definition, problems, layers, glossary)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    source, names, edges = graph_source(definition, problems, layers)
+    source, names, edges = graph_source(definition, problems, layers, glossary)
     # Most edits (parameters, paths, comments) do not change the picture: then the dot source is
     # the same and Graphviz, the slow part, need not run again.
     drawing_key = "dot:" + hashlib.sha256(
@@ -103,7 +105,7 @@ def svg_document(svg: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg
 
 
-def render_png(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = ()
-               ) -> bytes:
-    source, _, _ = graph_source(definition, problems, tuple(layers))
+def render_png(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = (),
+               glossary: dict[str, str] | None = None) -> bytes:
+    source, _, _ = graph_source(definition, problems, tuple(layers), glossary)
     return _run_dot(source, "png")

@@ -7,7 +7,7 @@ Pure Python: no Django.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 STATE_TYPES = {
     # type: (palette label, what it does in a sentence)
@@ -24,29 +24,29 @@ STATE_TYPES = {
 # Common service integrations for the Task resource picker: ARN -> what it does.
 INTEGRATIONS = [
     ("arn:aws:states:::lambda:invoke", "Run a Lambda function"),
-    ("arn:aws:states:::lambda:invoke.waitForTaskToken", "Run a Lambda function and wait for a callback"),
+    ("arn:aws:states:::lambda:invoke.waitForTaskToken", "Run a Lambda function and wait for an answer"),
     ("arn:aws:states:::sns:publish", "Send an SNS notification"),
-    ("arn:aws:states:::sns:publish.waitForTaskToken", "Send an SNS notification and wait for a callback"),
+    ("arn:aws:states:::sns:publish.waitForTaskToken", "Send an SNS notification and wait for an answer"),
     ("arn:aws:states:::sqs:sendMessage", "Put a message on an SQS queue"),
-    ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Put a message on an SQS queue and wait for a callback"),
+    ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Put a message on an SQS queue and wait for an answer"),
     ("arn:aws:states:::dynamodb:getItem", "Read an item from a DynamoDB table"),
     ("arn:aws:states:::dynamodb:putItem", "Write an item to a DynamoDB table"),
     ("arn:aws:states:::dynamodb:updateItem", "Update an item in a DynamoDB table"),
     ("arn:aws:states:::dynamodb:deleteItem", "Delete an item from a DynamoDB table"),
     ("arn:aws:states:::ecs:runTask", "Start an ECS task"),
-    ("arn:aws:states:::ecs:runTask.sync", "Run an ECS task and wait for it to finish"),
-    ("arn:aws:states:::ecs:runTask.waitForTaskToken", "Start an ECS task and wait for a callback"),
+    ("arn:aws:states:::ecs:runTask.sync", "Run an ECS task and wait until it finishes"),
+    ("arn:aws:states:::ecs:runTask.waitForTaskToken", "Start an ECS task and wait for an answer"),
     ("arn:aws:states:::glue:startJobRun", "Start a Glue job"),
-    ("arn:aws:states:::glue:startJobRun.sync", "Run a Glue job and wait for it to finish"),
+    ("arn:aws:states:::glue:startJobRun.sync", "Run a Glue job and wait until it finishes"),
     ("arn:aws:states:::states:startExecution", "Start another workflow"),
-    ("arn:aws:states:::states:startExecution.sync:2", "Run another workflow and wait for it to finish"),
-    ("arn:aws:states:::states:startExecution.waitForTaskToken", "Start another workflow and wait for a callback"),
+    ("arn:aws:states:::states:startExecution.sync:2", "Run another workflow and wait until it finishes"),
+    ("arn:aws:states:::states:startExecution.waitForTaskToken", "Start another workflow and wait for an answer"),
     ("arn:aws:states:::events:putEvents", "Send events to EventBridge"),
-    ("arn:aws:states:::events:putEvents.waitForTaskToken", "Send events to EventBridge and wait for a callback"),
+    ("arn:aws:states:::events:putEvents.waitForTaskToken", "Send events to EventBridge and wait for an answer"),
     ("arn:aws:states:::apigateway:invoke", "Call an API Gateway endpoint"),
-    ("arn:aws:states:::apigateway:invoke.waitForTaskToken", "Call an API Gateway endpoint and wait for a callback"),
+    ("arn:aws:states:::apigateway:invoke.waitForTaskToken", "Call an API Gateway endpoint and wait for an answer"),
     ("arn:aws:states:::batch:submitJob", "Submit a Batch job"),
-    ("arn:aws:states:::batch:submitJob.sync", "Run a Batch job and wait for it to finish"),
+    ("arn:aws:states:::batch:submitJob.sync", "Run a Batch job and wait until it finishes"),
 ]
 _INTEGRATION_WORDS = dict(INTEGRATIONS)
 
@@ -83,29 +83,25 @@ def vocabulary() -> dict[str, Any]:
     }
 
 
-def task_words(resource: Any) -> str:
+def task_words(resource: Any, state: Any = None) -> str:
+    """A Task's node subtitle, named for its service, action and target (see resources.task_label)."""
+    from .resources import task_label
+
     if not isinstance(resource, str) or not resource:
         return "Do a task"
-    if resource in _INTEGRATION_WORDS:
-        return _INTEGRATION_WORDS[resource]
-    m = re.match(r"arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)", resource)
-    if m:
-        return f"Run Lambda function {m.group(1)}"
-    m = re.match(r"arn:aws[\w-]*:states:::aws-sdk:([\w-]+):(\w+)", resource)
-    if m:
-        return f"Call {m.group(1)} {m.group(2)}"
-    m = re.match(r"arn:aws[\w-]*:states:::([\w-]+):(\w+)", resource)
-    if m:
-        return f"Call {m.group(1)} {m.group(2)}"
-    m = re.match(r"arn:aws[\w-]*:states:[^:]*:[^:]*:activity:(.+)", resource)
-    if m:
-        return f"Wait for activity {m.group(1)}"
-    return "Do a task"
+    state = state if isinstance(state, dict) else {}
+    return task_label(resource, state.get("Parameters", state.get("Arguments")))
 
 
-def path_words(path: Any) -> str:
+def path_words(path: Any, glossary: Mapping[str, str] | None = None) -> str:
+    """A path as people read it: its plain name from the workflow's data glossary when it has one,
+    else the path without its ``$.``."""
     if not isinstance(path, str):
         return "?"
+    if glossary:
+        name = glossary.get(path)
+        if name:
+            return name
     if path == "$":
         return "the input"
     if path.startswith("$$."):
@@ -123,24 +119,35 @@ def value_words(value: Any) -> str:
     return str(value)
 
 
-def rule_words(rule: Any) -> str:
+def rule_words(rule: Any, glossary: Mapping[str, str] | None = None) -> str:
     """A Choice rule as a sentence fragment: "checks[0].flagged is true"."""
+    return rule_phrase(rule, glossary)[0]
+
+
+def rule_phrase(rule: Any, glossary: Mapping[str, str] | None = None) -> tuple[str, bool]:
+    """(the rule in words, whether it is code): a JSONata Condition that cannot be put in words
+    comes back whole, as written, to be shown as code."""
+    if not isinstance(rule, dict):
+        return "?", False
+    if "Condition" in rule:
+        from .conditions import condition_words
+
+        return condition_words(rule["Condition"], glossary)
+    return _rule_words(rule, glossary), False
+
+
+def _rule_words(rule: Any, glossary: Mapping[str, str] | None) -> str:
     if not isinstance(rule, dict):
         return "?"
     if "Condition" in rule:
-        cond = rule["Condition"]
-        if isinstance(cond, str):
-            cond = cond.strip()
-            if cond.startswith("{%") and cond.endswith("%}"):
-                cond = cond[2:-2].strip()
-        return str(cond)
+        return rule_phrase(rule, glossary)[0]
     if isinstance(rule.get("And"), list):
-        return " and ".join(_grouped(r) for r in rule["And"])
+        return " and ".join(_grouped(r, glossary) for r in rule["And"])
     if isinstance(rule.get("Or"), list):
-        return " or ".join(_grouped(r) for r in rule["Or"])
+        return " or ".join(_grouped(r, glossary) for r in rule["Or"])
     if "Not" in rule:
-        return f"not ({rule_words(rule['Not'])})"
-    subject = path_words(rule.get("Variable"))
+        return f"not ({_rule_words(rule['Not'], glossary)})"
+    subject = path_words(rule.get("Variable"), glossary)
     for key, value in rule.items():
         if key in ("Variable", "Next", "Comment", "Assign", "Output"):
             continue
@@ -153,13 +160,14 @@ def rule_words(rule: Any) -> str:
         if base == "BooleanEquals" and not key.endswith("Path"):
             return f"{subject} is {value_words(value)}"
         if key.endswith("Path"):
-            return f"{subject} {words} {path_words(value)}"
+            # A path names a field to compare with, not text: "is equal to the value of OU".
+            return f"{subject} {words} the value of {path_words(value, glossary)}"
         return f"{subject} {words} {value_words(value)}"
     return f"{subject} ?"
 
 
-def _grouped(rule: Any) -> str:
-    text = rule_words(rule)
+def _grouped(rule: Any, glossary: Mapping[str, str] | None = None) -> str:
+    text = _rule_words(rule, glossary)
     return f"({text})" if isinstance(rule, dict) and ("And" in rule or "Or" in rule) else text
 
 

@@ -106,10 +106,34 @@ def task_sentence(resource: Any, parameters: Any = None) -> str:
         target = _target(params, keys, named, unnamed)
         if service == "apigateway" and isinstance(params.get("Method"), str) and "{}" in named:
             target = target.replace("endpoint ", f"endpoint {params['Method']} ", 1) if target != unnamed else target
+        endpoint = params.get("ApiEndpoint")
+        if service == "http" and isinstance(endpoint, str) and endpoint.startswith(("https://", "http://")):
+            # The whole address says more than its last segment: "POST api.example.com/orders".
+            method = params.get("Method")
+            method = method.upper() + " " if isinstance(method, str) and not is_expression(method) else ""
+            target = f"the HTTPS API {method}{endpoint.split('://', 1)[1].rstrip('/')}"
         sentence = template.format(target=target)
     if suffix.startswith(".sync"):
-        sentence += " and waits for it to finish"
+        sentence += " and waits until it finishes"
     return sentence
+
+
+# The third person of task_sentence's verbs -> the imperative a graph node or a button says.
+_IMPERATIVE = re.compile(r"^(Calls|Sends|Puts|Reads|Writes|Updates|Deletes|Starts|Runs|Submits|Hands)\b")
+
+
+def task_label(resource: Any, parameters: Any = None) -> str:
+    """What a Task does, as a graph node's subtitle says it: "Call the Lambda function Charge and
+    wait for an answer". The same words as :func:`task_sentence`, in the imperative, with the
+    waiting of a callback or an activity said too."""
+    sentence = task_sentence(resource, parameters)
+    label = _IMPERATIVE.sub(lambda m: m.group(1)[:-1], sentence).replace(" and waits until", " and wait until")
+    pattern = pattern_of(resource)
+    if pattern == "callback":
+        label += " and wait for an answer"
+    elif pattern == "activity":
+        label += " and wait for its answer"
+    return label
 
 
 def _target(params: dict, keys: tuple[str, ...], named: str, unnamed: str) -> str:

@@ -165,20 +165,20 @@ def test_control_characters_in_names_still_draw_valid_svg():
     ({"Type": "Wait", "TimestampPath": "$.when"}, "Wait until the time in when"),
     ({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken"},
      "Put a message on an SQS queue and wait for an answer"),
-    ({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Charge"}, "Run Lambda function Charge"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Charge"}, "Call the Lambda function Charge"),
     ({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
       "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:1:function:Ask:$LATEST", "Payload.$": "$"}},
-     "Run Lambda function Ask and wait for an answer"),
+     "Call the Lambda function Ask and wait for an answer"),
     ({"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken"},
      "Write an item to a DynamoDB table and wait for an answer"),
-    ({"Type": "Task", "Resource": "arn:aws:states:::glue:startCrawler.sync"}, "Call Glue: start crawler and wait until it finishes"),
-    ({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2"}, "Call S3: list objects v2"),
+    ({"Type": "Task", "Resource": "arn:aws:states:::glue:startCrawler.sync"}, "Call Glue StartCrawler and wait until it finishes"),
+    ({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2"}, "Call S3 ListObjectsV2"),
     ({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution.sync:2"},
-     "Call Step Functions: start execution and wait until it finishes"),
+     "Call Step Functions StartExecution and wait until it finishes"),
     ({"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
       "Parameters": {"Method": "post", "ApiEndpoint": "https://api.example.com/orders"}},
-     "Call the API: POST https://api.example.com/orders"),
-    ({"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:ManualStep"}, "Hand to a worker: activity ManualStep"),
+     "Call the HTTPS API POST api.example.com/orders"),
+    ({"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:ManualStep"}, "Hand the work to a worker of the activity ManualStep and wait for its answer"),
     ({"Type": "Fail", "Error": "Boom"}, "Stop: the workflow fails (Boom)"),
     ({"Type": "Succeed"}, "The workflow succeeds"),
 ])
@@ -304,6 +304,22 @@ def test_layers_mark_states_and_edges_in_svg_and_png(bank_definition):
 def test_layers_refuse_what_could_break_the_drawing(bad):
     with pytest.raises(AssertionError):
         bad()
+
+
+def test_jsonata_conditions_in_words_or_whole_as_code_and_the_glossary_on_choice_labels():
+    long_code = "{% $count($states.input.items[price > 100 and category in ['tools', 'garden']]) > $states.input.limit %}"
+    definition = {"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [
+        {"Condition": "{% $states.input.total > 100 %}", "Next": "E"}, {"Condition": long_code, "Next": "E"}],
+        "Default": "E"}, "E": {"Type": "Succeed"}}}
+    svg = graph.render_svg(definition, glossary={"$.total": "the order total"})
+    edges = {e.get("data-index"): e for e in _edges(svg) if e.get("data-kind") == "choice"}
+    assert _words(edges["0"]) == "if the order total is greater than 100"
+    code = edges["1"]
+    assert _words(code).replace(" ", "") == ("if" + long_code[2:-2]).replace(" ", "")  # whole, only wrapped
+    assert all(t.get("font-family") == "monospace" for t in code.iter(f"{SVG}text"))
+    assert code.find(f"{SVG}title").text == f"if {long_code[2:-2].strip()} → E"
+    # Without the glossary the path is said as written; the cache keeps the two apart.
+    assert "if total is greater than 100" in _texts(graph.render_svg(definition))
 
 
 def test_coverage_ids_name_the_same_edges():

@@ -1,6 +1,7 @@
 """``python -m interpreter``: run or validate ASL definitions from the shell.
 
-    python -m interpreter run DEFINITION.json [--input FILE|JSON] [--mock-config FILE]
+    python -m interpreter run DEFINITION [--machine NAME] [--substitute NAME=VALUE] [--fill-placeholders]
+                              [--input FILE|JSON] [--mock-config FILE]
                               [--test-case NAME] [--state-machine NAME] [--history]
                               [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
@@ -32,6 +33,7 @@ from .definition import parse
 from .errors import DefinitionError
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
+from .sources import MAX_TEXT_BYTES, SourceError, read_source
 
 
 class UsageError(Exception):
@@ -55,24 +57,36 @@ def _read_json(arg: str, what: str) -> Any:
         raise UsageError(f"{what} {source}: {e}") from None
 
 
-def _read_definition(path: str) -> Any:
+def _read_definition(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The definition to run (placeholders filled as asked) and its name in the file, if any."""
+    path = args.definition_opt or args.definition
+    if not path:
+        raise UsageError("run needs a DEFINITION file")
     if not os.path.exists(path):
         raise UsageError(f"no such definition file: '{path}'")
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read definition '{path}': {e}") from None
-    if path.endswith((".yaml", ".yml")):
-        import yaml
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            raise UsageError(f"definition '{path}' is not valid YAML: {e}") from None
+        with open(path, "rb") as f:
+            data = f.read(MAX_TEXT_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"cannot read definition '{path}': {e.strerror or e}") from None
+    fmt = "terraform" if path.endswith(".tf") else "yaml" if path.endswith((".yaml", ".yml")) else None
     try:
-        return json.loads(text)
-    except ValueError as e:
-        raise UsageError(f"definition '{path}' is not valid JSON: {e}") from None
+        source = read_source(data, fmt=fmt, machine=args.machine)
+    except SourceError as e:
+        raise UsageError(f"definition '{path}': {e.message}") from None
+    values = source.suggested() if args.fill_placeholders else {}
+    for item in args.substitute or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--substitute takes NAME=VALUE, got {item!r}")
+        values[name.strip().removeprefix("${").removesuffix("}")] = value
+    left = [p for p in source.placeholders if p.name not in values]
+    if left:
+        shown = "; ".join(f"{p.token}" + (f" (suggested: {p.suggestion})" if p.suggestion is not None else "")
+                          for p in left)
+        print(f"note: {len(left)} placeholder(s) kept as written: {shown}. Fill them with --substitute NAME=VALUE "
+              f"or --fill-placeholders.", file=sys.stderr)
+    return source.filled(values), source.machine
 
 
 def _parse_answer(text: str, option: str, form: str) -> tuple[str, str]:
@@ -133,15 +147,16 @@ def _redrive_mocks(args: argparse.Namespace) -> Mocks | None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    definition_path = args.definition_opt or args.definition
-    if not definition_path:
-        raise UsageError("run needs a DEFINITION file")
-    definition = _read_definition(definition_path)
+    definition, machine_name = _read_definition(args)
     machine = parse(definition)
     input_value = _read_json(args.input, "input") if args.input is not None else {}
     mocks = None
     if args.mock_config:
-        mocks = Mocks.from_config(_read_json(args.mock_config, "mock config"), args.state_machine, args.test_case)
+        config = _read_json(args.mock_config, "mock config")
+        if args.state_machine is None and machine_name and isinstance(config, dict) and \
+                isinstance(config.get("StateMachines"), dict) and machine_name in config["StateMachines"]:
+            args.state_machine = machine_name  # a template's machine picks its own entry in the config
+        mocks = Mocks.from_config(config, args.state_machine, args.test_case)
     elif args.mocks:
         mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
     redrive_mocks = _redrive_mocks(args) if args.redrive else None
@@ -171,8 +186,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m interpreter", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a definition on an input with mocked services")
-    run.add_argument("definition", nargs="?", help="ASL definition file (JSON or YAML)")
+    run.add_argument("definition", nargs="?",
+                     help="ASL definition file (JSON or YAML), or a SAM, CloudFormation, Serverless or Terraform file")
     run.add_argument("--definition", dest="definition_opt", help=argparse.SUPPRESS)
+    run.add_argument("--machine", metavar="NAME",
+                     help="which state machine of a template holding several (its logical id, Serverless key "
+                          "or Terraform label)")
+    run.add_argument("--substitute", action="append", metavar="NAME=VALUE",
+                     help="fill the template placeholder ${NAME} with VALUE (repeatable)")
+    run.add_argument("--fill-placeholders", action="store_true",
+                     help="fill the other placeholders with suggested values (a made-up account in us-east-1)")
     run.add_argument("--input", help="input: a JSON file, or JSON text (default {})")
     run.add_argument("--mock-config", help="a Step Functions Local mock config file")
     run.add_argument("--test-case", help="the mock config's test case to use")

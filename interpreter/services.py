@@ -9,10 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LAMBDA_FUNCTION = re.compile(r"arn:[\w-]+:lambda:([\w-]*):\d*:function:[^:\s]+(:[^:\s]+)?\Z")
-_INTEGRATION = re.compile(r"arn:[\w-]+:states:([\w-]*):(\d*):([\w-]+(?::[\w-]+)?):([\w-]+)"
+# A template's placeholder (``arn:${AWS::Partition}:states:::lambda:invoke``, ``${AWS::Region}``)
+# stands for what the deployment fills in, so it may stand in any part of the ARN.
+_P = r"\$\{[^}]*\}"
+_PART = rf"(?:[\w-]+|{_P})"
+_REGION = rf"((?:[\w-]|{_P})*)"
+_ACCOUNT = rf"(?:\d|{_P})*"
+_LAMBDA_FUNCTION = re.compile(rf"arn:{_PART}:lambda:{_REGION}:{_ACCOUNT}:function:(?:[^:\s$]|{_P}|\$)+"
+                              rf"(:(?:[^:\s$]|{_P}|\$)+)?\Z")
+_INTEGRATION = re.compile(rf"arn:{_PART}:states:{_REGION}:({_ACCOUNT}):([\w-]+(?::[\w-]+)?):([\w-]+)"
                           r"(\.sync(?::2)?|\.waitForTaskToken)?\Z")
-_ACTIVITY = re.compile(r"arn:[\w-]+:states:([\w-]*):\d*:activity:[^:\s]+\Z")
+_ACTIVITY = re.compile(rf"arn:{_PART}:states:{_REGION}:{_ACCOUNT}:activity:(?:[^:\s$]|{_P}|\$)+\Z")
 
 DEFAULT_REGION = "us-east-1"
 
@@ -34,17 +41,21 @@ class Resource:
 def describe(arn: str) -> Resource:
     m = _LAMBDA_FUNCTION.match(arn)
     if m:
-        return Resource(arn, "lambda", "lambda", arn, "", m.group(1) or DEFAULT_REGION)
+        return Resource(arn, "lambda", "lambda", arn, "", _region(m.group(1)))
     m = _INTEGRATION.match(arn)
     if m and m.group(3) != "activity" and m.group(3) != "stateMachine":
         suffix = m.group(5) or ""
         pattern = "sync" if suffix.startswith(".sync") else "waitForTaskToken" if suffix else ""
         return Resource(arn, "integration", m.group(3), m.group(4) + suffix, pattern,
-                        m.group(1) or DEFAULT_REGION)
+                        _region(m.group(1)))
     m = _ACTIVITY.match(arn)
     if m:
-        return Resource(arn, "activity", "activity", arn, "", m.group(1) or DEFAULT_REGION)
+        return Resource(arn, "activity", "activity", arn, "", _region(m.group(1)))
     return Resource(arn, "unknown", "unknown", arn, "", DEFAULT_REGION)
+
+
+def _region(written: str) -> str:
+    return written if written and "${" not in written else DEFAULT_REGION
 
 
 def request_problem(resource: Resource, parameters: object) -> str | None:

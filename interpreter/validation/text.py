@@ -4,19 +4,17 @@ Python's ``json`` and PyYAML both keep the last of two equal keys without a word
 the definition. So both readers here build objects that remember their duplicate keys, and a
 walk afterwards (only when some were found) reports them with their JSON Pointers.
 
-YAML is read with a safe loader that keeps timestamps as text (ASL timestamps are strings) and
-reads CloudFormation short tags (``!Ref``, ``!GetAtt``, ``!Sub``...) as the ``{"Ref": ...}``
-objects they stand for, so a template fragment loads and gets a useful message instead of a
-YAML error.
+YAML, Terraform and templates (SAM, CloudFormation, Serverless) are read by
+:mod:`interpreter.sources`, as the web app and ``run`` read them: a template's state machine is
+what gets checked, its placeholders kept as ``${...}`` text.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import yaml
-
 from ..limits import DEFINITION_BYTES, DEFINITION_TEXT_BYTES
+from ..sources import SourceError, read_source
 from .report import Report
 
 MAX_DEFINITION_BYTES = DEFINITION_BYTES
@@ -44,45 +42,6 @@ def _pairs(pairs: list, found: list | None = None) -> dict:
     return obj
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-# ASL timestamps are text: don't let YAML turn them into datetimes.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    pairs = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = json.dumps(key) if isinstance(key, (int, float, bool)) or key is None else str(key)
-        pairs.append((key, loader.construct_object(value_node, deep=True)))
-    return _pairs(pairs)
-
-
-def _cloudformation(loader: _Loader, suffix: str, node: yaml.Node) -> dict:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if suffix == "GetAtt" and isinstance(value, str):
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = _mapping(loader, node)
-    return {name: value}
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_multi_constructor("!", _cloudformation)
-
-
 def read_definition(text: str, report: Report) -> tuple[bool, Any]:
     """Parse ``text``; return (ok, value). Problems with the text itself go into ``report``."""
     # The 1 MB quota is checked on the definition read (validate()), the same measure for JSON,
@@ -101,26 +60,10 @@ def read_definition(text: str, report: Report) -> tuple[bool, Any]:
     found: list = []
     try:
         value = json.loads(text, object_pairs_hook=lambda pairs: _pairs(pairs, found))
-    except (ValueError, RecursionError) as json_error:
-        found.append(True)  # YAML may hold values JSON cannot: always clean up after it
-        try:
-            loader = _Loader(text)
-            try:
-                value = loader.get_single_data()
-            finally:
-                loader.dispose()
-        except RecursionError:
-            report.error("UNREADABLE", (), "The definition is nested too deeply to read.")
-            return False, None
-        except yaml.YAMLError as yaml_error:
-            if stripped[0] in "{[":
-                report.error("UNREADABLE", (), f"The definition is not valid JSON: {_json_reason(json_error)}.")
-            else:
-                report.error("UNREADABLE", (), f"The definition is neither JSON nor YAML: {_yaml_reason(yaml_error)}.")
-            return False, None
-        except Exception as other:  # PyYAML raises a few non-YAMLError types on odd input
-            report.error("UNREADABLE", (), f"The definition could not be read as YAML: {other}.")
-            return False, None
+    except (ValueError, RecursionError):
+        return _from_source(text, stripped, report)
+    if _is_template(value):
+        return _from_source(text, stripped, report)
     if not found:
         return True, value
     try:
@@ -131,18 +74,35 @@ def read_definition(text: str, report: Report) -> tuple[bool, Any]:
     return True, value
 
 
-def _json_reason(error: Exception) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return f"{error.msg} at line {error.lineno}, column {error.colno}"
-    return "it is nested too deeply" if isinstance(error, RecursionError) else str(error)
+def _is_template(value: Any) -> bool:
+    return isinstance(value, dict) and "States" not in value and "StartAt" not in value and (
+        "Resources" in value or "stepFunctions" in value or "definition" in value)
 
 
-def _yaml_reason(error: yaml.YAMLError) -> str:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if mark is not None:
-        return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
-    return problem
+def _from_source(text: str, stripped: str, report: Report) -> tuple[bool, Any]:
+    """YAML, Terraform or a template: read as the web app and ``run`` read them."""
+    try:
+        source = read_source(text)
+    except SourceError as error:
+        message = error.message.rstrip(".")
+        if message.startswith("Not valid JSON"):
+            report.error("UNREADABLE", (), f"The definition is not valid JSON: {message[len('Not valid JSON: '):]}.")
+        elif message.startswith("Not valid YAML"):
+            report.error("UNREADABLE", (), f"The definition is neither JSON nor YAML: "
+                                           f"{message[len('Not valid YAML: '):]}.")
+        else:
+            report.error("UNREADABLE", (), f"{message}.")
+        return False, None
+    for path, key in source.duplicates:
+        if path and path[-1] == "States":
+            report.error("DUPLICATE_STATE_NAME", (*path, key),
+                         f"State name '{key}' is defined twice in the same States: rename one of them "
+                         f"(only the last one would be kept).", key)
+        else:
+            report.error("DUPLICATE_KEY", (*path, key),
+                         f"Field '{key}' appears twice in the same object: keep one "
+                         f"(only the last one would be kept).", _state_of(path))
+    return True, source.definition
 
 
 def _report_duplicates(value: Any, where: tuple, report: Report) -> Any:

@@ -1,16 +1,16 @@
-"""Reading ASL from JSON or YAML (including SAM and Serverless templates) and writing it back.
+"""Reading ASL from JSON, YAML or Terraform (plain ASL or a SAM, CloudFormation, Serverless or
+Terraform file) and writing it back.
 
-Everything here works on plain data and raises :class:`InvalidDefinition` with a pointer or
-field for anything a client could send, so no input turns into a server error.
+Reading is :mod:`interpreter.sources`' job, shared with the command line; here its errors become
+the API's (:class:`InvalidDefinition`, :class:`TooLarge`), so no input turns into a server error.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import yaml
-
 from interpreter.limits import DEFINITION_DEPTH, DEFINITION_TEXT_BYTES
+from interpreter.sources import Source, SourceError, read_source
 
 from .errors import InvalidDefinition, TooLarge
 
@@ -21,111 +21,23 @@ MAX_STATES = 5000
 
 # --- reading -------------------------------------------------------------------------------
 
-class _TemplateLoader(yaml.SafeLoader):
-    """Safe YAML that understands CloudFormation's short tags and refuses aliases.
-
-    Aliases are refused because a few lines of nested aliases expand to gigabytes
-    ("billion laughs"); SAM and Serverless templates do not need them.
-    """
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise InvalidDefinition(
-                f"YAML aliases (*{event.anchor}) are not supported: write the value out in full "
-                f"(line {event.start_mark.line + 1}).", field="definition")
-        return super().compose_node(parent, index)
-
-
-def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if tag_suffix == "Ref":
-        return {"Ref": value}
-    if tag_suffix == "GetAtt" and isinstance(value, str):
-        return {"Fn::GetAtt": value.split(".", 1)}
-    return {f"Fn::{tag_suffix}": value}
-
-
-_TemplateLoader.add_multi_constructor("!", _cfn_tag)
-
-
-def parse_text(text: str | bytes, *, fmt: str | None = None) -> Any:
-    """Parse JSON or YAML text (``fmt`` "json"/"yaml"; None tries JSON, then YAML)."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_TEXT_BYTES:
-            raise TooLarge(f"The definition is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MiB.", field="definition")
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidDefinition(f"The file is not UTF-8 text (byte {exc.start}).", field="definition") from None
-    if not isinstance(text, str):
-        raise InvalidDefinition("Expected the definition as JSON or YAML text.", field="definition")
-    if len(text) > MAX_TEXT_BYTES:
-        raise TooLarge(f"The definition is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MiB.", field="definition")
-    if not text.strip():
-        raise InvalidDefinition("The definition is empty.", field="definition")
-    if fmt in (None, "json"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            if fmt == "json":
-                raise InvalidDefinition(f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-                                        field="definition", line=exc.lineno, column=exc.colno) from None
-        except RecursionError:
-            raise InvalidDefinition(f"The JSON is nested too deeply (more than {MAX_DEPTH} levels).",
-                                    field="definition") from None
+def read_import(text: str | bytes, *, fmt: str | None = None, machine: str | None = None) -> Source:
+    """The state machine in an imported file, its placeholders kept and listed."""
     try:
-        return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = "JSON or YAML" if fmt is None else "YAML"
-        raise InvalidDefinition(f"Not valid {what}: {exc.problem or exc}{where}.", field="definition") from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise InvalidDefinition(f"Not valid YAML: {exc}.", field="definition") from None
-
-
-def extract_definition(document: Any) -> Any:
-    """The ASL definition inside a document: plain ASL, a SAM/CloudFormation template, or a
-    Serverless Framework file (the first state machine found)."""
-    if not isinstance(document, dict):
-        raise InvalidDefinition("A definition must be an object with StartAt and States.", pointer="")
-    if "States" in document or "StartAt" in document:
-        return document
-    resources = document.get("Resources")
-    if isinstance(resources, dict):
-        for name, resource in resources.items():
-            if not isinstance(resource, dict):
-                continue
-            if resource.get("Type") in ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"):
-                props = resource.get("Properties") or {}
-                if isinstance(props, dict):
-                    if isinstance(props.get("Definition"), dict):
-                        return props["Definition"]
-                    if isinstance(props.get("DefinitionString"), str):
-                        return parse_text(props["DefinitionString"], fmt="json")
-                raise InvalidDefinition(f"State machine resource '{name}' has no inline Definition.",
-                                        pointer=f"/Resources/{_escape(name)}/Properties")
-    machines = (document.get("stepFunctions") or {}).get("stateMachines") if isinstance(
-        document.get("stepFunctions"), dict) else None
-    if isinstance(machines, dict):
-        for name, machine in machines.items():
-            if isinstance(machine, dict) and isinstance(machine.get("definition"), dict):
-                return machine["definition"]
-    raise InvalidDefinition("No state machine found: expected StartAt and States, a SAM/CloudFormation "
-                            "state machine resource, or a Serverless stepFunctions section.", pointer="")
+        source = read_source(text, fmt=fmt, machine=machine or None)
+    except SourceError as exc:
+        extra = {k: v for k, v in (("line", exc.line), ("column", exc.column)) if v is not None}
+        if exc.too_large:
+            raise TooLarge(exc.message, field="definition") from None
+        raise InvalidDefinition(exc.message, pointer=exc.pointer, field=None if exc.pointer is not None
+                                else "definition", **extra) from None
+    check_shape(source.definition)
+    return source
 
 
 def read_definition(text: str | bytes, *, fmt: str | None = None) -> dict:
     """Parse text and return the ASL definition it holds, checked to be a manageable object."""
-    definition = extract_definition(parse_text(text, fmt=fmt))
-    check_shape(definition)
-    return definition
+    return read_import(text, fmt=fmt).definition
 
 
 def check_shape(definition: Any) -> None:

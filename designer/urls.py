@@ -4,10 +4,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
+from .imports import views as import_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("workflows/", views.workflow_list, name="workflow-list"),
+    path("workflows/import/", import_views.import_page, name="workflow-import"),
     path("workflows/<int:workflow_id>/", views.workflow_editor, name="workflow-editor"),
     path("workflows/<int:workflow_id>/versions/", views.workflow_versions, name="workflow-versions"),
     path("workflows/<int:workflow_id>/simulate/", views.workflow_simulate, name="workflow-simulate"),

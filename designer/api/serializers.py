@@ -120,8 +120,53 @@ class RenderResponseSerializer(serializers.Serializer):
 
 
 class ImportFileSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, help_text="ASL as JSON or YAML (SAM and Serverless templates too)")
+    file = serializers.FileField(required=False, help_text="ASL as JSON or YAML, or a SAM, CloudFormation, "
+                                                           "Serverless or Terraform file")
     name = serializers.CharField(required=False)
+    machine = serializers.CharField(required=False)
+    substitutions = serializers.CharField(required=False, help_text="a JSON object of placeholder names and values")
+    fill = serializers.ChoiceField(choices=["suggested", "none"], required=False)
+
+
+class PlaceholderSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="what is between ${ and }")
+    token = serializers.CharField(help_text="the placeholder as written: ${name}")
+    origin = serializers.CharField(help_text="where the real value comes from, in plain words")
+    suggestion = serializers.JSONField(allow_null=True, help_text="a value that lets the workflow run")
+    pointers = serializers.ListField(child=serializers.CharField())
+    states = serializers.ListField(child=serializers.CharField())
+    filled = serializers.BooleanField()
+    value = serializers.JSONField(allow_null=True, help_text="the value filled in, when filled")
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["asl", "sam", "cloudformation", "serverless", "terraform", "aws-cli"])
+    machine = serializers.CharField(allow_null=True)
+    machines = serializers.ListField(child=serializers.CharField())
+    type = serializers.ChoiceField(choices=["STANDARD", "EXPRESS"], allow_null=True,
+                                   help_text="the workflow type the file declares, if any")
+    placeholders = PlaceholderSerializer(many=True)
+
+
+class _WithImport:
+    """Adds ``import`` (a Python keyword, hence not a class attribute) to a serializer's fields."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["import"] = ImportSummarySerializer(read_only=True)
+        return fields
+
+
+class ImportPreviewSerializer(_WithImport, serializers.Serializer):
+    definition = serializers.JSONField(help_text="the definition, with the placeholders given values filled")
+
+
+class WorkflowImportSerializer(_WithImport, WorkflowSerializer):
+    pass
+
+
+class VersionImportSerializer(_WithImport, VersionSerializer):
+    pass
 
 
 # --- simulation -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("workflows/", views.WorkflowListView.as_view(), name="api-workflow-list"),
     path("workflows/import/", views.WorkflowImportView.as_view(), name="api-workflow-import"),
+    path("workflows/import/preview/", views.ImportPreviewView.as_view(), name="api-import-preview"),
     path("workflows/<int:workflow_id>/", views.WorkflowDetailView.as_view(), name="api-workflow-detail"),
     path("workflows/<int:workflow_id>/versions/", views.VersionListView.as_view(), name="api-version-list"),
     path("workflows/<int:workflow_id>/import/", views.VersionImportView.as_view(), name="api-version-import"),

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import graph, selectors, services
-from ..asl_io import export_json, read_definition
+from ..asl_io import export_json
+from ..imports import services as imports
 from ..suites.selectors import latest_by_version as latest_suite_by_version
 from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
@@ -20,17 +21,28 @@ from ..models import Workflow
 from . import serializers as s
 from .parsers import RawDefinitionParser
 
-IMPORT_FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml"}
+IMPORT_FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml", "tf": "terraform"}
+IMPORT_PARAMETERS = [
+    OpenApiParameter("machine", str, description="which state machine of a file holding several (its logical id, "
+                                                 "Serverless key or Terraform label); default: the first"),
+    OpenApiParameter("substitutions", str, description="values for the file's placeholders, as a JSON object "
+                                                       "{\"LambdaArn\": \"arn:...\"}; others are kept as written"),
+    OpenApiParameter("fill", str, enum=["suggested", "none"],
+                     description="'suggested' fills every placeholder without a value with its suggestion"),
+    OpenApiParameter("format_hint", str, enum=["json", "yaml", "terraform"]),
+]
 
 
 def _workflow(request, workflow_id: int) -> Workflow:
     return selectors.workflow_get(user=request.user, workflow_id=workflow_id)
 
 
-def _read_upload(request) -> tuple[dict, str | None]:
-    """The definition in an import request: a multipart ``file``, or the raw body (JSON or YAML)."""
+def _read_upload(request) -> tuple[imports.Imported, str | None]:
+    """The file in an import request (a multipart ``file``, or the raw body: JSON, YAML or
+    Terraform), its placeholders filled as the request asks."""
     fmt = request.query_params.get("format_hint")
     filename = None
+    options = request.query_params
     if request.content_type.startswith("multipart/") or request.content_type.startswith("application/x-www-form"):
         upload = request.FILES.get("file")
         if upload is None:
@@ -40,13 +52,18 @@ def _read_upload(request) -> tuple[dict, str | None]:
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         fmt = fmt or IMPORT_FORMATS.get(ext)
         data = upload.read()
+        options = {**{k: v for k, v in request.query_params.items()}, **{k: v for k, v in request.data.items()
+                                                                          if isinstance(v, str)}}
     else:
         data = request.data  # bytes from RawDefinitionParser; DRF gives an empty dict for no body
         if not isinstance(data, (bytes, str)):
             data = b""
         if "yaml" in request.content_type:
             fmt = "yaml"
-    return read_definition(data, fmt=fmt if fmt in ("json", "yaml") else None), filename
+    imported = imports.import_read(
+        data=data, fmt=fmt if fmt in ("json", "yaml", "terraform") else None, machine=options.get("machine"),
+        substitutions=imports.substitutions_parse(options.get("substitutions")), fill=options.get("fill"))
+    return imported, filename
 
 
 class WorkflowListView(APIView):
@@ -71,17 +88,30 @@ class WorkflowImportView(APIView):
     @extend_schema(
         request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
                  "application/yaml": OpenApiTypes.STR},
-        parameters=[OpenApiParameter("name", str, description="name of the new workflow")],
-        responses={201: s.WorkflowSerializer}, summary="Import ASL (JSON or YAML, file or body) as a new workflow")
+        parameters=[OpenApiParameter("name", str, description="name of the new workflow"), *IMPORT_PARAMETERS],
+        responses={201: s.WorkflowImportSerializer},
+        summary="Import a state machine (ASL, SAM, CloudFormation, Serverless or Terraform; file or body) as a "
+                "new workflow")
     def post(self, request):
-        definition, filename = _read_upload(request)
-        name = (request.query_params.get("name") or (request.data.get("name") if filename else None)
-                or (filename.rsplit(".", 1)[0] if filename else None) or "Imported workflow")
-        workflow = services.workflow_create(owner=request.user, name=name, definition=definition,
-                                            description=str(definition.get("Comment") or ""),
-                                            message=f"Imported{' from ' + filename if filename else ''}")
-        return Response(s.WorkflowSerializer(workflow, context={"roles": {workflow.pk: "owner"}}).data,
-                        status=status.HTTP_201_CREATED)
+        imported, filename = _read_upload(request)
+        name = request.query_params.get("name") or (request.data.get("name") if filename else None)
+        workflow = imports.import_workflow_create(owner=request.user, imported=imported, name=name,
+                                                  filename=filename)
+        body = s.WorkflowSerializer(workflow, context={"roles": {workflow.pk: "owner"}}).data
+        return Response({**body, "import": imported.summary()}, status=status.HTTP_201_CREATED)
+
+
+class ImportPreviewView(APIView):
+    parser_classes = [MultiPartParser, FormParser, RawDefinitionParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
+                 "application/yaml": OpenApiTypes.STR},
+        parameters=IMPORT_PARAMETERS, responses={200: s.ImportPreviewSerializer},
+        summary="Read a file as an import would, without saving: its definition, state machines and placeholders")
+    def post(self, request):
+        imported, _ = _read_upload(request)
+        return Response({"definition": imported.definition, "import": imported.summary()})
 
 
 class WorkflowDetailView(APIView):
@@ -138,20 +168,21 @@ class VersionImportView(APIView):
         request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
                  "application/yaml": OpenApiTypes.STR},
         parameters=[OpenApiParameter("base_version", int, description="409 if a newer version exists"),
-                    OpenApiParameter("message", str)],
-        responses={201: s.VersionSerializer}, summary="Import ASL (JSON or YAML) as the workflow's next version")
+                    OpenApiParameter("message", str), *IMPORT_PARAMETERS],
+        responses={201: s.VersionImportSerializer},
+        summary="Import a state machine (ASL, SAM, CloudFormation, Serverless or Terraform) as the next version")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
         selectors.require_edit(user=request.user, workflow=workflow)
         base = request.query_params.get("base_version")
         if base is not None and not (base.isascii() and base.isdigit()):
             raise InvalidInput("base_version must be a version number.", field="base_version")
-        definition, filename = _read_upload(request)
-        version = services.version_create(
-            user=request.user, workflow=workflow, definition=definition,
-            message=request.query_params.get("message") or f"Imported{' from ' + filename if filename else ''}",
-            base_version=int(base) if base is not None else None)
-        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        imported, filename = _read_upload(request)
+        version = imports.import_version_create(
+            user=request.user, workflow=workflow, imported=imported, message=request.query_params.get("message"),
+            filename=filename, base_version=int(base) if base is not None else None)
+        return Response({**s.VersionSerializer(version).data, "import": imported.summary()},
+                        status=status.HTTP_201_CREATED)
 
 
 class VersionDetailView(APIView):

@@ -29,15 +29,17 @@ def test_choice_rules_put_variable_first_and_next_last():
     assert list(out["States"]["C"]["Choices"][0]) == ["Variable", "NumericEquals", "Next"]
 
 
-def test_yaml_aliases_are_refused():
-    with pytest.raises(InvalidDefinition, match="alias"):
-        asl_io.read_definition("a: &a [1, 2]\nb: [*a, *a]\n")
+def test_yaml_aliases_that_expand_beyond_the_bound_are_refused():
+    laughs = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+    with pytest.raises(InvalidDefinition, match="aliases count for what they repeat"):
+        asl_io.read_definition(laughs)
 
 
 def test_definition_string_in_cloudformation_is_read():
     doc = {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
                                "Properties": {"DefinitionString": json.dumps({"StartAt": "A", "States": {}})}}}}
-    assert asl_io.extract_definition(doc)["StartAt"] == "A"
+    assert asl_io.read_definition(json.dumps(doc))["StartAt"] == "A"
 
 
 def test_too_many_states_is_refused():

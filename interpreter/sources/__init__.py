@@ -189,6 +189,7 @@ def _source(chosen: Machine, found: list[Machine], suggester: Suggester, duplica
         definition = tokenize(definition, suggester.substitutions)
     if not isinstance(definition, dict):
         raise SourceError("A definition must be an object with StartAt and States.", pointer="")
+    bare = bare | chosen.bare
     holders = ph.find(definition, bare)
     for holder in holders:
         holder.suggestion, holder.origin = suggester.suggest(holder.name, holder.fields)

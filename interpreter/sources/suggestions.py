@@ -133,11 +133,11 @@ class Suggester:
         self.tf_resources = terraform_resources or {}
         self.tf_variables = terraform_variables or {}
 
-    def suggest(self, name: str, fields: list[str], depth: int = 0) -> tuple[Any, str]:
+    def suggest(self, name: str, fields: list[str], depth: int = 0, substitutions: bool = True) -> tuple[Any, str]:
         """(suggested value or None, where the real value comes from, in plain words)."""
         if depth > 8:
             return None, ""
-        value, origin = self._suggest(name, fields, depth)
+        value, origin = self._suggest(name, fields, depth, substitutions)
         if isinstance(value, str) and "${" in value:  # a value made of other placeholders
             from .placeholders import tokens
             out, last = [], 0
@@ -150,8 +150,8 @@ class Suggester:
             value = "".join(out) + value[last:]
         return value, origin
 
-    def _suggest(self, name: str, fields: list[str], depth: int) -> tuple[Any, str]:
-        if name in self.substitutions:
+    def _suggest(self, name: str, fields: list[str], depth: int, substitutions: bool = True) -> tuple[Any, str]:
+        if substitutions and name in self.substitutions:
             raw = self.substitutions[name]
             shown = self.show(raw)
             value = self.value_of(raw, fields, depth + 1)
@@ -196,12 +196,13 @@ class Suggester:
         if not isinstance(raw, dict) or len(raw) != 1:
             return raw if isinstance(raw, (str, int, float, bool)) else None
         (fn, arg), = raw.items()
+        # A function refers to the template's own names, never to the substitutions it sits in.
         if fn == "Ref" and isinstance(arg, str):
-            return self.suggest(arg, fields, depth + 1)[0]
+            return self.suggest(arg, fields, depth + 1, substitutions=False)[0]
         if fn == "Fn::GetAtt":
             parts = arg.split(".", 1) if isinstance(arg, str) else arg
             if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts):
-                return self.suggest(f"{parts[0]}.{parts[1]}", fields, depth + 1)[0]
+                return self.suggest(f"{parts[0]}.{parts[1]}", fields, depth + 1, substitutions=False)[0]
             return None
         if fn == "Fn::Sub":
             text, local = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1]) if isinstance(arg, list) and \
@@ -213,7 +214,7 @@ class Suggester:
             for start, end in tokens(text):
                 inner = text[start + 2:end - 1].strip()
                 value = self.value_of(local[inner], [], depth + 1) if inner in local else \
-                    self.suggest(inner, [], depth + 1)[0]
+                    self.suggest(inner, [], depth + 1, substitutions=False)[0]
                 if value is None:
                     return None
                 out += [text[last:start], str(value)]

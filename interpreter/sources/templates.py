@@ -43,6 +43,7 @@ class Machine:
     substitutions: dict = field(default_factory=dict)
     workflow_type: str | None = None
     problem: str | None = None      # why its definition cannot be read from this file
+    bare: set = field(default_factory=set)  # placeholders that stood where a number may go
 
 
 def machines_in(document: Any) -> list[Machine]:

@@ -277,8 +277,9 @@ class _Parser:
         return body.replace("$${", "${!")
 
 
-def value_of(node: Node, locals_: dict[str, Node], depth: int = 0) -> Any:
-    """A node as JSON-like data; references and calls become ``${...}`` placeholders."""
+def value_of(node: Node, locals_: dict[str, Node], depth: int = 0, bare: set[str] | None = None) -> Any:
+    """A node as JSON-like data; references and calls become ``${...}`` placeholders (their names
+    go into ``bare``: they stand where a number may go)."""
     if depth > MAX_DEPTH:
         raise TemplateError("Terraform locals refer to each other too deeply.")
     kind = node.kind
@@ -287,12 +288,15 @@ def value_of(node: Node, locals_: dict[str, Node], depth: int = 0) -> Any:
     if kind == "null":
         return None
     if kind == "list":
-        return [value_of(n, locals_, depth + 1) for n in node.value]
+        return [value_of(n, locals_, depth + 1, bare) for n in node.value]
     if kind == "obj":
-        return {str(k): value_of(v, locals_, depth + 1) for k, v in node.value}
+        return {str(k): value_of(v, locals_, depth + 1, bare) for k, v in node.value}
     if kind == "ref" and node.text.startswith("local.") and node.text[6:] in locals_:
-        return value_of(locals_[node.text[6:]], locals_, depth + 1)
-    return "${" + node.text.replace("{", "(").replace("}", ")") + "}"
+        return value_of(locals_[node.text[6:]], locals_, depth + 1, bare)
+    name = node.text.replace("{", "(").replace("}", ")")
+    if bare is not None:
+        bare.add(name)
+    return "${" + name + "}"
 
 
 def read(text: str) -> Terraform:
@@ -336,7 +340,7 @@ def _machine(label: str, attrs: dict[str, Node], locals_: dict[str, Node]) -> Ma
     elif node.kind == "str":
         machine.text = node.value
     elif node.kind == "call" and node.value == "jsonencode" and len(node.args) == 1:
-        machine.definition = value_of(node.args[0], locals_)
+        machine.definition = value_of(node.args[0], locals_, bare=machine.bare)
     elif node.kind == "call" and node.value in ("templatefile", "file") and node.args:
         path = node.args[0].value if node.args[0].kind == "str" else node.args[0].text
         machine.problem = f"State machine {label} reads its definition from {path}: import that file instead."

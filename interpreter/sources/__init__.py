@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..limits import DEFINITION_TEXT_BYTES, json_depth_within
 from . import placeholders as ph
 from . import terraform, yaml_reader
 from .placeholders import Placeholder, fill
@@ -26,7 +27,7 @@ from .templates import Machine, TemplateError, has_intrinsics, machines_in, toke
 
 __all__ = ["read_source", "read_document", "Source", "SourceError", "Placeholder", "fill", "MAX_TEXT_BYTES"]
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024  # a template holds more than its definition (AWS's limit: 1 MB)
+MAX_TEXT_BYTES = DEFINITION_TEXT_BYTES  # a template holds more than its definition (AWS's limit: 1 MB)
 FORMATS = ("json", "yaml", "terraform")
 
 
@@ -67,6 +68,8 @@ def read_document(text: str | bytes, *, fmt: str | None = None) -> tuple[Any, li
     text = _text(text)
     stripped = text.lstrip()
     if fmt == "json" or (fmt is None and stripped[:1] in "{["):
+        if not json_depth_within(text, yaml_reader.MAX_DEPTH):
+            raise SourceError(f"The JSON is nested more than {yaml_reader.MAX_DEPTH} levels deep.")
         try:
             return json.loads(text), [], set(), False
         except RecursionError:

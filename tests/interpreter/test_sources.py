@@ -332,3 +332,10 @@ Resources:
     out, err = capsys.readouterr()
     assert json.loads(out)["output"]["text"] == "${Greeting}"
     assert "note: 3 placeholder(s) kept as written: ${Greeting} (suggested: hello)" in err
+
+
+def test_deep_json_is_refused_before_it_is_parsed():
+    started = time.process_time()
+    with pytest.raises(SourceError, match="nested more than 128 levels"):
+        read_source('{"a": ' * 20_000 + "1" + "}" * 20_000)
+    assert time.process_time() - started < 2

@@ -33,7 +33,7 @@ from .definition import parse
 from .errors import DefinitionError
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
-from .sources import MAX_TEXT_BYTES, SourceError, read_source
+from .sources import MAX_TEXT_BYTES, Source, SourceError, read_source
 
 
 class UsageError(Exception):
@@ -57,11 +57,12 @@ def _read_json(arg: str, what: str) -> Any:
         raise UsageError(f"{what} {source}: {e}") from None
 
 
-def _read_definition(args: argparse.Namespace) -> tuple[Any, str | None]:
-    """The definition to run (placeholders filled as asked) and its name in the file, if any."""
-    path = args.definition_opt or args.definition
+def read_definition_file(path: str, *, machine: str | None = None, substitute: Any = (),
+                         fill_placeholders: bool = False, note_kept: bool = False) -> tuple[Any, Source]:
+    """The definition in a file (ASL, or a SAM, CloudFormation, Serverless or Terraform file),
+    its placeholders filled as asked (``substitute``: ``NAME=VALUE`` texts)."""
     if not path:
-        raise UsageError("run needs a DEFINITION file")
+        raise UsageError("a DEFINITION file is needed")
     if not os.path.exists(path):
         raise UsageError(f"no such definition file: '{path}'")
     try:
@@ -71,22 +72,27 @@ def _read_definition(args: argparse.Namespace) -> tuple[Any, str | None]:
         raise UsageError(f"cannot read definition '{path}': {e.strerror or e}") from None
     fmt = "terraform" if path.endswith(".tf") else "yaml" if path.endswith((".yaml", ".yml")) else None
     try:
-        source = read_source(data, fmt=fmt, machine=args.machine)
+        source = read_source(data, fmt=fmt, machine=machine)
     except SourceError as e:
         raise UsageError(f"definition '{path}': {e.message}") from None
-    values = source.suggested() if args.fill_placeholders else {}
-    for item in args.substitute or ():
+    values = source.suggested() if fill_placeholders else {}
+    for item in substitute or ():
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"--substitute takes NAME=VALUE, got {item!r}")
         values[name.strip().removeprefix("${").removesuffix("}")] = value
     left = [p for p in source.placeholders if p.name not in values]
-    if left:
+    if left and note_kept:
         shown = "; ".join(f"{p.token}" + (f" (suggested: {p.suggestion})" if p.suggestion is not None else "")
                           for p in left)
         print(f"note: {len(left)} placeholder(s) kept as written: {shown}. Fill them with --substitute NAME=VALUE "
               f"or --fill-placeholders.", file=sys.stderr)
-    return source.filled(values), source.machine
+    return source.filled(values), source
+
+
+def _read_definition(path: str) -> Any:
+    """A definition file's definition, placeholders kept (for the other commands)."""
+    return read_definition_file(path)[0]
 
 
 def _parse_answer(text: str, option: str, form: str) -> tuple[str, str]:
@@ -147,7 +153,10 @@ def _redrive_mocks(args: argparse.Namespace) -> Mocks | None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    definition, machine_name = _read_definition(args)
+    definition, source = read_definition_file(args.definition_opt or args.definition, machine=args.machine,
+                                              substitute=args.substitute, fill_placeholders=args.fill_placeholders,
+                                              note_kept=True)
+    machine_name = source.machine
     machine = parse(definition)
     input_value = _read_json(args.input, "input") if args.input is not None else {}
     mocks = None

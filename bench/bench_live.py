@@ -2,8 +2,8 @@
 
     python bench/bench_live.py [--clients 50] [--paced-seconds 10] [--redis redis://127.0.0.1:6379/12]
 
-1. Full speed: W2 (a Choice loop, 20,002 transitions, ~40,000 events) continued as fast as the
-   server goes while ``--clients`` websocket clients watch. Every client must receive every
+1. Full speed: W2 (a Choice loop of 20,002 transitions; the web app ends it, as AWS does, at its
+   25,000th event with States.Runtime) continued as fast as the server goes while ``--clients`` websocket clients watch. Every client must receive every
    event, in order, none twice; prints events/s delivered (all clients together, and per client)
    and the persist→receipt delay (p50/p99) per event.
 2. Paced: the same workflow at 20 transitions/s for ``--paced-seconds``; prints the p99 delay

@@ -5,6 +5,7 @@
                               [--test-case NAME] [--state-machine NAME] [--history]
                               [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
+                              [--max-history-events N]
                               [--redrive [--redrive-mock-config FILE] [--redrive-test-case NAME]]
     python -m interpreter validate FILE... [--format text|json]
     python -m interpreter explain DEFINITION [--format text|json]
@@ -31,6 +32,7 @@ from typing import Any
 
 from .definition import parse
 from .errors import DefinitionError
+from .limits import HISTORY_EVENTS
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
 from .sources import MAX_TEXT_BYTES, Source, SourceError, read_source
@@ -170,8 +172,11 @@ def run_command(args: argparse.Namespace) -> int:
         mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
     redrive_mocks = _redrive_mocks(args) if args.redrive else None
     name = args.state_machine or "StateMachine"
+    if args.max_history_events is not None and args.max_history_events != 0 and args.max_history_events < 2:
+        raise UsageError("--max-history-events takes 0 (no limit) or a number of events from 2")
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
-                          start_time=args.start_time)
+                          start_time=args.start_time, max_history_events=(
+                              HISTORY_EVENTS if args.max_history_events is None else args.max_history_events or None))
     actions = getattr(args, "actions", None) or []
     if actions:
         execution.run_to_callback()
@@ -223,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a heartbeat for a waiting task: its HeartbeatSeconds start again (repeatable)")
     run.add_argument("--advance", action=_Ordered, metavar="SECONDS",
                      help="let SECONDS of virtual time pass (timers due fire), between callback options")
+    run.add_argument("--max-history-events", type=int, metavar="N",
+                     help=f"end the run at its Nth event, as AWS does at {HISTORY_EVENTS:,} (the default); "
+                          f"0 lifts the limit for local experiments")
     run.add_argument("--redrive", action="store_true",
                      help="if the run ends FAILED, TIMED_OUT or ABORTED, redrive it once")
     run.add_argument("--redrive-mock-config", metavar="FILE",

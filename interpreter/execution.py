@@ -30,6 +30,7 @@ from .events import Event
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
 from .jsontext import dumps
+from .limits import HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
 from .mocks import Mocks
 from .timestamps import format_millis, now_millis
 
@@ -41,6 +42,10 @@ SNAPSHOT_VERSION = 3  # 2: adds "redo", "lost", "redrive", "redriveCount" (for a
 Handler = Callable[[Any, dict], Any]
 _UNSET = object()
 _MOVED = object()  # what _pick returns when a Distributed Map's child moved instead of a thread
+_NO_CAP = 1 << 62  # max_history_events=None: no limit on the history (local experiments)
+# The events that may be the last one: event number 25,000 ends the run if it is one of these.
+_ENDINGS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
+HISTORY_LIMIT_REASON = "Execution history event limit exceeded."
 
 
 class InvalidToken(LookupError):
@@ -129,7 +134,7 @@ class Execution:
                  handlers: dict[str, Handler] | None = None, seed: int | None = None,
                  start_time: int | None = None, account: str = "123456789012", region: str = "us-east-1",
                  role_arn: str | None = None, express: bool = False, synchronous: bool = False,
-                 _restoring: bool = False):
+                 max_history_events: int | None = HISTORY_EVENTS, _restoring: bool = False):
         self.machine = machine
         self.mocks = mocks or Mocks()
         self.handlers = dict(handlers or {})
@@ -149,6 +154,12 @@ class Execution:
         # One attribute for all of redrive: CPython keeps an instance's attributes inline (fast
         # ``self.x`` in the hot loop) only up to about 30 of them.
         self.redriving = RedriveState()
+        # AWS ends a run at its 25,000th event; None lifts the cap. emit() compares each event
+        # number with it (one comparison on the hot path) and, past it, only raises a flag that the
+        # end of the transition turns into the run's failure.
+        self.max_history_events = max_history_events
+        self._event_cap = max_history_events or _NO_CAP
+        self._history_full = False
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -235,10 +246,38 @@ class Execution:
 
     def emit(self, th: Thread, type: str, details: dict | None, after: Thread | None = None) -> int:
         eid = self._next_event
+        if eid >= self._event_cap and self._over_cap(type):
+            return eid
         self._next_event = eid + 1
         self.events.append(Event(eid, (after or th).prev, type, self.clock, details))
         th.prev = eid
         return eid
+
+    def _over_cap(self, type: str) -> bool:
+        """The history is full: whether this event is dropped. Event 25,000 may end the run (as
+        ExecutionSucceeded, or a failure, time-out or abort of its own); any other event there
+        means the run fails, as AWS fails it, when the transition ends (``_history_exceeded``)."""
+        if not self._history_full and type in _ENDINGS and self._next_event == self._event_cap:
+            return False
+        self._history_full = True
+        return True
+
+    def _history_exceeded(self) -> None:
+        """AWS's failure at the history limit: ExecutionFailed as event 25,000, States.Runtime.
+
+        The transition that reached the limit ran to its end with its events dropped; whatever it
+        set in motion stops here. The run cannot be redriven (AWS: "Execution history event limit
+        exceeded")."""
+        self._history_full = False
+        self._threads.clear()
+        self.redriving.node = None
+        cause = history_limit_cause(self._event_cap)
+        self.status, self.output, self.error, self.cause = FAILED, None, HISTORY_LIMIT_ERROR, cause
+        self._stop_everything()
+        eid = self._next_event
+        self.events.append(Event(eid, eid - 1, "ExecutionFailed", self.clock,
+                                 {"error": HISTORY_LIMIT_ERROR, "cause": cause}))
+        self._next_event = eid + 1
 
     def take_events(self) -> list[Event]:
         """Hand over the events recorded so far and forget them (for long runs that persist them)."""
@@ -434,6 +473,8 @@ class Execution:
             # A defect of ours must not surface as a traceback; it fails the run, saying so.
             self.fail_thread(th, "States.Runtime", self.runtime_prefix(th) +
                              f"Internal interpreter error ({type(e).__name__}: {e}).")
+        if self._history_full:
+            self._history_exceeded()
 
     def inside(self, th: Thread, state_type: str) -> bool:
         """Whether the thread is a branch or iteration of a state of this type."""
@@ -608,6 +649,8 @@ class Execution:
             raise ExecutionNotRedrivable("Redrive is not supported for EXPRESS workflows.")
         if self.status is RUNNING or self.status is SUCCEEDED:
             raise ExecutionNotRedrivable(f"Execution is {self.status} and cannot be redriven.")
+        if self._next_event > self._event_cap - 1:
+            raise ExecutionNotRedrivable(HISTORY_LIMIT_REASON)
         root = self._root()
         rd = self.redriving
         if root is None or rd.node is None:
@@ -626,6 +669,8 @@ class Execution:
         self._reenter(root, node)
         if self.machine.timeout_seconds:
             self._add_timer(self.clock + self.machine.timeout_seconds * 1000, _DEADLINE)
+        if self._history_full:
+            self._history_exceeded()
         return self.events[before:]
 
     def _lose(self, parent: Thread, child: Thread) -> None:
@@ -915,6 +960,7 @@ class Execution:
             "redo": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.redo.items()],
             "lost": [[tid, sorted(nodes.items(), key=_first)] for tid, nodes in self.redriving.lost.items()],
             "mapRuns": [run.to_json() for run in self.map_runs.values()],
+            "maxHistoryEvents": self.max_history_events,
         }
 
     @classmethod
@@ -948,6 +994,8 @@ class Execution:
         ex._calls = dict(snapshot["calls"])
         rd = ex.redriving
         rd.count, rd.node = snapshot.get("redriveCount", 0), snapshot.get("redrive")
+        ex.max_history_events = snapshot.get("maxHistoryEvents", HISTORY_EVENTS)
+        ex._event_cap = ex.max_history_events or _NO_CAP
         rd.redo = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("redo", ())}
         rd.lost = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("lost", ())}
         for data in snapshot.get("mapRuns", ()):

@@ -27,10 +27,15 @@ from typing import Any
 #: a state whose data grows past it fails with ``States.DataLimitExceeded``.
 PAYLOAD_BYTES = 262_144
 #: Events in one execution's history. Event 25,000 ends the run: ExecutionSucceeded if it was
-#: going to succeed there, else ExecutionFailed with ``States.Runtime`` (HISTORY_LIMIT_CAUSE).
+#: going to succeed there, else ExecutionFailed with ``States.Runtime`` (history_limit_cause()).
 HISTORY_EVENTS = 25_000
 HISTORY_LIMIT_ERROR = "States.Runtime"
-HISTORY_LIMIT_CAUSE = "The execution reached the maximum number of history events (25000)."
+
+
+def history_limit_cause(cap: int = HISTORY_EVENTS) -> str:
+    """AWS's cause, word for word at the default cap."""
+    return f"The execution reached the maximum number of history events ({cap})."
+
 #: A state machine definition: 1 MB (CreateStateMachine's ``definition`` is at most 1,048,576
 #: long). Statewise measures the definition's compact JSON in UTF-8, so the verdict is the same
 #: however it arrives (pretty JSON, YAML, the editor).

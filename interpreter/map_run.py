@@ -212,7 +212,8 @@ def _fill(ex: Any, run: MapRun) -> None:
                               state_machine_name=f"{ex.state_machine_name}/{run.label}", mocks=ex.mocks,
                               handlers=ex.handlers, seed=ex.rng.getrandbits(64), start_time=ex.clock,
                               account=ex.account, region=ex.region, role_arn=ex.role_arn,
-                              express=run.execution_type == "EXPRESS")
+                              express=run.execution_type == "EXPRESS",
+                              max_history_events=ex.max_history_events)
             child._calls = ex._calls  # one numbering of mocked calls, as for an inline Map
             run.children[index] = child
         run.running.append(index)

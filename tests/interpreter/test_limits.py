@@ -83,3 +83,88 @@ def test_the_measure_is_compact_json_so_indentation_does_not_count(tmp_path):
     path = tmp_path / "pretty.json"
     path.write_text(pretty)
     assert cli("validate", path).returncode == 0
+
+
+# --- 25,000 history events ------------------------------------------------------------------
+
+def counting_loop(limit: int, first: bool = False) -> dict:
+    """A Choice loop writing four events an iteration; ``first`` adds a Pass before it (two more)."""
+    states = {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericLessThan": limit, "Next": "Inc"}],
+                  "Default": "Done"},
+        "Inc": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}
+    if first:
+        states["First"] = {"Type": "Pass", "Next": "Check"}
+    return {"StartAt": "First" if first else "Check", "States": states}
+
+
+def run_history(definition: dict, input_value, **kwargs):
+    from interpreter.definition import parse
+    from interpreter.execution import Execution
+
+    return Execution(parse(definition), input_value, seed=1, **kwargs).run()
+
+
+def test_a_long_loop_fails_at_event_25000_as_aws_fails_it(tmp_path):
+    path = tmp_path / "loop.json"
+    path.write_text(json.dumps(counting_loop(20_000)))
+    proc = cli("run", path, "--input", '{"count": 0}', "--history")
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert (result["status"], result["error"], result["cause"]) == (
+        "FAILED", "States.Runtime", "The execution reached the maximum number of history events (25000).")
+    events = result["events"]
+    assert len(events) == 25_000 and [e["id"] for e in events[-2:]] == [24_999, 25_000]
+    assert events[-1]["type"] == "ExecutionFailed" and events[-1]["previousEventId"] == 24_999
+    assert events[-1]["executionFailedEventDetails"] == {
+        "error": "States.Runtime", "cause": "The execution reached the maximum number of history events (25000)."}
+
+
+def test_the_cli_lifts_the_limit_for_local_experiments(tmp_path):
+    path = tmp_path / "loop.json"
+    path.write_text(json.dumps(counting_loop(20_000)))
+    proc = cli("run", path, "--input", '{"count": 0}', "--event-types", "--max-history-events", "0")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["output"] == {"count": 20_000} and len(result["event_types"]) == 80_006
+    lower = cli("run", path, "--input", '{"count": 0}', "--max-history-events", "100")
+    assert json.loads(lower.stdout)["cause"] == "The execution reached the maximum number of history events (100)."
+    assert cli("run", path, "--max-history-events", "1").returncode == 2
+
+
+def test_event_25000_may_be_the_success_and_one_more_fails():
+    # ExecutionStarted, First (2), 4 per iteration, the last Check (2), Done (2), ExecutionSucceeded.
+    done = run_history(counting_loop(6248, first=True), {"count": 0})
+    assert done.status == "SUCCEEDED" and len(done.events) == 25_000
+    assert done.events[-1].type == "ExecutionSucceeded"
+    over = run_history(counting_loop(6249, first=True), {"count": 0})
+    assert over.status == "FAILED" and len(over.events) == 25_000 and over.events[-1].type == "ExecutionFailed"
+
+
+def test_a_100k_item_inline_map_stops_at_25000_events(tmp_path):
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "ItemProcessor": {"StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": True}}},
+        "End": True}}}
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps(definition))
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps(list(range(100_000))))
+    proc = cli("run", path, "--input", items, "--event-types")
+    result = json.loads(proc.stdout)
+    assert (result["status"], result["error"]) == ("FAILED", "States.Runtime")
+    assert len(result["event_types"]) == 25_000 and result["event_types"].count("MapIterationStarted") < 6300
+
+
+def test_a_run_that_reached_the_limit_cannot_be_redriven_and_snapshots_keep_the_limit():
+    from interpreter.definition import parse
+    from interpreter.execution import Execution, ExecutionNotRedrivable
+
+    run = run_history(counting_loop(20_000), {"count": 0})
+    with pytest.raises(ExecutionNotRedrivable, match="Execution history event limit exceeded"):
+        run.redrive()
+    machine = parse(counting_loop(20_000))
+    partway = Execution(machine, {"count": 0}, seed=1, max_history_events=500)
+    partway.run(max_steps=100)
+    restored = Execution.restore(machine, json.loads(json.dumps(partway.to_json()))).run()
+    assert restored.status == "FAILED" and restored.events[-1].id == 500

@@ -154,12 +154,10 @@ class Execution:
         # One attribute for all of redrive: CPython keeps an instance's attributes inline (fast
         # ``self.x`` in the hot loop) only up to about 30 of them.
         self.redriving = RedriveState()
-        # AWS ends a run at its 25,000th event; None lifts the cap. emit() compares each event
-        # number with it (one comparison on the hot path) and, past it, only raises a flag that the
-        # end of the transition turns into the run's failure.
-        self.max_history_events = max_history_events
+        # AWS ends a run at its 25,000th event; None lifts the cap. One comparison a transition
+        # (at the end of _advance) finds a transition that reached it: see _history_reached.
+        # (One attribute, not two: past 30 attributes every self.x in the hot loop gets slower.)
         self._event_cap = max_history_events or _NO_CAP
-        self._history_full = False
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -180,6 +178,10 @@ class Execution:
             self._add_timer(self.clock + machine.timeout_seconds * 1000, _DEADLINE)
 
     # --- identity -----------------------------------------------------------------------
+
+    @property
+    def max_history_events(self) -> int | None:
+        return None if self._event_cap == _NO_CAP else self._event_cap
 
     @property
     def redrive_count(self) -> int:
@@ -246,38 +248,32 @@ class Execution:
 
     def emit(self, th: Thread, type: str, details: dict | None, after: Thread | None = None) -> int:
         eid = self._next_event
-        if eid >= self._event_cap and self._over_cap(type):
-            return eid
         self._next_event = eid + 1
         self.events.append(Event(eid, (after or th).prev, type, self.clock, details))
         th.prev = eid
         return eid
 
-    def _over_cap(self, type: str) -> bool:
-        """The history is full: whether this event is dropped. Event 25,000 may end the run (as
-        ExecutionSucceeded, or a failure, time-out or abort of its own); any other event there
-        means the run fails, as AWS fails it, when the transition ends (``_history_exceeded``)."""
-        if not self._history_full and type in _ENDINGS and self._next_event == self._event_cap:
-            return False
-        self._history_full = True
-        return True
-
-    def _history_exceeded(self) -> None:
-        """AWS's failure at the history limit: ExecutionFailed as event 25,000, States.Runtime.
-
-        The transition that reached the limit ran to its end with its events dropped; whatever it
-        set in motion stops here. The run cannot be redriven (AWS: "Execution history event limit
+    def _history_reached(self) -> None:
+        """A transition wrote the run's last allowed event (``max_history_events``, 25,000 at AWS)
+        or more. Event 25,000 may be the run's own end (ExecutionSucceeded, or its failure,
+        time-out or abort); otherwise the events from 25,000 on are dropped and the run fails as
+        AWS fails it: ExecutionFailed as event 25,000, ``States.Runtime``. What the transition set
+        in motion stops here, and the run cannot be redriven (AWS: "Execution history event limit
         exceeded")."""
-        self._history_full = False
+        cap = self._event_cap
+        events = self.events
+        at = len(events) - (self._next_event - cap)  # where event number ``cap`` is in the list
+        if 0 <= at < len(events) and events[at].type in _ENDINGS:
+            del events[at + 1:]
+            return
+        del events[max(at, 0):]
         self._threads.clear()
         self.redriving.node = None
-        cause = history_limit_cause(self._event_cap)
+        cause = history_limit_cause(cap)
         self.status, self.output, self.error, self.cause = FAILED, None, HISTORY_LIMIT_ERROR, cause
         self._stop_everything()
-        eid = self._next_event
-        self.events.append(Event(eid, eid - 1, "ExecutionFailed", self.clock,
-                                 {"error": HISTORY_LIMIT_ERROR, "cause": cause}))
-        self._next_event = eid + 1
+        events.append(Event(cap, cap - 1, "ExecutionFailed", self.clock, {"error": HISTORY_LIMIT_ERROR, "cause": cause}))
+        self._next_event = cap + 1
 
     def take_events(self) -> list[Event]:
         """Hand over the events recorded so far and forget them (for long runs that persist them)."""
@@ -473,8 +469,8 @@ class Execution:
             # A defect of ours must not surface as a traceback; it fails the run, saying so.
             self.fail_thread(th, "States.Runtime", self.runtime_prefix(th) +
                              f"Internal interpreter error ({type(e).__name__}: {e}).")
-        if self._history_full:
-            self._history_exceeded()
+        if self._next_event > self._event_cap:
+            self._history_reached()
 
     def inside(self, th: Thread, state_type: str) -> bool:
         """Whether the thread is a branch or iteration of a state of this type."""
@@ -649,7 +645,7 @@ class Execution:
             raise ExecutionNotRedrivable("Redrive is not supported for EXPRESS workflows.")
         if self.status is RUNNING or self.status is SUCCEEDED:
             raise ExecutionNotRedrivable(f"Execution is {self.status} and cannot be redriven.")
-        if self._next_event > self._event_cap - 1:
+        if self._next_event >= self._event_cap:
             raise ExecutionNotRedrivable(HISTORY_LIMIT_REASON)
         root = self._root()
         rd = self.redriving
@@ -669,8 +665,8 @@ class Execution:
         self._reenter(root, node)
         if self.machine.timeout_seconds:
             self._add_timer(self.clock + self.machine.timeout_seconds * 1000, _DEADLINE)
-        if self._history_full:
-            self._history_exceeded()
+        if self._next_event > self._event_cap:
+            self._history_reached()
         return self.events[before:]
 
     def _lose(self, parent: Thread, child: Thread) -> None:
@@ -994,8 +990,7 @@ class Execution:
         ex._calls = dict(snapshot["calls"])
         rd = ex.redriving
         rd.count, rd.node = snapshot.get("redriveCount", 0), snapshot.get("redrive")
-        ex.max_history_events = snapshot.get("maxHistoryEvents", HISTORY_EVENTS)
-        ex._event_cap = ex.max_history_events or _NO_CAP
+        ex._event_cap = snapshot.get("maxHistoryEvents", HISTORY_EVENTS) or _NO_CAP
         rd.redo = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("redo", ())}
         rd.lost = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("lost", ())}
         for data in snapshot.get("mapRuns", ()):

@@ -69,21 +69,30 @@ def test_an_answer_never_asked_for_fails_the_case():
 
 
 def test_a_case_past_the_transition_limit_stops_and_the_others_still_run():
-    result = run_suite(LOOP, [Case("forever"), Case("done at once", {"done": True})])
+    # Under AWS's 25,000-event history limit (which ends the run itself, see the next test).
+    limits = Limits(max_transitions=5_000)
+    result = run_suite(LOOP, [Case("forever"), Case("done at once", {"done": True})], limits=limits)
     forever = result.cases[0]
     assert not forever.passed
     assert forever.outcome.status == "STOPPED"
-    assert MAX_TRANSITIONS < forever.outcome.transitions <= MAX_TRANSITIONS + 2_000
-    assert forever.message.startswith("stopped after 100,000 transitions")
+    assert 5_000 < forever.outcome.transitions <= 5_000 + 2_000
+    assert forever.message.startswith("stopped after 5,000 transitions")
     assert result.cases[1].passed  # it ran too
     assert result.summary() == "1/2 pass"
 
 
+def test_a_loop_ends_as_aws_ends_it_at_the_history_limit_before_the_transition_limit():
+    forever = run_case(LOOP, Case("forever"))
+    assert forever.outcome.status == "FAILED" and forever.outcome.transitions < MAX_TRANSITIONS
+    assert forever.execution.error == "States.Runtime" and len(forever.execution.events) == 25_000
+
+
 def test_a_case_past_the_time_limit_stops_whatever_the_machine_speed():
     ticks = itertools.count()  # a clock that moves one second each time it is read
-    limits = Limits(max_transitions=10**12, seconds=10, clock=lambda: float(next(ticks)))
+    # 3 s: six chunks of steps reach AWS's 25,000-event history limit, which ends the run itself.
+    limits = Limits(max_transitions=10**12, seconds=3, clock=lambda: float(next(ticks)))
     result = run_case(LOOP, Case("slow"), limits=limits)
-    assert result.message == "stopped after 10 s of work without ending; the other test cases still ran"
+    assert result.message == "stopped after 3 s of work without ending; the other test cases still ran"
     assert result.outcome.status == "STOPPED"
 
 

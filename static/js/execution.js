@@ -41,7 +41,7 @@ function paint() {
     node.classList.toggle("breakpoint", breakpoints.has(name));
     const counts = state.counts?.[name];
     node.setAttribute("data-run-status", status || "");
-    node.setAttribute("aria-label", `${name}${status ? ` (${status}${counts?.retries ? `, ${counts.retries} retries` : ""})` : ""}`);
+    node.setAttribute("aria-label", GraphView.words(node, status ? `${status}${counts?.retries ? `, ${counts.retries} retries` : ""}` : ""));
   }
   // When the whole graph does not fit, the view follows the run (until the person moves it).
   if (state.current?.length) graph.reveal(state.current[0], { follow: true });

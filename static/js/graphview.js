@@ -43,7 +43,7 @@ export class GraphView {
     for (const node of svg.querySelectorAll("g.state")) {
       node.setAttribute("tabindex", "0");
       node.setAttribute("role", "button");
-      node.setAttribute("aria-label", node.getAttribute("data-state") || "");
+      node.setAttribute("aria-label", GraphView.words(node));
     }
     const keep = this.userMoved && this.view;
     const sameDrawing = this.full && this.full.w === full.w && this.full.h === full.h;
@@ -215,6 +215,12 @@ export class GraphView {
       else if (e.key === "-" || e.key === "_") { e.preventDefault(); this.zoom(1.25); }
       else if (e.key === "0") { e.preventDefault(); this.fit(); }
     });
+  }
+
+  // What a screen reader says for a step: everything written on it, in order (its name first).
+  static words(node, extra = "") {
+    const text = [...node.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean).join(" ");
+    return extra ? `${text} (${extra})` : text;
   }
 
   nodeFor(name) {

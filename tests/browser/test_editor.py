@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
+from a11y import axe_violations
 from chromium import BrowserMixin, needs_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -119,6 +120,10 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.assertGreaterEqual(min(sizes), 12, sizes)
         self.assertTrue(self.drawing_in_view())
         self.assertTrue(self.page.locator(".minimap").is_hidden())
+        self.assertEqual(axe_violations(self.page), [])
+        self.page.click("#drawer-toggle")
+        self.page.click("#simulate summary")
+        self.assertEqual(axe_violations(self.page), [], "with the drawer and the simulate panel open")
         # Long labels wrap; hovering an edge gives its whole text, and a node its whole name.
         self.assertEqual(self.page.locator('#graph g.edge[data-from="Review Approved?"][data-kind="choice"] > title')
                          .text_content(), "if reviewDecision.approved is true → Approve Application")
@@ -205,6 +210,8 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
 
         # The version list shows it; its ASL export is exactly the renamed sample.
         self.page.click("#versions-link")
+        self.page.wait_for_selector("#version-table")
+        self.assertEqual(axe_violations(self.page), [])
         row = self.page.locator("#version-table tr[data-version='2']")
         self.assertIn("Say decline, not reject", row.inner_text())
         with self.page.expect_download() as download_info:

@@ -7,6 +7,7 @@ import json
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
 
+from a11y import axe_violations
 from chromium import BrowserMixin, needs_chromium
 
 STAGE_LABELS = ["Input", "After InputPath", "After Parameters", "Result", "After ResultSelector",
@@ -124,6 +125,8 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertTrue(driver.is_visible("#callback-panel"), "the run never waited for the review")
         watcher.wait_for_selector("#callback-panel:not([hidden])")
         self.wait_same(driver, watcher)
+        driver.click("#history-pane > summary")
+        self.assertEqual(axe_violations(driver), [], "the run page, waiting for a person, history open")
         colours = self.colours(watcher)
         self.assertEqual(colours["Wait For Review"], ["waiting", True])
         self.assertEqual(colours["Check Address"][0], "succeeded")

@@ -31,6 +31,7 @@ from interpreter.mocks import Mocks
 
 from .. import timeline
 from ..errors import InvalidInput, NotFound
+from ..runlist.live import announce as announce_run
 from ..models import Execution, ExecutionEvent, ExecutionMode, ExecutionStatus
 
 LIVE_CACHE_SIZE = 256  # runs kept as interpreter objects between writes, per process
@@ -175,6 +176,10 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
         execution.last_seq = objects[-1].seq
         execution.summary = timeline.fold(execution.summary, rows)
     status = run.describe_status()
+    # Run lists (runlist/) hear of a new run and of each change of status or of whether it waits
+    # for a person, not of every batch.
+    listed = (execution.status, (execution.waiting or {}).get("reason") == "callback")
+    listed_change = execution.revision == 0 or listed != (run.status, (status.get("waiting") or {}).get("reason") == "callback")
     execution.status = run.status
     execution.virtual_time = run.clock
     execution.snapshot_json = dumps(run.to_json())
@@ -191,6 +196,8 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
         execution.error, execution.cause = run.error or "", run.cause or ""
     execution.revision += 1
     execution.save()
+    if listed_change:
+        announce_run(execution)
     run.take_events()  # persisted now: the interpreter need not keep them
     forget(execution.pk)
     if run.status == RUNNING:  # a finished run is never advanced again

@@ -190,6 +190,12 @@ async function saveVersion(event) {
   try {
     const version = await api("POST", `${base}/versions/`, { definition: current(), message, base_version: baseVersion });
     baseVersion = version.number;
+    page.versionNumber = page.latestVersion = version.number;
+    // Simulate runs what was just saved, not the version the page was opened with.
+    const simulateVersion = document.querySelector("#simulate-form input[name=version]");
+    if (simulateVersion) simulateVersion.value = String(version.number);
+    else $("simulate-form")?.prepend(el("input", { type: "hidden", name: "version", value: String(version.number) }));
+    if ($("simulate-start")) $("simulate-start").textContent = `Start run of version ${version.number}`;
     $("save-message").value = "";
     $("version-badge").textContent = `version ${version.number}`;
     $("draft-status").textContent = `Saved as version ${version.number}`;

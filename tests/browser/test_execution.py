@@ -236,3 +236,39 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         page.reload()
         self.assertEqual(page.text_content("#run-status").strip(), "SUCCEEDED")
         self.assertIn("ExecutionSucceeded", page.text_content("#history-body"))
+
+    def test_nothing_is_stale_saving_then_simulating_and_run_lists_update_live(self):
+        watcher = self.new_page("demo", "statewise-demo")
+        watcher.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
+        watcher.wait_for_selector("body[data-editor-ready=true]")
+        watcher.click("#simulate summary")
+        watcher.wait_for_selector("#recent-runs[data-live=true]", state="attached")
+        self.assertTrue(watcher.locator("[data-runs-box]").is_hidden(), "no runs yet")
+
+        # Save a new version, then simulate at once: the run is of the version just saved.
+        driver = self.new_page("demo", "statewise-demo")
+        driver.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
+        driver.wait_for_selector("body[data-editor-ready=true]")
+        self.node(driver, "Done").click()
+        driver.fill("#inspector [data-key=Comment]", "The account is open.")
+        driver.press("#inspector [data-key=Comment]", "Tab")
+        driver.fill("#save-message", "A note on Done")
+        driver.click("#save-version")
+        driver.wait_for_selector("#version-badge:has-text('version 2')")
+        driver.click("#simulate summary")
+        self.assertEqual(driver.text_content("#simulate-start").strip(), "Start run of version 2")
+        driver.select_option("#simulate-test-case", label="CleanApplication")
+        driver.click("#simulate-start")
+        driver.wait_for_url("**/executions/*/")
+        self.wait_live(driver)
+        self.assertIn("version 2", driver.text_content("header"))
+
+        # The other page's run list shows the new run and follows it to the end, without a reload.
+        run = watcher.locator("#recent-runs li").first
+        run.wait_for()
+        self.assertIn("CleanApplication · v2", run.inner_text())
+        driver.click("#btn-continue")
+        driver.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        watcher.wait_for_selector("#recent-runs li[data-status=SUCCEEDED] .badge:has-text('succeeded')")
+        # The run's own page lists it as the current one, with its status as it is now.
+        driver.wait_for_selector("#recent-runs li[data-status=SUCCEEDED] a[aria-current=page]")

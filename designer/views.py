@@ -13,6 +13,7 @@ from interpreter.timestamps import format_millis
 from interpreter.wording import vocabulary
 
 from . import commands, graph, live, selectors, services, simulation, timeline
+from .suites.selectors import latest_by_version as latest_suite_by_version
 from .asl_io import read_definition
 from .errors import DomainError, InvalidInput, NotFound
 from .simulation import runner
@@ -99,8 +100,12 @@ def workflow_editor(request, workflow_id: int):
 @login_required
 def workflow_versions(request, workflow_id: int):
     workflow = _visible(request, workflow_id)
+    versions = list(selectors.version_list(workflow=workflow))
+    suites = latest_suite_by_version(workflow=workflow)
+    for version in versions:
+        version.suite = suites.get(version.pk)  # the last suite run: "12/12 pass"
     return render(request, "designer/versions.html", {
-        "workflow": workflow, "versions": selectors.version_list(workflow=workflow),
+        "workflow": workflow, "versions": versions,
         "role": selectors.workflow_role(user=request.user, workflow=workflow)})
 
 

@@ -1,7 +1,7 @@
 """A run's outcome against a test case's expectations, and both in plain words.
 
 ``check(expect, outcome)`` lists every expectation the run did not meet, in the order a reader
-asks about a run (did it end as expected, where, with what, along which path), each with a
+asks about a run (did it end as expected, along which path, with what output), each with a
 sentence such as "expected the run to succeed, but it failed with ChecksFailed (The automated
 checks could not be completed.)". The first one is what a suite shows for a failed case.
 """
@@ -77,16 +77,6 @@ def check(expect: Expect, outcome: Outcome) -> list[Failure]:
         out.append(Failure("causeContains", "/expect/causeContains",
                            f"expected the cause to mention \"{_short(expect.cause_contains)}\", but "
                            f"{_got_cause(outcome)}"))
-    if outcome.status == SUCCEEDED:
-        if expect.output is not ABSENT and not same(outcome.output, expect.output):
-            out.append(Failure("output", "/expect/output",
-                               f"expected the output {code(expect.output)}, but it was {code(outcome.output)}"))
-        if expect.output_contains is not ABSENT:
-            missing = first_missing(outcome.output, expect.output_contains)
-            if missing is not None:
-                out.append(Failure("outputContains", "/expect/outputContains",
-                                   f"expected the output to contain {code(expect.output_contains)}, but "
-                                   f"{missing}"))
     if expect.path is not None and list(expect.path) != outcome.path:
         out.append(Failure("path", "/expect/path", _path_difference(list(expect.path), outcome.path)))
     entered = set(outcome.path)
@@ -99,6 +89,16 @@ def check(expect: Expect, outcome: Outcome) -> list[Failure]:
             step = outcome.path.index(name) + 1
             out.append(Failure("neverEnters", f"/expect/neverEnters/{i}",
                                f"expected the run never to enter '{name}', but it did (step {step})"))
+    if outcome.status == SUCCEEDED:
+        if expect.output is not ABSENT and not same(outcome.output, expect.output):
+            out.append(Failure("output", "/expect/output",
+                               f"expected the output {code(expect.output)}, but it was {code(outcome.output)}"))
+        if expect.output_contains is not ABSENT:
+            missing = first_missing(outcome.output, expect.output_contains)
+            if missing is not None:
+                out.append(Failure("outputContains", "/expect/outputContains",
+                                   f"expected the output to contain {code(expect.output_contains)}, but "
+                                   f"{missing}"))
     if expect.max_transitions is not None and outcome.transitions > expect.max_transitions:
         out.append(Failure("maxTransitions", "/expect/maxTransitions",
                            f"expected at most {expect.max_transitions} transitions, but the run took "

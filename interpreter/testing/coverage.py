@@ -31,6 +31,7 @@ from typing import Any, Iterable, Mapping
 
 from ..definition import StateMachine
 from ..error_handling import error_matches
+from ..events import Event
 from ..inspection import EventSteps
 from ..jsonata_query import Env
 
@@ -94,6 +95,7 @@ class Coverage:
         self.machine = machine
         self.states = states_of(machine)
         self.edges = edges_of(machine)
+        self.retrying = any(state.retriers for state in self.states.values())
         self.state_counts: dict[str, int] = dict.fromkeys(self.states, 0)
         self.edge_counts: dict[str, int] = {e.id: 0 for e in self.edges}
         self.runs = 0
@@ -153,25 +155,28 @@ def coverage(machine: StateMachine, logs: Iterable[Iterable[Any]]) -> Coverage:
 # --- folding one log ------------------------------------------------------------------------
 
 class _E:
-    __slots__ = ("id", "prev", "type", "details", "step")
+    __slots__ = ("id", "prev", "type", "details", "step", "link", "variables")
 
     def __init__(self, id: int, prev: int, type: str, details: Any):
         self.id, self.prev, self.type, self.details, self.step = id, prev, type, details or {}, ""
+        self.variables = None  # for an event that assigned: the variables in force after it
 
 
 def plain_event(e: Any) -> _E:
-    if isinstance(e, Mapping):
+    if type(e) is dict or (type(e) is not Event and isinstance(e, Mapping)):
         return _E(e["id"], e.get("previousEventId", 0), e["type"], e.get("details"))
     return _E(e.id, e.previous_event_id, e.type, e.details)
 
 
 def _fold(cov: Coverage, events: list[_E]) -> None:
     states = cov.states
-    steps = EventSteps(cov.machine)
-    by_id: dict[int, _E] = {}
-    for e in events:
-        e.step = steps.step(e.id, e.prev, e.type, e.details)
-        by_id[e.id] = e
+    by_id: dict[int, _E] = {e.id: e for e in events}
+    if cov.retrying:  # which state an attempt belongs to matters only for Retry edges
+        steps = EventSteps(cov.machine)
+        for e in events:
+            e.step = steps.step(e.id, e.prev, e.type, e.details)
+    # A transition whose edge its two ends decide (the common case) is worked out once.
+    plain: dict[tuple, str | None] = {}
     for e in events:
         t = e.type
         if t.endswith("StateEntered"):
@@ -181,10 +186,16 @@ def _fold(cov: Coverage, events: list[_E]) -> None:
             before = by_id.get(e.prev)
             if before is not None and before.type.endswith("StateExited"):
                 source = before.details.get("name")
-                if source in states and name in states:
+                key = (source, name)
+                edge = plain.get(key, _UNKNOWN)
+                if edge is _UNKNOWN:
+                    if source not in states or name not in states:
+                        continue
                     edge = _transition(cov, by_id, states[source], name, before)
-                    if edge is not None and edge in cov.edge_counts:
-                        cov.edge_counts[edge] += 1
+                    if _decided_by_ends(states[source], name):
+                        plain[key] = edge
+                if edge is not None and edge in cov.edge_counts:
+                    cov.edge_counts[edge] += 1
         elif t in _ATTEMPTS:
             state = states.get(e.step)
             before = by_id.get(e.prev)
@@ -195,6 +206,16 @@ def _fold(cov: Coverage, events: list[_E]) -> None:
             i = _handler_index(state.retriers, _error_of(states, by_id, before))
             if i is not None:
                 cov.edge_counts[edge_id(RETRY, state.name, i)] += 1
+
+
+def _decided_by_ends(source: Any, target: str) -> bool:
+    """Whether only one edge of ``source`` leads to ``target`` (so no event needs reading)."""
+    ways = sum(1 for c in source.catchers if c.next == target)
+    if source.type == "Choice":
+        ways += sum(1 for r in source.choices if r.next == target) + (source.default == target)
+    else:
+        ways += source.next == target
+    return ways <= 1
 
 
 def _transition(cov: Coverage, by_id: dict, source: Any, target: str, exited: _E) -> str | None:
@@ -277,18 +298,45 @@ class ReplayScope:
 
 
 def variables_before(by_id: dict, event: Any) -> dict:
-    """The variables assigned before ``event`` along its branch of the log (latest first wins)."""
-    variables: dict = {}
-    e = by_id.get(event.prev)
-    hops = 0
-    while e is not None and hops < 100_000:
-        assigned = e.details.get("assignedVariables") if e.type.endswith("StateExited") else None
-        if assigned:
-            for k, v in assigned.items():
-                variables.setdefault(k, v)
+    """The variables assigned before ``event`` along its branch of the log (latest first wins).
+
+    Each event remembers the nearest earlier event on its branch that assigned variables
+    (``_link``), and each such event the variables in force after it, so a long log without
+    (or with few) assignments is not walked again for every Choice."""
+    source = _assigner(by_id, by_id.get(event.prev))
+    return dict(_in_force(by_id, source)) if source is not None else {}
+
+
+def _assigner(by_id: dict, e: Any) -> Any:
+    """The nearest event from ``e`` back along its branch that assigned variables (``e`` included)."""
+    seen = []
+    while e is not None:
+        link = getattr(e, "link", _UNKNOWN)
+        if link is not _UNKNOWN:
+            found = link
+            break
+        if e.type.endswith("StateExited") and e.details.get("assignedVariables"):
+            found = e
+            break
+        seen.append(e)
         e = by_id.get(e.prev)
-        hops += 1
-    return variables
+    else:
+        found = None
+    for walked in seen:
+        walked.link = found
+    return found
+
+
+def _in_force(by_id: dict, e: Any) -> dict:
+    if e.variables is None:
+        before = _assigner(by_id, by_id.get(e.prev))
+        variables = dict(_in_force(by_id, before)) if before is not None else {}
+        variables.update(e.details.get("assignedVariables") or {})
+        e.variables = variables
+    return e.variables
+
+
+_UNKNOWN = object()
 
 
 def _evaluate(state: Any, entered: _E, by_id: dict) -> int | None:

@@ -188,3 +188,18 @@ def suggestions_for(*, user: AbstractBaseUser, workflow: Workflow, version: Work
     for item, suggestion in zip(out["suggestions"], found.found):
         item["words"] = describe(suggestion.spec)
     return out
+
+
+def expectations_rename(*, workflow: Workflow, renames: dict[str, str]) -> int:
+    """Renamed steps followed into every test case's expectations (for the save that renames
+    them, inside its transaction); returns how many changed."""
+    from interpreter.testing.spec import rename_states
+
+    changed = 0
+    for row in CaseSpec.objects.select_for_update().filter(test_case__workflow=workflow):
+        new = rename_states(row.spec, renames)
+        if new != row.spec:
+            row.spec_json = json.dumps(new, ensure_ascii=False)
+            row.save(update_fields=["spec_json", "updated"])
+            changed += 1
+    return changed

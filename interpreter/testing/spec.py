@@ -280,3 +280,25 @@ def state_problems(spec: Spec, state_names: Iterable[str], base: str = "") -> li
     return [Diagnostic("UNKNOWN_STATE", base + where, f"There is no step called '{name}' in this version.",
                        state=name)
             for where, name in spec.state_names() if name not in known]
+
+
+def rename_states(data: Any, renames: dict[str, str]) -> Any:
+    """A spec's JSON with states renamed (``{old: new}``) wherever it names one: callbacks,
+    waitingAt, path, passesThrough, neverEnters. What is not a spec is returned as it is."""
+    if not isinstance(data, dict) or not renames:
+        return data
+    out = dict(data)
+    if isinstance(out.get("callbacks"), list):
+        out["callbacks"] = [{**c, "state": renames.get(c["state"], c["state"])}
+                            if isinstance(c, dict) and isinstance(c.get("state"), str) else c
+                            for c in out["callbacks"]]
+    expect = out.get("expect")
+    if isinstance(expect, dict):
+        expect = dict(expect)
+        if isinstance(expect.get("waitingAt"), str):
+            expect["waitingAt"] = renames.get(expect["waitingAt"], expect["waitingAt"])
+        for key in ("path", "passesThrough", "neverEnters"):
+            if isinstance(expect.get(key), list):
+                expect[key] = [renames.get(n, n) if isinstance(n, str) else n for n in expect[key]]
+        out["expect"] = expect
+    return out

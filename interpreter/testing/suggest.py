@@ -149,6 +149,7 @@ class _Search:
         self.states = {n: s for p in machine.programs.values() for n, s in p.states.items()}
         self.taken = set(taken_names)
         self.coverage = Coverage(machine)
+        self.waiting = None  # a suggestion whose run waits for an answer, while a better one is looked for
         self.pool: list[tuple[Case, CaseResult]] = []
         for case in cases:
             result = self.run(case)
@@ -197,11 +198,20 @@ class _Search:
         return name
 
     def offer(self, target: Edge, draft: _Draft, based_on: str, error: str | None = None) -> Suggestion | None:
+        """The suggestion when ``draft``'s run takes ``target``. One whose run is left waiting for
+        an answer is kept aside while another existing case may give a run that ends."""
         name = self.name_for(target, error)
         case = draft.case(name)
         result = self.run(case)
         if not self.reaches(result, target):
             return None
+        if result.outcome.status == WAITING and self.waiting is None:
+            self.waiting = (target, draft, based_on, error)
+            return None
+        return self.accept(target, draft, based_on, name, case, result)
+
+    def accept(self, target: Edge, draft: _Draft, based_on: str, name: str, case: Case,
+               result: CaseResult) -> Suggestion:
         before_edges = self.coverage.covered_edges()
         for log in result.logs():
             self.coverage.add(log)
@@ -275,16 +285,23 @@ def suggest(machine: StateMachine, cases: list[Case], *, limits: Limits = TRIAL_
 
 def _for_target(search: _Search, target: Edge, baselines: list) -> tuple[Suggestion | None, str]:
     reason = ""
+    search.waiting = None
     for case, result, entered in baselines[:3]:
         if search.out_of_time():
-            return None, reason or "the time for suggestions ran out"
+            break
         if target.kind == CATCH:
             suggestion, reason = _catch(search, target, case, result)
         else:
             suggestion, reason = _choice(search, target, case, result, entered)
         if suggestion is not None:
             return suggestion, ""
-    return None, reason
+    if search.waiting is not None:  # none that ends: the one that waits for an answer will do
+        target, draft, based_on, error = search.waiting
+        search.waiting = None
+        name = search.name_for(target, error)
+        case = draft.case(name)
+        return search.accept(target, draft, based_on, name, case, search.run(case)), ""
+    return None, reason or "the time for suggestions ran out"
 
 
 # --- Choice rules and Default ----------------------------------------------------------------

@@ -65,3 +65,15 @@ def test_expectations_read_as_a_sentence():
     assert describe(spec) == ("When it waits at 'Wait For Review', the answer is the error Rejected. The run should "
                               "fail with the error ChecksFailed, it should pass through 'A', it should never "
                               "enter 'B' and 'C' and it should take at most 9 transitions.")
+
+
+def test_renamed_states_follow_into_expectations():
+    from interpreter.testing.spec import rename_states
+
+    data = {"callbacks": [{"state": "Review", "success": {}}],
+            "expect": {"waitingAt": "Review", "path": ["A", "Review"], "neverEnters": ["B"], "status": "WAITING_FOR_CALLBACK"}}
+    assert rename_states(data, {"Review": "Human Review", "B": "C"}) == {
+        "callbacks": [{"state": "Human Review", "success": {}}],
+        "expect": {"waitingAt": "Human Review", "path": ["A", "Human Review"], "neverEnters": ["C"],
+                   "status": "WAITING_FOR_CALLBACK"}}
+    assert data["expect"]["waitingAt"] == "Review"  # the argument is left as it was

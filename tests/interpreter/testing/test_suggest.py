@@ -28,7 +28,7 @@ def test_the_bank_sample_gets_a_case_for_every_uncovered_rule_default_and_catch(
     by_target = {s.target.id: s for s in result.found}
     rule = by_target["choice.0:Human Review Required?"]
     assert rule.changes == ["the mocked answer of 'Verify Identity Documents' at Payload.flagged set to `true`"]
-    assert rule.based_on == "CleanApplication"
+    assert rule.based_on == "FlaggedAddressApprovedByReviewer"  # a case whose run then ends, not one left waiting
     timeout = by_target["catch.0:Wait For Review"]
     assert timeout.changes == ["the mock of 'Wait For Review' throws States.Timeout"]
     assert "next:Reject Application" in timeout.covers

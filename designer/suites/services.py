@@ -14,6 +14,7 @@ from django.db import transaction
 
 from interpreter.definition import StateMachine, parse
 from interpreter.errors import DefinitionError
+from interpreter.limits import DATA_DEPTH, depth_within
 from interpreter.testing.checks import describe
 from interpreter.testing.runner import SEED, START_TIME, Case, Limits, drive, run_suite
 from interpreter.testing.spec import read_spec, state_problems
@@ -39,6 +40,8 @@ def _states(machine: StateMachine) -> set[str]:
 def read_expectations(data: Any, machine: StateMachine | None) -> dict:
     """``data`` checked as a spec (and against ``machine``'s states): its JSON, or InvalidInput
     naming the field by JSON Pointer."""
+    if not depth_within(data, DATA_DEPTH):
+        raise InvalidInput(f"Expectations nest at most {DATA_DEPTH} levels deep.", field="expectations")
     if len(json.dumps(data)) > MAX_SPEC_BYTES:
         raise InvalidInput(f"Expectations are at most {MAX_SPEC_BYTES:,} bytes of JSON.", field="expectations")
     spec, problems = read_spec(data)

@@ -21,6 +21,7 @@ from typing import Any
 from ..definition import parse
 from ..diagnostic import Diagnostic, escape
 from ..errors import DefinitionError
+from ..limits import DATA_DEPTH, depth_within
 from ..mocks import Mocks
 from .casefile import read_case_file
 from .checks import STOPPED
@@ -48,9 +49,18 @@ def read_document(path: str, what: str) -> Any:
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise BadInput([f"{path}: cannot read the {what}: {e}"]) from None
+    value = _parse(path, text, what)
+    if not depth_within(value, DATA_DEPTH):
+        raise BadInput([f"{path}: the {what} nests more than {DATA_DEPTH} levels deep"])
+    return value
+
+
+def _parse(path: str, text: str, what: str) -> Any:
     if not path.endswith((".yaml", ".yml")):
         try:
             return json.loads(text)
+        except RecursionError:
+            raise BadInput([f"{path}: the {what} nests more than {DATA_DEPTH} levels deep"]) from None
         except ValueError as e:
             if path.endswith(".json"):
                 raise BadInput([f"{path}: the {what} is not valid JSON: {e}"]) from None
@@ -58,6 +68,8 @@ def read_document(path: str, what: str) -> Any:
 
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise BadInput([f"{path}: the {what} nests more than {DATA_DEPTH} levels deep"]) from None
     except yaml.YAMLError as e:
         raise BadInput([f"{path}: the {what} is not valid YAML: {e}"]) from None
 

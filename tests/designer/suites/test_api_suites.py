@@ -51,6 +51,13 @@ def test_expectations_are_set_read_back_in_words_and_checked(client_for, workflo
     r = editor.put(f"/api/workflows/{workflow.pk}/test-cases/{tc}/expectations/", "not json",
                    content_type="application/json")
     assert r.status_code == 400
+    deep = {"expect": {"outputContains": {}}}
+    node = deep["expect"]["outputContains"]
+    for _ in range(300):
+        node["a"] = {}
+        node = node["a"]
+    r = put_expectations(editor, workflow, tc, deep)
+    assert (r.status_code, r.json()["field"]) == (400, "expectations")
     assert put_expectations(client_for("viewer"), workflow, tc, {}).status_code == 403
     assert put_expectations(client_for("stranger"), workflow, tc, {}).status_code == 404
 

@@ -120,3 +120,10 @@ def test_the_schema_refuses_reports_ci_servers_would_not_read(capsys, tmp_path):
     for broken in (text.replace(' hostname="', ' host="'), text.replace("<system-err />", ""),
                    text.replace('timestamp="', 'timestamp="x')):
         assert not schema.is_valid(broken)
+
+
+def test_a_cases_file_nested_too_deep_is_refused_without_a_traceback(capsys, tmp_path):
+    deep = "[" * 5000 + "]" * 5000
+    cases = write(tmp_path, "tests.json", '{"testCases": {"CleanApplication": {"expect": {"output": ' + deep + "}}}}")
+    code, out, err = cli(capsys, BANK, "--mock-config", BANK_MOCKS, "--cases", cases)
+    assert code == 2 and "nests more than" in err and "Traceback" not in err

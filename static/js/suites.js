@@ -135,11 +135,14 @@ async function runTests() {
   button.disabled = true;
   say("Running every test case…");
   try {
+    // The version the editor shows, or the one just saved from it; else the unsaved changes.
     const versions = await api("GET", `${base}/versions/`);
     const latest = versions[0] ? await api("GET", `${base}/versions/${versions[0].number}/`) : null;
     const definition = currentDefinition();
-    const saved = latest && canonical(latest.definition) === canonical(definition);
-    const result = await api("POST", `${base}/suite-runs/`, saved ? { version: latest.number } : { definition });
+    const same = (candidate) => candidate && canonical(candidate) === canonical(definition);
+    const number = same(latest?.definition) ? latest.number : same(page.definition) ? page.versionNumber : null;
+    const saved = number !== null;
+    const result = await api("POST", `${base}/suite-runs/`, saved ? { version: number } : { definition });
     showResults(result);
     say(saved ? `Version ${result.version}: ${result.summary} in ${(result.seconds * 1000).toFixed(0)} ms.`
       : `Your unsaved changes: ${result.summary} (not stored until you save a version).`, result.passed === result.total ? "good" : "bad");

@@ -37,7 +37,7 @@ from . import conditions as cond
 from .checks import Outcome, code
 from .coverage import CATCH, CHOICE, DEFAULT, Coverage, Edge, ReplayScope, plain_event, variables_before
 from .runner import Case, CaseResult, Limits, run_case
-from .spec import FAILED, SUCCEEDED, WAITING, Expect, Spec
+from .spec import FAILED, SUCCEEDED, WAITING, Callback, Expect, Spec
 
 TRIAL_LIMITS = Limits(max_transitions=20_000, seconds=2.0)
 MAX_CANDIDATES = 40          # places tried for one value
@@ -219,6 +219,13 @@ class _Search:
         spec = _expectations(result.outcome, target, draft.callbacks)
         self.taken.add(name)
         self.pool.append((Case(name, draft.input, spec, case.mock_config, name, draft.state_machine), result))
+        if result.outcome.status == WAITING:
+            # As a starting point for later targets, the same case with someone answering: the
+            # run then goes on past the step, and what it needs from the answer can be found.
+            answers = draft.callbacks + tuple(Callback(state, "success", output={})
+                                              for state in result.outcome.waiting_at)
+            onward = Case(name, draft.input, Spec(callbacks=answers), case.mock_config, name, draft.state_machine)
+            self.pool.append((onward, self.run(onward)))
         return Suggestion(target, name, based_on, draft.input, case.mock_config, spec, draft.changes, covers,
                           result.outcome)
 
@@ -509,6 +516,22 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
         seen.add(("input", ref[1]))
         yield input_at(ref[1])
     if current is cond.MISSING:
+        # Not there at all: a value the path needs may come back from a Task or a person, under
+        # the part of the path after where the state puts its result (its ResultPath).
+        keys = ref[-1]
+        for start in range(len(keys) - 1, -1, -1):
+            suffix = keys[start:]
+            if not suffix or isinstance(suffix[0], int):
+                continue
+            for i, callback in enumerate(draft.callbacks):
+                if callback.answer == "success" and isinstance(callback.output, (dict, type(None))):
+                    yield answer_at(i, suffix)
+            for state in reversed(view.tasks_before):
+                name = draft.entries.get(state)
+                response = draft.responses.get(name) if isinstance(name, str) else None
+                for call_key, call in (response or {}).items():
+                    if isinstance(call, dict) and isinstance(call.get("Return"), dict):
+                        yield mock_at(state, name, call_key, suffix)
         return
     places: list[tuple[int, tuple, Any]] = []
     for keys, leaf in _leaves(draft.input):

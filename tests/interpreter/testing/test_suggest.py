@@ -160,3 +160,16 @@ def test_names_do_not_clash_with_saved_cases():
     cases = [bank_case(n) for n in BANK_CASES] + [taken]
     result = suggest(bank_machine(), cases, only={"default:Review Approved?"})
     assert [s.name for s in result.found] == ["Review Approved?: otherwise (2)"]
+
+
+def test_from_one_case_suggestions_reach_past_a_step_that_waits_for_a_person():
+    machine = bank_machine()
+    result = suggest(machine, [bank_case("CleanApplication")])
+    assert result.not_found == []
+    by_target = {s.target.id: s for s in result.found}
+    assert set(by_target) == {"catch.0:Perform Automated Checks", "choice.0:Human Review Required?",
+                              "choice.1:Human Review Required?", "catch.0:Wait For Review",
+                              "choice.0:Review Approved?", "default:Review Approved?"}
+    reject = by_target["default:Review Approved?"]
+    assert reject.spec.as_json()["callbacks"] == [{"state": "Wait For Review", "success": {"approved": False}}]
+    _check_each_takes_its_target(machine, result, [bank_case("CleanApplication")])

@@ -186,12 +186,12 @@ function callbackRow(names, callback = {}) {
   const answer = "success" in callback ? "success" : "failure" in callback ? "failure" : callback.timeout ? "timeout"
     : callback.stop ? "stop" : "success";
   const row = el("div", { class: "callback-row" },
-    "When it waits at ", select("cbState", names.map((n) => [n, n]), callback.state),
+    "When it waits at ", select("cbState", names.map((n) => [n, n]), callback.state, { "aria-label": "The step that waits" }),
     select("cbAnswer", [["success", "answer with"], ["failure", "answer with the error"], ["timeout", "nobody answers"],
-      ["stop", "stop the run"]], answer),
-    el("input", { name: "cbValue", class: "code", placeholder: "approved: true  (or the error)",
+      ["stop", "stop the run"]], answer, { "aria-label": "The answer" }),
+    el("input", { name: "cbValue", class: "code", placeholder: "approved: true  (or the error)", "aria-label": "The result, or the error",
       value: answer === "success" ? JSON.stringify(callback.success ?? {}) : (callback.failure?.error || "") }),
-    el("input", { name: "cbCause", placeholder: "cause", value: callback.failure?.cause || "" }),
+    el("input", { name: "cbCause", placeholder: "cause", value: callback.failure?.cause || "", "aria-label": "The cause" }),
     el("button", { type: "button", class: "link", onclick: () => row.remove() }, "remove"));
   return row;
 }
@@ -204,17 +204,19 @@ function expectationsForm(tc) {
   const outputMode = "output" in e ? "exact" : "outputContains" in e ? "contains" : "";
   const outputText = "output" in e ? JSON.stringify(e.output) : "outputContains" in e ? JSON.stringify(e.outputContains) : "";
   const callbacks = el("div", { class: "callbacks" }, ...(tc.expectations?.callbacks || []).map((c) => callbackRow(names, c)));
-  const json = el("textarea", { class: "code expectations-json", rows: 6, spellcheck: "false" },
+  const json = el("textarea", { class: "code expectations-json", rows: 6, spellcheck: "false", "aria-label": "Expectations as JSON" },
     JSON.stringify(tc.expectations || {}, null, 2));
   const form = el("form", { class: "expectations-form stack small" },
     el("div", {}, "The run should ",
-      select("status", Object.entries(STATUS_WORDS), status),
-      select("waitingAt", [["", "(step)"], ...options], e.waitingAt || "")),
-    el("div", {}, "with the error ", el("input", { name: "error", value: e.error || "", placeholder: "any" }),
-      " and the cause ", el("input", { name: "cause", value: e.cause || "", placeholder: "any" })),
+      select("status", Object.entries(STATUS_WORDS), status, { "aria-label": "How the run should end" }),
+      select("waitingAt", [["", "(step)"], ...options], e.waitingAt || "", { "aria-label": "The step it waits at" })),
+    el("div", {}, "with the error ", el("input", { name: "error", value: e.error || "", placeholder: "any", "aria-label": "The error" }),
+      " and the cause ", el("input", { name: "cause", value: e.cause || "", placeholder: "any", "aria-label": "The cause" })),
     el("div", {}, "The output should ",
-      select("outputMode", [["", "be anything"], ["exact", "be exactly"], ["contains", "contain"]], outputMode),
-      el("input", { name: "output", class: "code", value: outputText, placeholder: "approved: true" })),
+      select("outputMode", [["", "be anything"], ["exact", "be exactly"], ["contains", "contain"]], outputMode,
+        { "aria-label": "How the output is compared" }),
+      el("input", { name: "output", class: "code", value: outputText, placeholder: "approved: true",
+        "aria-label": "The expected output" })),
     el("label", {}, "It should pass through ", select("passesThrough", options, e.passesThrough || [], { multiple: true, size: 4 })),
     el("label", {}, "It should never enter ", select("neverEnters", options, e.neverEnters || [], { multiple: true, size: 4 })),
     el("label", {}, "At most ", el("input", { name: "maxTransitions", type: "number", min: 1, value: e.maxTransitions ?? "" }),

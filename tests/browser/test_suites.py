@@ -120,10 +120,14 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
         page.screenshot(path=str(ARTIFACTS / "suites.png"), full_page=False)
 
         # Break a Choice rule in the editor: the suite fails, the expectation named in words.
+        page.click("#tests > summary")  # the panel folds away from the JSON view
+        if page.get_attribute("#drawer-toggle", "aria-expanded") != "true":
+            page.click("#drawer-toggle")
         definition = json.loads(page.input_value("#json-view"))
         definition["States"]["Human Review Required?"]["Choices"][1]["Next"] = "Approve Application"
         page.fill("#json-view", json.dumps(definition, indent=2))
         page.wait_for_function("() => !document.querySelector('#json-view').classList.contains('invalid')")
+        page.click("#tests > summary")
         self.run_tests("3/4 pass")
         self.assertEqual(flagged.locator(".first-failure").inner_text(),
                          ": expected the run to pass through 'Wait For Review', but it never entered it")

@@ -42,6 +42,7 @@ const history = new History(initial);
 const current = () => history.present;
 
 const graph = new GraphView($("graph"), { onSelect: (name) => onGraphClick(name) });
+export { graph };  // other panels of the page (tests, comments) draw their layers on it
 const inspector = new Inspector($("inspector"), {
   vocab: page.vocabulary,
   onChange: (def) => commit(def),

@@ -2,12 +2,12 @@
 // form or as JSON), one button to run them all, each result in words with a link to open the run
 // in the simulator, the coverage drawn on the graph, and suggested test cases saved in one click.
 import { api, ApiError } from "./api.js";
+import { graph } from "./editor.js";
 import { el } from "./inspector.js";
 
 const page = JSON.parse(document.getElementById("page-data").textContent);
 const base = `/api/workflows/${page.workflowId}`;
 const panel = document.getElementById("tests-panel");
-const graphBox = document.getElementById("graph");
 const canEdit = Boolean(page.permissions?.edit);
 const canRun = Boolean(page.permissions?.control_runs);
 let coverage = null;
@@ -49,25 +49,24 @@ function say(text, kind = "info") {
 // --- coverage on the graph -------------------------------------------------------------------
 
 function drawCoverage() {
-  const svg = graphBox.querySelector("svg");
-  if (!svg) return;
-  svg.querySelectorAll(".cov-covered, .cov-uncovered, .cov-state-covered, .cov-state-uncovered, .cov-retry-uncovered, .cov-retry-covered")
-    .forEach((node) => node.classList.remove("cov-covered", "cov-uncovered", "cov-state-covered", "cov-state-uncovered",
-      "cov-retry-uncovered", "cov-retry-covered"));
+  // A style layer of the editor's graph: it is drawn again on every re-render.
   const show = panel.querySelector("#show-coverage");
-  if (!coverage || (show && !show.checked)) return;
-  for (const item of coverage.stateItems) {
-    svg.getElementById?.(item.domId)?.classList.add(item.count ? "cov-state-covered" : "cov-state-uncovered");
+  if (!coverage || (show && !show.checked)) {
+    graph.clearLayer("coverage");
+    return;
   }
+  const states = {};
+  for (const item of coverage.stateItems) states[item.name] = [item.count ? "cov-state-covered" : "cov-state-uncovered"];
+  const edges = [];
   for (const item of coverage.edgeItems) {
-    const node = svg.getElementById?.(item.domId) || document.getElementById(item.domId);
-    if (!node) continue;
-    if (item.kind === "retry") node.classList.add(item.count ? "cov-retry-covered" : "cov-retry-uncovered");
-    else node.classList.add(item.count ? "cov-covered" : "cov-uncovered");
+    if (item.kind === "retry") {
+      (states[item.from] ||= []).push(item.count ? "cov-retry-covered" : "cov-retry-uncovered");
+    } else {
+      edges.push({ from: item.from, kind: item.kind, index: item.index ?? 0, classes: [item.count ? "cov-covered" : "cov-uncovered"] });
+    }
   }
+  graph.setLayer("coverage", { states, edges });
 }
-
-new MutationObserver(() => drawCoverage()).observe(graphBox, { childList: true });
 
 function edgeWords(item) {
   const n = (item.index ?? 0) + 1;

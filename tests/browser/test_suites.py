@@ -103,6 +103,9 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
         self.assertIn("cov-covered", self.edge("choice.1:Human Review Required?").get_attribute("class"))
         dash = rule.locator("path").evaluate("p => getComputedStyle(p).strokeDasharray")
         self.assertNotEqual(dash, "none")
+        never = page.locator('#graph g.state[data-state="Checks Could Not Run"]')
+        self.assertIn("cov-state-uncovered", never.get_attribute("class"))
+        self.assertIn("layer-coverage", never.get_attribute("class"))  # the graph's style layer
         flagged = self.case("FlaggedAddressApprovedByReviewer")
         self.assertIn("Wait For Review", flagged.locator(".path").inner_text())
 

@@ -19,9 +19,17 @@ class Role(models.TextChoices):
     EDITOR = "editor", "Editor (can change)"
 
 
+class WorkflowType(models.TextChoices):
+    """AWS's two kinds of state machine (interpreter/workflow_type.py says how they differ)."""
+    STANDARD = "STANDARD", "Standard"
+    EXPRESS = "EXPRESS", "Express"
+
+
 class Workflow(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # The type it is deployed as (from an imported template, or set by an editor): runs default to it.
+    workflow_type = models.CharField(max_length=8, choices=WorkflowType.choices, default=WorkflowType.STANDARD)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_workflows")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="workflows")
     created = models.DateTimeField(auto_now_add=True)
@@ -163,6 +171,7 @@ class Execution(models.Model):
     mock_config_json = models.TextField(default="{}")
     mock_test_case = models.CharField(max_length=200, blank=True)
     manual_callbacks = models.BooleanField(default=True)
+    workflow_type = models.CharField(max_length=8, choices=WorkflowType.choices, default=WorkflowType.STANDARD)
     seed = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=ExecutionStatus.choices, default=ExecutionStatus.RUNNING)
     mode = models.CharField(max_length=10, choices=ExecutionMode.choices, default=ExecutionMode.PAUSED)

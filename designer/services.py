@@ -12,7 +12,7 @@ from . import live, selectors
 from .asl_io import check_shape, to_text
 from .diagnostics import definition_problems
 from .errors import InvalidInput, NotFound, StaleBaseVersion
-from .models import Draft, Membership, Role, Workflow, WorkflowVersion
+from .models import Draft, Membership, Role, Workflow, WorkflowType, WorkflowVersion
 
 EMPTY_DEFINITION = {
     "Comment": "A new workflow.",
@@ -28,7 +28,8 @@ def _plain(text: str) -> str:
 
 
 def workflow_create(*, owner: AbstractBaseUser, name: str, description: str = "",
-                    definition: dict | None = None, message: str = "First version") -> Workflow:
+                    definition: dict | None = None, message: str = "First version",
+                    workflow_type: str | None = None) -> Workflow:
     """A new workflow with its first version (a one-state placeholder when no definition is given)."""
     name, description, message = _plain(name).strip(), _plain(description), _plain(message)
     if not name:
@@ -36,14 +37,17 @@ def workflow_create(*, owner: AbstractBaseUser, name: str, description: str = ""
     definition = EMPTY_DEFINITION if definition is None else definition
     check_shape(definition)
     with transaction.atomic():
-        workflow = Workflow.objects.create(name=name[:200], description=description or "", owner=owner)
+        workflow = Workflow.objects.create(name=name[:200], description=description or "", owner=owner,
+                                           workflow_type=_workflow_type(workflow_type))
         _version_insert(workflow=workflow, number=1, definition=definition, author=owner, message=message)
     return workflow
 
 
 def workflow_update(*, user: AbstractBaseUser, workflow: Workflow, name: str | None = None,
-                    description: str | None = None) -> Workflow:
+                    description: str | None = None, workflow_type: str | None = None) -> Workflow:
     selectors.require_edit(user=user, workflow=workflow)
+    if workflow_type is not None:
+        workflow.workflow_type = _workflow_type(workflow_type)
     if name is not None:
         if not name.strip():
             raise InvalidInput("The name cannot be empty.", field="name")
@@ -52,6 +56,14 @@ def workflow_update(*, user: AbstractBaseUser, workflow: Workflow, name: str | N
         workflow.description = description
     workflow.save()
     return workflow
+
+
+def _workflow_type(value: str | None) -> str:
+    if value is None:
+        return WorkflowType.STANDARD
+    if value not in WorkflowType.values:
+        raise InvalidInput("The workflow type is STANDARD or EXPRESS.", field="type")
+    return value
 
 
 def workflow_delete(*, user: AbstractBaseUser, workflow: Workflow) -> None:

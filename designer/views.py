@@ -124,7 +124,8 @@ def workflow_simulate(request, workflow_id: int):
     """The editor's Simulate form: start a run, then show it. Works without JavaScript."""
     workflow = _visible(request, workflow_id)
     try:
-        kwargs = {"manual_callbacks": request.POST.get("manual_callbacks") == "on"}
+        kwargs = {"manual_callbacks": request.POST.get("manual_callbacks") == "on",
+                  "workflow_type": request.POST.get("type") or None}
         test_case = request.POST.get("test_case") or ""
         if test_case:
             if not (test_case.isascii() and test_case.isdigit()):

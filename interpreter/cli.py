@@ -1,7 +1,7 @@
 """``python -m interpreter``: run or validate ASL definitions from the shell.
 
     python -m interpreter run DEFINITION [--machine NAME] [--substitute NAME=VALUE] [--fill-placeholders]
-                              [--input FILE|JSON] [--mock-config FILE]
+                              [--type STANDARD|EXPRESS [--sync]] [--input FILE|JSON] [--mock-config FILE]
                               [--test-case NAME] [--state-machine NAME] [--history]
                               [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
@@ -35,6 +35,7 @@ from .errors import DefinitionError
 from .limits import HISTORY_EVENTS
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
+from .workflow_type import EXPRESS, STANDARD, TYPES, express_problems
 from .sources import MAX_TEXT_BYTES, Source, SourceError, read_source
 
 
@@ -160,6 +161,14 @@ def run_command(args: argparse.Namespace) -> int:
                                               note_kept=True)
     machine_name = source.machine
     machine = parse(definition)
+    workflow_type = args.type or source.workflow_type or STANDARD
+    if args.sync and workflow_type != EXPRESS:
+        raise UsageError("--sync runs an EXPRESS workflow as StartSyncExecution does: give --type EXPRESS too")
+    problems = express_problems(definition, workflow_type)
+    if problems:
+        raise DefinitionError(problems)
+    if args.redrive and workflow_type == EXPRESS:
+        raise UsageError("--redrive: AWS does not redrive EXPRESS workflows (RedriveExecution refuses them)")
     input_value = _read_json(args.input, "input") if args.input is not None else {}
     mocks = None
     if args.mock_config:
@@ -175,7 +184,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.max_history_events is not None and args.max_history_events != 0 and args.max_history_events < 2:
         raise UsageError("--max-history-events takes 0 (no limit) or a number of events from 2")
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
-                          start_time=args.start_time, max_history_events=(
+                          start_time=args.start_time, express=workflow_type == EXPRESS, synchronous=args.sync,
+                          max_history_events=(
                               HISTORY_EVENTS if args.max_history_events is None else args.max_history_events or None))
     actions = getattr(args, "actions", None) or []
     if actions:
@@ -210,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="fill the template placeholder ${NAME} with VALUE (repeatable)")
     run.add_argument("--fill-placeholders", action="store_true",
                      help="fill the other placeholders with suggested values (a made-up account in us-east-1)")
+    run.add_argument("--type", choices=TYPES, type=str.upper,
+                     help="run as a STANDARD or EXPRESS workflow (default: what a template declares, else "
+                          "STANDARD); EXPRESS refuses .sync, .waitForTaskToken and activities as AWS does, "
+                          "ends the run after five minutes and cannot be redriven")
+    run.add_argument("--sync", action="store_true",
+                     help="with --type EXPRESS: start it as StartSyncExecution does (its context has no RedriveCount)")
     run.add_argument("--input", help="input: a JSON file, or JSON text (default {})")
     run.add_argument("--mock-config", help="a Step Functions Local mock config file")
     run.add_argument("--test-case", help="the mock config's test case to use")

@@ -30,7 +30,7 @@ from .events import Event
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
 from .jsontext import dumps
-from .limits import HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
+from .limits import EXPRESS_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
 from .mocks import Mocks
 from .timestamps import format_millis, now_millis
 
@@ -157,7 +157,8 @@ class Execution:
         # AWS ends a run at its 25,000th event; None lifts the cap. One comparison a transition
         # (at the end of _advance) finds a transition that reached it: see _history_reached.
         # (One attribute, not two: past 30 attributes every self.x in the hot loop gets slower.)
-        self._event_cap = max_history_events or _NO_CAP
+        # Express executions keep no history in Step Functions, so its quota does not apply.
+        self._event_cap = (None if express else max_history_events) or _NO_CAP
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -174,8 +175,11 @@ class Execution:
         root = self._new_thread(None, machine.program, input, 0, 0)
         self._push(root)
         self.emit(root, "ExecutionStarted", {"input": input, "roleArn": self.role_arn})
-        if machine.timeout_seconds:
-            self._add_timer(self.clock + machine.timeout_seconds * 1000, _DEADLINE)
+        timeout = machine.timeout_seconds
+        if express:  # an Express execution runs for at most five minutes
+            timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
+        if timeout:
+            self._add_timer(self.clock + timeout * 1000, _DEADLINE)
 
     # --- identity -----------------------------------------------------------------------
 

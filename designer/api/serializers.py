@@ -35,12 +35,14 @@ class ProblemSerializer(serializers.Serializer):
 
 class WorkflowSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
+    type = serializers.ChoiceField(source="workflow_type", choices=["STANDARD", "EXPRESS"], read_only=True,
+                                   help_text="the type it is deployed as; simulated runs default to it")
     role = serializers.SerializerMethodField()
     latest_version = serializers.SerializerMethodField()
 
     class Meta:
         model = Workflow
-        fields = ["id", "name", "description", "owner", "role", "latest_version", "created", "updated"]
+        fields = ["id", "name", "description", "type", "owner", "role", "latest_version", "created", "updated"]
         read_only_fields = ["id", "owner", "created", "updated"]
 
     def get_role(self, obj) -> str | None:
@@ -54,6 +56,8 @@ class WorkflowSerializer(serializers.ModelSerializer):
 class WorkflowCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=["STANDARD", "EXPRESS"], required=False, default="STANDARD",
+                                   source="workflow_type")
     definition = DefinitionField(required=False)
     message = serializers.CharField(required=False, allow_blank=True, default="First version", max_length=2000)
 
@@ -61,6 +65,7 @@ class WorkflowCreateSerializer(serializers.Serializer):
 class WorkflowUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=["STANDARD", "EXPRESS"], required=False, source="workflow_type")
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -195,6 +200,10 @@ class ExecutionStartSerializer(serializers.Serializer):
     manual_callbacks = serializers.BooleanField(
         required=False, default=True,
         help_text="leave .waitForTaskToken tasks unmocked, so the run waits for a person's answer")
+    type = serializers.ChoiceField(
+        choices=["STANDARD", "EXPRESS"], required=False,
+        help_text="run as a STANDARD or EXPRESS workflow (default: the workflow's type); EXPRESS refuses "
+                  ".sync, .waitForTaskToken and activities as AWS does and ends a run after five minutes")
     breakpoints = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     speed = serializers.FloatField(required=False, default=0, min_value=0, max_value=1000,
                                    help_text="transitions per second while continuing; 0: as fast as possible")

@@ -90,7 +90,8 @@ def import_workflow_create(*, owner: AbstractBaseUser, imported: Imported, name:
     name = name or (filename.rsplit(".", 1)[0] if filename else None) or imported.source.machine or "Imported workflow"
     return services.workflow_create(owner=owner, name=name, definition=definition,
                                     description=str(definition.get("Comment") or ""),
-                                    message=_message(imported, filename))
+                                    message=_message(imported, filename),
+                                    workflow_type=imported.source.workflow_type)
 
 
 def import_version_create(*, user: AbstractBaseUser, workflow: Workflow, imported: Imported, message: str | None,

@@ -18,10 +18,11 @@ from interpreter.errors import DefinitionError
 from interpreter.execution import RUNNING, Execution as Interpreter, InvalidToken
 from interpreter.inspection import EventSteps
 from interpreter.mocks import Mocks
+from interpreter.workflow_type import express_problems
 
 from .. import selectors
 from ..errors import DomainError, InvalidInput
-from ..models import Execution, ExecutionMode, TestCase, Workflow
+from ..models import Execution, ExecutionMode, TestCase, Workflow, WorkflowType
 from .engine import Live, Update, advancing, dumps, machine_for, mocks_for, persist, waiting_for_person
 from .selectors import test_case_get
 
@@ -50,10 +51,11 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
                     input: Any = _UNSET, test_case_id: int | None = None, mock_config: dict | None = None,
                     mock_test_case: str | None = None, manual_callbacks: bool = True, seed: int | None = None,
                     breakpoints: list[str] | None = None, speed: float = 0,
-                    start_time: int | None = None) -> tuple[Execution, Update]:
+                    start_time: int | None = None, workflow_type: str | None = None) -> tuple[Execution, Update]:
     """A new run of a version (default: the latest), with an input and the mocks of a saved test
     case or of a config given here. With ``manual_callbacks`` (the default) ``.waitForTaskToken``
-    tasks wait for a person whatever the mocks say."""
+    tasks wait for a person whatever the mocks say. ``workflow_type`` (default: the workflow's)
+    EXPRESS refuses what AWS refuses to create as an Express state machine, and runs as one."""
     selectors.require(user=user, workflow=workflow, action="control_runs")
     version = (selectors.version_get(workflow=workflow, number=version_number) if version_number is not None
                else selectors.version_latest(workflow=workflow))
@@ -70,19 +72,26 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     if not isinstance(config, dict):
         raise InvalidInput("mock_config must be a JSON object (a Step Functions Local mock config).",
                            field="mock_config")
+    workflow_type = workflow_type or workflow.workflow_type
+    if workflow_type not in WorkflowType.values:
+        raise InvalidInput("The workflow type is STANDARD or EXPRESS.", field="type")
+    problems = express_problems(version.definition, workflow_type)
+    if problems:
+        raise InvalidInput(problems[0].message, pointer=problems[0].pointer, field="type",
+                           problems=[p.as_dict() for p in problems])
     machine = machine_for(version)
     mocks = mocks_for(machine, config, case_name, manual_callbacks)
     bps = _breakpoints(machine, breakpoints or [])
     speed = _speed(speed)
     seed = seed if seed is not None else random.SystemRandom().getrandbits(62)
     run = Interpreter(machine, input, mocks=mocks, seed=seed, state_machine_name=machine_name(workflow.name),
-                      start_time=start_time)
+                      start_time=start_time, express=workflow_type == WorkflowType.EXPRESS)
     events = run.take_events()
     with transaction.atomic():
         execution = Execution.objects.create(
             workflow=workflow, version=version, name=run.name, input_json=dumps(input), test_case=test_case,
             mock_config_json=dumps(config), mock_test_case=case_name or "", manual_callbacks=manual_callbacks,
-            seed=seed, virtual_time=run.clock, started_at_virtual=run.start_time, snapshot_json=dumps(run.to_json()),
+            workflow_type=workflow_type, seed=seed, virtual_time=run.clock, started_at_virtual=run.start_time, snapshot_json=dumps(run.to_json()),
             breakpoints=bps, speed=speed, started_by=user if user.is_authenticated else None, summary={})
         live = Live(execution.revision, run, EventSteps(machine), execution.created)
         update = persist(execution, live, events)

@@ -174,3 +174,69 @@ def test_import_page_switches_machine_and_reports_errors(client, users):
     assert bad.status_code == 400 and "alias" in bad.content.decode()
     expired = page.post("/workflows/import/", {"pending": "gone", "count": "0"})
     assert expired.status_code == 400 and "expired" in expired.content.decode()
+
+
+# --- Standard and Express (interpreter/workflow_type.py cites AWS's guide) ------------------
+
+CALLBACK = {"StartAt": "Ask", "States": {"Ask": {
+    "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                   "MessageBody": {"token.$": "$$.Task.Token"}}, "End": True}}}
+WAIT = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 400, "End": True}}}
+
+
+def _workflow(client, definition, **extra):
+    response = client.post("/api/workflows/", {"name": "W", "definition": definition, **extra}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_an_express_run_is_refused_where_aws_refuses_express(client_for):
+    client = client_for("owner")
+    workflow = _workflow(client, CALLBACK)
+    refused = client.post(f"/api/workflows/{workflow['id']}/executions/", {"type": "EXPRESS"}, format="json")
+    assert refused.status_code == 400
+    body = refused.json()
+    assert (body["field"], body["pointer"]) == ("type", "/States/Ask/Resource")
+    assert "Express workflows cannot do" in body["detail"] and body["problems"][0]["code"] == "EXPRESS_UNSUPPORTED"
+    standard = client.post(f"/api/workflows/{workflow['id']}/executions/", {}, format="json")
+    assert standard.status_code == 201 and standard.json()["type"] == "STANDARD"
+
+
+def test_the_workflow_type_is_the_default_for_runs_and_express_runs_stop_at_five_minutes(client_for):
+    client = client_for("owner")
+    workflow = _workflow(client, WAIT, type="EXPRESS")
+    assert workflow["type"] == "EXPRESS"
+    run = client.post(f"/api/workflows/{workflow['id']}/executions/", {}, format="json").json()
+    assert run["type"] == "EXPRESS"
+    for _ in range(5):
+        state = client.post(f"/api/executions/{run['id']}/control/", {"command": "step", "let_time_pass": True},
+                            format="json")
+        if state.json()["status"] != "RUNNING":
+            break
+    assert state.json()["status"] == "TIMED_OUT", state.json()
+    events = client.get(f"/api/executions/{run['id']}/events/").json()["events"]
+    assert events[-1]["timestamp"] - events[0]["timestamp"] == 300_000  # the Wait asked for 400 s
+    patched = client.patch(f"/api/workflows/{workflow['id']}/", {"type": "STANDARD"}, format="json")
+    assert patched.status_code == 200 and patched.json()["type"] == "STANDARD"
+    assert client.patch(f"/api/workflows/{workflow['id']}/", {"type": "FAST"}, format="json").status_code == 400
+
+
+def test_an_imported_template_brings_its_type(client_for):
+    response = client_for("owner").post("/api/workflows/import/?machine=Second", SAM, content_type="application/yaml")
+    assert response.status_code == 201 and response.json()["type"] == "EXPRESS"
+
+
+def test_the_simulate_form_runs_express(client, users):
+    from designer import services
+    workflow = services.workflow_create(owner=users["owner"], name="Wait", definition=WAIT)
+    client.force_login(users["owner"])
+    editor = client.get(f"/workflows/{workflow.pk}/").content.decode()
+    assert 'id="simulate-type"' in editor
+    started = client.post(f"/workflows/{workflow.pk}/simulate/", {"type": "EXPRESS", "input": "{}"})
+    assert started.status_code == 302
+    page = client.get(started["Location"]).content.decode()
+    assert 'id="run-type"' in page and "Express" in page
+    callback = services.workflow_create(owner=users["owner"], name="Callback", definition=CALLBACK)
+    refused = client.post(f"/workflows/{callback.pk}/simulate/", {"type": "EXPRESS"}, follow=True)
+    assert "Express workflows cannot do" in refused.content.decode()

@@ -65,6 +65,22 @@ def _compile(text: str) -> Jsonata:
     return compiled
 
 
+def syntax_error(text: str) -> str | None:
+    """Why an expression (the text between ``{%`` and ``%}``) does not parse, or None.
+
+    The validator asks this, so a good expression is compiled once for both it and the run.
+    """
+    try:
+        _compile(text)
+    except JException as e:
+        return _message(e).rstrip(".")
+    except RecursionError:
+        return "the expression is nested too deeply to read"
+    except Exception as e:  # jsonata-python raises other errors on some malformed input
+        return str(e).strip() or type(e).__name__
+    return None
+
+
 class Expression:
     """One ``{% %}`` string, compiled. ``field`` is where it sits, e.g. ``Arguments/FunctionName``."""
     __slots__ = ("text", "field", "_compiled", "_reads_states", "_reads_context")
@@ -255,4 +271,4 @@ def _message(e: JException) -> str:
 
 
 __all__ = ["Expression", "ExpressionPath", "Env", "compile_template", "compile_expression", "compile_either",
-           "is_expression", "json_type", "QUERY_ERROR"]
+           "is_expression", "json_type", "syntax_error", "QUERY_ERROR"]

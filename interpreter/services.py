@@ -38,7 +38,21 @@ class Resource:
         return {"lambda": "LambdaFunction", "activity": "Activity"}.get(self.kind, "Task")
 
 
+# CloudFormation's pseudo parameters, as the values they take in the commercial partition: a
+# template's "arn:${AWS::Partition}:states:::lambda:invoke" runs as the integration it names
+_PSEUDO = {"${AWS::Partition}": "aws", "${AWS::Region}": DEFAULT_REGION, "${AWS::AccountId}": "123456789012",
+           "${AWS::URLSuffix}": "amazonaws.com"}
+
+
 def describe(arn: str) -> Resource:
+    if "${AWS::" in arn:
+        resolved = arn
+        for name, value in _PSEUDO.items():
+            resolved = resolved.replace(name, value)
+        described = describe(resolved)
+        return Resource(arn, described.kind, described.resource_type,
+                        arn if described.kind != "integration" else described.resource, described.pattern,
+                        described.region)
     m = _LAMBDA_FUNCTION.match(arn)
     if m:
         return Resource(arn, "lambda", "lambda", arn, "", _region(m.group(1)))

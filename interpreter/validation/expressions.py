@@ -3,8 +3,8 @@ expressions (JSONata), and field names that clash.
 
 ``check_template`` walks a payload template (Parameters, ResultSelector, ItemSelector,
 Arguments, Output, Assign...) once. JSONata expressions are only parsed, never evaluated: the
-parse is what AWS does when the state machine is created. Parses are memoised; jsonata-python
-takes about a millisecond for the first parse of an expression.
+parse is what AWS does when the state machine is created. The parse is the interpreter's own
+compile (kept for the run); jsonata-python takes about a millisecond for an expression's first.
 """
 from __future__ import annotations
 
@@ -27,30 +27,20 @@ def jsonata_error(expression_text: str) -> str | None:
     found = _jsonata_cache.get(expression_text, _jsonata_cache)
     if found is not _jsonata_cache:
         return found
-    if not (expression_text[2:3].isspace() and expression_text[-3:-2].isspace()):
-        found = "write it as '{% expression %}', with a space after '{%' and before '%}'"
+    # AWS needs only the '{%' start and the '%}' end: samples deployed to AWS write
+    # "{%$states.input%}" and "{% $states.result%}"
+    body = expression_text[2:-2].strip()
+    if not body:
+        found = "the expression between '{%' and '%}' is empty"
+    elif len(body) > _MAX_EXPRESSION:
+        found = "the expression is too long"
     else:
-        body = expression_text[2:-2].strip()
-        if not body:
-            found = "the expression between '{%' and '%}' is empty"
-        elif len(body) > _MAX_EXPRESSION:
-            found = "the expression is too long"
-        else:
-            found = _parse(body)
+        from ..jsonata_query import syntax_error  # the interpreter's compiler: one parse for both
+
+        found = syntax_error(body)
     if len(_jsonata_cache) < 50_000:
         _jsonata_cache[expression_text] = found
     return found
-
-
-def _parse(body: str) -> str | None:
-    try:
-        import jsonata
-        jsonata.Jsonata(body)
-    except RecursionError:
-        return "the expression is nested too deeply to read"
-    except Exception as exc:  # jsonata-python raises JException (a RuntimeError) and others
-        return str(exc).strip() or type(exc).__name__
-    return None
 
 
 def check_payload_value(key: str, value: Any, where: tuple, report: Report, state: str | None,

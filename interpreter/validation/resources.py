@@ -1,16 +1,22 @@
 """Task ``Resource`` values: which forms AWS runs, and which integration patterns each supports.
 
 AWS runs three kinds of resource: a Lambda function ARN, an activity ARN, and a service
-integration ``arn:<partition>:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]``
-(optimized integrations, ``aws-sdk:<service>:<action>`` and ``http:invoke``). The table below is
-the developer guide's table of optimized integrations: per action, the suffixes it supports
-besides plain request-response.
+integration ``arn:<partition>:states:<region>:<account>:<service>:<action>[.sync|.sync:2|
+.waitForTaskToken]``: an optimized integration, ``aws-sdk:<service>:<action>`` or ``http:invoke``.
 
-Severity follows what AWS does when the state machine is created. It rejects a malformed ARN
-and a pattern the integration does not have, but it deploys an unknown action of a known service
-(LocalStack's AWS-validated tests deploy ``lambda:listFunctions``), so that is a warning. The
-States Language itself only asks for a URI; a non-ARN URI and a deploy-time placeholder
-(``${LambdaArn}``, ``__tbc__``) are warnings, since the real value is not known yet.
+- The table below is the developer guide's, "Integrating optimized services with Step Functions"
+  and each service's page: the actions each optimized service has and, per action, the patterns
+  it supports besides plain request-response. An action that is not in it is refused when the
+  state machine is created ("The resource provided arn:aws:states:::dynamodb:query is not
+  recognized", issue 10; LocalStack skips its lambda:listFunctions test outside AWS for "Invalid
+  State Machine Definition errors"); the same call through ``aws-sdk:`` is fine.
+- The region and account are usually empty, but state machines exported from AWS carry them
+  (``arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject``, with a real account id), and
+  SAM templates build them from ``${AWS::Region}:${AWS::AccountId}``; both deploy.
+- The States Language itself only asks for a URI; a non-ARN URI and a deploy-time placeholder
+  (``${LambdaArn}``, ``__tbc__``, or one inside an ARN such as
+  ``arn:${AWS::Partition}:states:::lambda:invoke``) are warnings, since the value AWS will get is
+  not known yet. What the rest of such an ARN shows to be wrong is still an error.
 """
 from __future__ import annotations
 
@@ -69,11 +75,34 @@ _PLACEHOLDER = re.compile(r"\$\{[^{}]+\}|__[A-Za-z0-9_]+__")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
+# CloudFormation's pseudo parameters, as the values they take in the commercial partition
+_PSEUDO = {"${AWS::Partition}": "aws", "${AWS::Region}": "us-east-1", "${AWS::AccountId}": "123456789012",
+           "${AWS::URLSuffix}": "amazonaws.com"}
+_NOT_RECOGNIZED = "is not recognized: Step Functions refuses it when the state machine is created"
+
+
 def resource_problem(resource: str) -> tuple[str, str] | None:
     """(severity, what is wrong) for a Task's Resource, or None when AWS runs it as is."""
     if _PLACEHOLDER.fullmatch(resource):
         return ("warning", "looks like a placeholder to be filled in when deploying; "
                            "the value AWS gets then must be a Lambda, activity or service ARN")
+    placeholders = _PLACEHOLDER.findall(resource)
+    if not placeholders:
+        return _arn_problem(resource)
+    # A placeholder inside an ARN: check what the rest of it says, as if the pseudo parameters had
+    # their usual values; anything else could become any text, so it is not checked.
+    filled = resource
+    for name, value in _PSEUDO.items():
+        filled = filled.replace(name, value)
+    unknown = _PLACEHOLDER.findall(filled)
+    problem = None if unknown else _arn_problem(filled)
+    if problem and problem[0] == "error":
+        return problem
+    return ("warning", f"holds {', '.join(dict.fromkeys(placeholders))}, filled in when the template is deployed; "
+                       f"{'the rest of it is a well-formed ARN' if not unknown else 'Statewise cannot check the ARN it becomes'}")
+
+
+def _arn_problem(resource: str) -> tuple[str, str] | None:
     m = _ARN.fullmatch(resource)
     if not m:
         if resource.startswith("arn:"):
@@ -83,18 +112,15 @@ def resource_problem(resource: str) -> tuple[str, str] | None:
                                "service-integration ARNs")
         return ("error", "is not an ARN: use a Lambda function ARN, an activity ARN or a "
                          "service integration such as arn:aws:states:::lambda:invoke")
-    service, region, account, rest = m.group(2), m.group(3), m.group(4), m.group(5)
+    service, rest = m.group(2), m.group(5)
     if service == "lambda":
         if not _LAMBDA.fullmatch(rest):
             return ("error", "is not a Lambda function ARN (…:function:NAME or …:function:NAME:ALIAS)")
         return None
     if service != "states":
         return None
-    if region or account:
-        if _ACTIVITY.fullmatch(rest):
-            return None
-        return ("error", "is a Step Functions ARN but not an activity (…:activity:NAME); "
-                         "service integrations have no region or account: arn:aws:states:::SERVICE:ACTION")
+    if _ACTIVITY.fullmatch(rest):
+        return None
     return _integration_problem(rest)
 
 
@@ -123,8 +149,9 @@ def _integration_problem(rest: str) -> tuple[str, str] | None:
                          f"(use nothing, .sync or .waitForTaskToken)")
     supported = actions.get(action)
     if supported is None:
-        return ("warning", f"calls '{action}', which is not one of the {service} actions Step Functions "
-                           f"integrates ({', '.join(sorted(actions))}); it will fail when it runs")
+        return ("error", f"{_NOT_RECOGNIZED}: '{action}' is not one of the {service} actions Step Functions "
+                         f"integrates ({', '.join(sorted(actions))}); to call it, use "
+                         f"arn:aws:states:::aws-sdk:{service}:{action}")
     if suffix is not None and suffix not in supported:
         can = ", ".join(sorted(supported)) or "only request-response"
         return ("error", f"asks for {suffix}, which {service}:{action} does not support ({can})")

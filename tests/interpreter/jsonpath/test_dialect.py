@@ -20,7 +20,7 @@ from interpreter.jsonpath import (JsonPathSyntaxError, PathNotFound, compile_pat
                                   path_error, reference_path_error)
 from interpreter.validation import is_valid, validate
 
-from ..asl_helpers import execute, machine
+from asl_helpers import execute, machine
 
 
 def read(path: str, data):

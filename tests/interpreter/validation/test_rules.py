@@ -361,7 +361,7 @@ def test_valid_definitions_have_no_errors(definition):
 
 
 def test_what_aws_accepts_but_is_probably_a_mistake_is_a_warning():
-    found = validate(machine({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:listFunctions",
+    found = validate(machine({"A": {"Type": "Task", "Resource": "arn:${AWS::Partition}:states:::lambda:invoke",
                                     "End": True}}))
     assert [(p.code, p.severity) for p in found] == [("UNKNOWN_RESOURCE", "warning")]
     assert is_valid(found)

@@ -62,7 +62,9 @@ def _check_rule(rule: dict, at: tuple, report: Report, state: str, what: str, de
         report.error("CHOICE_RULE", at, f"{what} nests And/Or/Not too deeply.", state)
         return
     operators = [k for k in rule if k in COMPARISONS or k in BOOLEAN_OPERATORS]
-    if not operators:
+    if not operators and "Condition" in rule:
+        pass  # a JSONata rule in a JSONPath state: its Condition is reported as the one problem
+    elif not operators:
         report.error("CHOICE_RULE", at,
                      f"{what} has no comparison: add one such as StringEquals or NumericGreaterThan "
                      f"(or combine rules with And, Or or Not).", state)

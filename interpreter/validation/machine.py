@@ -13,11 +13,14 @@ from .fields import (ANY, BRANCH_FIELDS, is_cloudformation, JSONATA, JSONPATH, M
                      PROCESSOR_FIELDS, QUERY_LANGUAGES, REQUIRED, STATE_FIELDS, TERMINAL_TYPES)
 from ..intrinsics import intrinsic_error
 from ..jsonpath import path_error, reference_path_error
+from .cascades import (BRANCH_SCOPE, MACHINE_SCOPE, PROCESSOR_SCOPE, collapse_language_slips, intended_language,
+                       misplaced_fields)
 from .map_state import check_map
 from .report import Report
 from .resources import resource_problem
 from .retriers import check_catch, check_result_path, check_retry
 from .structure import check_fields, require
+from .transitions import check_transitions, scope_name
 from .variables import check_assign
 
 MAX_STATE_NAME = 80
@@ -77,23 +80,39 @@ def check_definition(definition: Any, report: Report) -> None:
                                           "StartAt and States: this is not an object.")
         return
     check_fields(definition, MACHINE_FIELDS, JSONPATH, (), report, what="The state machine", state=None)
-    require(definition, ("StartAt", "States"), (), report, what="The state machine", state=None)
+    require(definition, _required_of(definition), (), report, what="The state machine", state=None)
     language = definition.get("QueryLanguage")
-    walk = _Walk(report, language if language in QUERY_LANGUAGES else JSONPATH)
-    _check_scope(definition, (), walk, 0)
+    if language not in QUERY_LANGUAGES:
+        language = intended_language(definition) or JSONPATH
+    walk = _Walk(report, language)
+    _check_scope(definition, (), walk, 0, MACHINE_SCOPE)
+    collapse_language_slips(definition, report, walk.names)
 
 
-def _check_scope(scope: dict, where: tuple, walk: _Walk, nesting: int) -> None:
+def _required_of(scope: dict) -> tuple[str, ...]:
+    # a StartAt written inside States is reported there, as misplaced, not also as missing
+    states = scope.get("States")
+    if "StartAt" not in scope and type(states) is dict and type(states.get("StartAt")) is str:
+        return ("States",)
+    return ("StartAt", "States")
+
+
+def _check_scope(scope: dict, where: tuple, walk: _Walk, nesting: int, scope_fields: tuple) -> None:
     report = walk.report
     states = scope.get("States")
     if type(states) is not dict:
         return  # reported as a missing field or a value of the wrong kind
     if not states:
         report.error("MISSING_STATES", (*where, "States"),
-                     f"{_scope_name(where)} has no states: add at least one state to States.")
+                     f"{scope_name(where)} has no states: add at least one state to States.")
         return
+    misplaced = misplaced_fields(states, where, report, scope_fields) if not states.keys().isdisjoint(
+        scope_fields) else {}
+    if misplaced:
+        states = {name: state for name, state in states.items() if name not in misplaced}
     edges: list[tuple[str, tuple, str]] = []
     terminal: set[str] = set()
+    open_states: set[str] = set()
     names = walk.names
     for name, state in states.items():
         at = (*where, "States", name)
@@ -103,10 +122,15 @@ def _check_scope(scope: dict, where: tuple, walk: _Walk, nesting: int) -> None:
             names[name] = at  # the usual case of _check_name, without the call
         if type(state) is not dict:
             report.error("INVALID_VALUE", at, f"State '{name}' must be an object with a Type.", name)
+            open_states.add(name)
             continue
-        if _check_state(name, state, at, walk, edges, nesting):
+        ends = _check_state(name, state, at, walk, edges, nesting)
+        if ends is None:
+            open_states.add(name)
+        elif ends:
             terminal.add(name)
-    _check_transitions(scope, states, where, edges, terminal, report)
+    start = scope.get("StartAt", misplaced.get("StartAt"))
+    check_transitions(start, states, where, edges, terminal, open_states, report)
 
 
 def _check_name(name: str, at: tuple, walk: _Walk) -> None:
@@ -125,16 +149,9 @@ def _check_name(name: str, at: tuple, walk: _Walk) -> None:
                           f"Rename one of them.", name)
 
 
-def _scope_name(where: tuple) -> str:
-    if not where:
-        return "The state machine"
-    if "Branches" in where[-2:]:
-        return f"Branch #{where[-1] + 1} of state '{where[-3]}'"
-    return f"The {where[-1]} of state '{where[-2]}'"
-
-
-def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, nesting: int) -> bool:
-    """Check one state; return True when it ends its scope (End, Succeed or Fail)."""
+def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, nesting: int) -> bool | None:
+    """Check one state; return True when it ends its scope (End, Succeed or Fail), False when it
+    goes on, None when its transitions are not known (see transitions.py)."""
     report = walk.report
     kind = state.get("Type")
     what = f"State '{name}'"
@@ -160,7 +177,8 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
             report.error("INVALID_VALUE", (*at, "Type"),
                          f"{what} has Type '{kind}', which is not a state type: use one of Task, Pass, Choice, "
                          f"Wait, Succeed, Fail, Parallel, Map.", name)
-        return state.get("End") is True
+        return None
+    known = True
     if kind in NO_TRANSITION_TYPES:
         for key in ("Next", "End"):
             if key in state:
@@ -170,6 +188,7 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
     else:
         fields = state
         has_next, ends = "Next" in state, state.get("End") is True
+        known = not has_next or type(state["Next"]) is str
         if has_next and ends:
             report.error("NEXT_AND_END", (*at, "End"),
                          f"{what} has both Next and End: keep Next to go on to '{state['Next']}', "
@@ -178,6 +197,7 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
             report.error("MISSING_NEXT", at,
                          f"{what} has no Next and is not an end state: connect it to a state, or mark it as the end.",
                          name)
+            known = False
     fast = _FAST_FIELDS[kind, language]
     for key, value in fields.items():
         test = fast.get(key)
@@ -216,14 +236,33 @@ def _check_state(name: str, state: dict, at: tuple, walk: _Walk, edges: list, ne
         if type(branches) is list:
             for i, branch in enumerate(branches):
                 if type(branch) is dict:
-                    _check_nested(branch, (*at, "Branches", i), BRANCH_FIELDS, walk, nesting,
+                    _check_nested(branch, (*at, "Branches", i), BRANCH_FIELDS, BRANCH_SCOPE, walk, nesting,
                                   f"{what} branch #{i + 1}", name)
     elif kind == "Map":
         check_map(state, name, at, report, language)
         for key in ("ItemProcessor", "Iterator"):
             if type(state.get(key)) is dict:
-                _check_nested(state[key], (*at, key), PROCESSOR_FIELDS, walk, nesting, f"{what} {key}", name)
+                _check_nested(state[key], (*at, key), PROCESSOR_FIELDS, PROCESSOR_SCOPE, walk, nesting,
+                              f"{what} {key}", name)
+    if not known or ((kind == "Choice" or "Catch" in state) and not _targets_known(state, kind)):
+        return None
     return kind in TERMINAL_TYPES or state.get("End") is True
+
+
+def _targets_known(state: dict, kind: str) -> bool:
+    """Whether every Choice rule and catcher names where it goes (the usual case: no Catch, no Choice)."""
+    if kind == "Choice" and not _each_names_next(state.get("Choices")):
+        return False
+    return "Catch" not in state or _each_names_next(state["Catch"])
+
+
+def _each_names_next(items) -> bool:
+    if type(items) is not list or not items:
+        return False
+    for item in items:
+        if type(item) is not dict or type(item.get("Next")) is not str:
+            return False
+    return True
 
 
 def _no_transition(what: str, kind: str, key: str) -> str:
@@ -233,13 +272,14 @@ def _no_transition(what: str, kind: str, key: str) -> str:
     return f"{what} is a {kind} state, which ends the run by itself: remove {key}."
 
 
-def _check_nested(scope: dict, at: tuple, fields: dict, walk: _Walk, nesting: int, what: str, state: str) -> None:
+def _check_nested(scope: dict, at: tuple, fields: dict, scope_fields: tuple, walk: _Walk, nesting: int, what: str,
+                  state: str) -> None:
     if nesting >= _MAX_NESTING:
         walk.report.error("INVALID_VALUE", at, f"{what} is nested too deeply.", state)
         return
     check_fields(scope, fields, JSONPATH, at, walk.report, what=what, state=state)
-    require(scope, ("StartAt", "States"), at, walk.report, what=what, state=state)
-    _check_scope(scope, at, walk, nesting + 1)
+    require(scope, _required_of(scope), at, walk.report, what=what, state=state)
+    _check_scope(scope, at, walk, nesting + 1, scope_fields)
 
 
 def _check_jsonpath_fields(state: dict, at: tuple, report: Report, name: str, what: str) -> None:
@@ -319,45 +359,3 @@ def _check_wait(state: dict, at: tuple, report: Report, name: str, what: str) ->
         report.error("WAIT_DURATION", (*at, given[1]),
                      f"{what} has {' and '.join(given)}, but a Wait takes exactly one of Seconds, Timestamp, "
                      f"SecondsPath and TimestampPath: keep one.", name)
-
-
-def _check_transitions(scope: dict, states: dict, where: tuple, edges: list, terminal: set, report: Report) -> None:
-    start = scope.get("StartAt")
-    start_ok = type(start) is str and start in states
-    if type(start) is str and not start_ok:
-        report.error("MISSING_START", (*where, "StartAt"),
-                     f"StartAt names '{start}', which is not a state in {_scope_name(where).lower()}: "
-                     f"pick one of its states.")
-    adjacency: dict[str, list[str]] = {}
-    source = len(where) + 1  # where the state's name sits in an edge's path
-    for target, at, said in edges:
-        if target not in states:
-            report.error("MISSING_TRANSITION_TARGET", at,
-                         f"{said} goes to '{target}', which does not exist: pick an existing state.",
-                         at[source])
-        else:
-            name = at[source]
-            targets = adjacency.get(name)
-            if targets is None:
-                adjacency[name] = [target]  # not setdefault(name, []): that builds a list per edge
-            else:
-                targets.append(target)
-    if not start_ok:
-        return
-    seen = {start}
-    todo = [start]
-    while todo:
-        for target in adjacency.get(todo.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    if len(seen) < len(states):
-        for name in states:
-            if name not in seen:
-                report.error("UNREACHABLE_STATE", (*where, "States", name),
-                             f"State '{name}' cannot be reached from StartAt '{start}': connect it with a Next, "
-                             f"Default or Catch, or remove it.", name)
-    if not (seen & terminal):
-        report.error("NO_TERMINAL_STATE", (*where, "States"),
-                     f"{_scope_name(where)} never ends: no state it can reach is an end state. Mark a state "
-                     f"with \"End\": true, or add a Succeed or Fail state.")

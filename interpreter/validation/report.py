@@ -13,14 +13,21 @@ SCHEMA_CODES = frozenset({
     "NOT_AN_OBJECT", "MISSING_FIELD", "UNKNOWN_FIELD", "WRONG_QUERY_LANGUAGE", "INVALID_VALUE",
     "MISSING_STATES", "NEXT_AND_END", "MISSING_NEXT", "TRANSITION_NOT_ALLOWED", "WAIT_DURATION",
     "CONFLICTING_FIELDS", "QUERY_LANGUAGE_DOWNGRADE", "CHOICE_RULE", "MISSING_ROLE_ARN", "INVALID_STATE_NAME",
+    "MISPLACED_FIELD",
 })
 
 
 class Report:
-    __slots__ = ("problems",)
+    __slots__ = ("problems", "slips")
 
     def __init__(self) -> None:
         self.problems: list[Diagnostic] = []
+        # (index of the problem, state, field) for JSONata used in a JSONPath state
+        self.slips: list[tuple[int, str | None, str]] = []
+
+    def slip(self, state: str | None, field: str) -> None:
+        """The problem just reported comes of JSONata written in a JSONPath state."""
+        self.slips.append((len(self.problems) - 1, state, field))
 
     def error(self, code: str, where: tuple, message: str, state: str | None = None) -> None:
         self.problems.append(Diagnostic(code, pointer(*where), message, "error", state))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import JSONATA, Field
+from .fields import JSONATA, Field, is_expression
 from .report import Report
 
 
@@ -27,10 +27,14 @@ def check_fields(obj: dict, spec: dict[str, Field], language: str, where: tuple,
                          f"{what} uses '{key}', which only works with QueryLanguage {field.language}, "
                          f"but it uses {language}: {_language_advice(key, language)}",
                          state)
+            if field.language == JSONATA:
+                report.slip(state, key)
         elif not field.kind.ok(value, jsonata):
             report.error("INVALID_VALUE", (*where, key),
                          f"{what}: '{key}' must be {field.kind.describe}{_expression_hint(field, jsonata)}, "
                          f"not {_show(value)}.", state)
+            if field.kind.expression_ok and not jsonata and is_expression(value):
+                report.slip(state, "{% %}")
 
 
 def require(obj: dict, names: tuple[str, ...], where: tuple, report: Report, *, what: str,

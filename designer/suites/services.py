@@ -106,6 +106,22 @@ def run_cases(machine: StateMachine, workflow: Workflow, pairs: list[tuple[TestC
                      state_machine_name=machine_name(workflow.name))
 
 
+SHOWN_PATH = 1000          # steps of a case's path kept with its result (the run itself has them all)
+SHOWN_OUTPUT_BYTES = 32_768
+
+
+def _shown(result: dict) -> dict:
+    """A case's result as stored and shown: a runaway path and a large output are cut, saying so
+    (opening the case in the simulator shows them whole)."""
+    path = result.get("path") or []
+    if len(path) > SHOWN_PATH:
+        result["path"] = path[:SHOWN_PATH]
+        result["pathCut"] = len(path)
+    if "output" in result and len(json.dumps(result["output"])) > SHOWN_OUTPUT_BYTES:
+        result["outputCut"] = len(json.dumps(result.pop("output")))
+    return result
+
+
 def suite_run(*, user: AbstractBaseUser, workflow: Workflow, version_number: int | None = None) -> SuiteRun:
     """Every test case of the workflow against a version (default: the latest), stored."""
     selectors.require(user=user, workflow=workflow, action="control_runs")
@@ -118,7 +134,7 @@ def suite_run(*, user: AbstractBaseUser, workflow: Workflow, version_number: int
     result = run_cases(machine, workflow, pairs)
     cases = []
     for (tc, case), outcome in zip(pairs, result.cases):
-        data = outcome.as_json()
+        data = _shown(outcome.as_json())
         data["testCase"] = tc.pk
         data["words"] = describe(case.spec)
         data["ran"] = {"input": case.input, "mockConfig": case.mock_config, "mockTestCase": case.mock_test_case,
@@ -143,7 +159,7 @@ def suite_try(*, user: AbstractBaseUser, workflow: Workflow, definition: Any) ->
     result = run_cases(machine, workflow, pairs)
     cases = []
     for (tc, case), outcome in zip(pairs, result.cases):
-        data = outcome.as_json()
+        data = _shown(outcome.as_json())
         data.update(testCase=tc.pk, words=describe(case.spec))
         cases.append(data)
     return {"version": None, "passed": result.passed, "total": result.total, "summary": result.summary(),

@@ -107,7 +107,8 @@ function showResults(result) {
     if (!outcome.passed) parts.push(el("span", { class: "first-failure" }, `: ${outcome.message}`));
     if (outcome.path) {
       parts.push(el("div", { class: "path small" },
-        `${outcome.status}, ${outcome.transitions} transition${outcome.transitions === 1 ? "" : "s"}: ${outcome.path.join(" → ")}`));
+        `${outcome.status}, ${outcome.transitions} transition${outcome.transitions === 1 ? "" : "s"}: ${outcome.path.join(" → ")}` +
+        (outcome.pathCut ? ` … (${outcome.pathCut} steps in all: open the run to see them)` : "")));
     }
     if (outcome.open && canRun) {
       parts.push(el("button", { type: "button", class: "open-run link", onclick: () => openRun(outcome) },

@@ -25,6 +25,11 @@ def demo(client):
     return {w.name: w for w in workflows}
 
 
+def junit_schema():
+    xmlschema = pytest.importorskip("xmlschema", reason="xmlschema is in the test extra")
+    return xmlschema.XMLSchema(str(Path(__file__).resolve().parents[2] / "interpreter" / "testing" / "junit-ant.xsd"))
+
+
 def unzip(client, workflow, folder: Path) -> Path:
     r = client.get(f"/api/workflows/{workflow.pk}/versions/1/bundle/")
     assert r.status_code == 200, r.content
@@ -46,8 +51,10 @@ def test_every_sample_bundle_runs_its_readme_command(client, demo, tmp_path):
         root = unzip(client, workflow, tmp_path / str(i))
         command = readme_command(root)
         assert command[:3] == ["python", "-m", "interpreter"]
-        done = subprocess.run([sys.executable, *command[1:]], cwd=root, capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, *command[1:], "--junit", "report.xml"], cwd=root, capture_output=True,
+                              text=True, timeout=120)
         assert done.returncode == 0, (name, done.stdout, done.stderr)
+        junit_schema().validate(str(root / "report.xml"))
         cases = workflow.test_cases.count()
         assert f"{cases}/{cases} pass" in done.stdout.splitlines()[-1 - done.stdout.count("  not ")]
 

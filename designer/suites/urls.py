@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import api
+from .offload import off_the_request_thread
 
 urlpatterns = [
     path("workflows/<int:workflow_id>/suite/", api.SuiteView.as_view(), name="api-suite"),
@@ -9,13 +10,14 @@ urlpatterns = [
          name="api-suite-test-case-create"),
     path("workflows/<int:workflow_id>/test-cases/<int:test_case_id>/expectations/", api.ExpectationsView.as_view(),
          name="api-test-case-expectations"),
-    path("workflows/<int:workflow_id>/suite-runs/", api.SuiteRunListView.as_view(), name="api-suite-run-list"),
+    path("workflows/<int:workflow_id>/suite-runs/", off_the_request_thread(api.SuiteRunListView),
+         name="api-suite-run-list"),
     path("workflows/<int:workflow_id>/suite-runs/<int:suite_run_id>/", api.SuiteRunDetailView.as_view(),
          name="api-suite-run-detail"),
     path("workflows/<int:workflow_id>/suite-runs/<int:suite_run_id>/cases/<int:index>/open/",
-         api.SuiteCaseOpenView.as_view(), name="api-suite-case-open"),
-    path("workflows/<int:workflow_id>/versions/<int:number>/suggestions/", api.SuggestionsView.as_view(),
-         name="api-version-suggestions"),
+         off_the_request_thread(api.SuiteCaseOpenView), name="api-suite-case-open"),
+    path("workflows/<int:workflow_id>/versions/<int:number>/suggestions/",
+         off_the_request_thread(api.SuggestionsView), name="api-version-suggestions"),
     path("workflows/<int:workflow_id>/versions/<int:number>/bundle/", api.BundleView.as_view(),
          name="api-version-bundle"),
 ]

@@ -7,7 +7,8 @@ import pytest
 
 from designer.samples import SAMPLES_DIR
 
-pytestmark = pytest.mark.django_db
+# Suites, suggestions and opening a case run off the request thread, with their own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CASES = ("CleanApplication", "FlaggedAddressApprovedByReviewer", "IdentityServiceThrottledThenOk")
 

@@ -196,7 +196,7 @@ class BundleView(APIView):
         latest = suite_selectors.suite_run_list(workflow=workflow, version_number=number).first()
         name = machine_name(workflow.name)
         data = bundle(workflow_name=workflow.name, machine_name=name, version=number, definition=version.definition,
-                      cases=cases, summary=latest.summary if latest else None)
+                      cases=cases, summary=latest.summary if latest else None, workflow_type=workflow.workflow_type)
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{_filename(workflow.name)}-v{number}-handover.zip"'
         return response

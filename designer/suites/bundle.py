@@ -92,14 +92,14 @@ def _sub(arn: str) -> str:
     return f"arn:${{AWS::Partition}}:{m.group(2)}:{region}:{account}:{m.group(5)}"
 
 
-def sam_template(definition: Any, *, name: str, description: str) -> str:
+def sam_template(definition: Any, *, name: str, description: str, workflow_type: str = "STANDARD") -> str:
     names = placeholders(definition)
     body = aws_ordered(_with_placeholders(definition, names))
     resource: dict[str, Any] = {
         "Type": "AWS::Serverless::StateMachine",
         "Properties": {
             "Name": name,
-            "Type": "STANDARD",
+            "Type": workflow_type,
             "Definition": body,
             "Role": {"Ref": "ExecutionRoleArn"},
         },
@@ -123,7 +123,7 @@ def sam_template(definition: Any, *, name: str, description: str) -> str:
         template, sort_keys=False, allow_unicode=True, width=110)
 
 
-def terraform(definition: Any, *, name: str) -> str:
+def terraform(definition: Any, *, name: str, workflow_type: str = "STANDARD") -> str:
     names = placeholders(definition)
     prefixes: dict[str, str] = {}
     for arn in names:
@@ -152,7 +152,7 @@ data "aws_partition" "current" {{}}
 resource "aws_sfn_state_machine" "{resource}" {{
   name       = {json.dumps(name)}
   role_arn   = var.execution_role_arn
-  type       = "STANDARD"
+  type       = "{workflow_type}"
   definition = {expression}
 }}
 
@@ -192,7 +192,7 @@ def mock_config_file(cases: list[Case], machine_name: str) -> dict:
 
 
 def readme(*, workflow_name: str, machine_name: str, version: int, cases: list[Case], arns: dict[str, str],
-           summary: str | None) -> str:
+           summary: str | None, workflow_type: str = "STANDARD") -> str:
     first = cases[0].name if cases else "CaseName"
     listed = "\n".join(f"- `{c.name}`" for c in cases) or "- (no test cases yet)"
     result = f" The last suite run in Statewise: {summary}." if summary else ""
@@ -215,7 +215,7 @@ In this folder, with Statewise installed (in a Statewise checkout, `make install
 `.venv/bin/python`):
 
 ```sh
-python -m interpreter test {ASL_NAME} --mock-config {MOCKS_NAME} --cases {TESTS_NAME} --coverage
+python -m interpreter test {ASL_NAME} --mock-config {MOCKS_NAME} --cases {TESTS_NAME} --type {workflow_type} --coverage
 ```
 
 It prints one line per test case and `N/N pass`; exit code 0 when every case passes, 1 when one
@@ -232,7 +232,7 @@ docker run -p 8083:8083 \\
   amazon/aws-stepfunctions-local
 
 aws stepfunctions create-state-machine --endpoint-url http://localhost:8083 \\
-  --name {machine_name} --role-arn arn:aws:iam::123456789012:role/DummyRole \\
+  --name {machine_name} --type {workflow_type} --role-arn arn:aws:iam::123456789012:role/DummyRole \\
   --definition file://{ASL_NAME}
 ```
 
@@ -272,20 +272,20 @@ terraform apply -var execution_role_arn=arn:aws:iam::<account>:role/<role>
 
 
 def bundle(*, workflow_name: str, machine_name: str, version: int, definition: Any, cases: list[Case],
-           summary: str | None = None) -> bytes:
+           summary: str | None = None, workflow_type: str = "STANDARD") -> bytes:
     arns = placeholders(definition)
     shared_input = _shared_input(cases)
     files = {
         ASL_NAME: export_json(definition),
-        "template.yaml": sam_template(definition, name=machine_name,
+        "template.yaml": sam_template(definition, name=machine_name, workflow_type=workflow_type,
                                       description=str(definition.get("Comment") or "") if isinstance(definition, dict) else ""),
-        "main.tf": terraform(definition, name=machine_name),
+        "main.tf": terraform(definition, name=machine_name, workflow_type=workflow_type),
         MOCKS_NAME: json.dumps(mock_config_file(cases, machine_name), indent=2, ensure_ascii=False) + "\n",
         TESTS_NAME: json.dumps(write_case_file(_for_file(cases, machine_name), state_machine=machine_name,
                                                input=shared_input), indent=2, ensure_ascii=False) + "\n",
         "narrative.md": f"# {workflow_name}, version {version}, in plain words\n\n" + explain(definition).text(),
         "README.md": readme(workflow_name=workflow_name, machine_name=machine_name, version=version, cases=cases,
-                            arns=arns, summary=summary),
+                            arns=arns, summary=summary, workflow_type=workflow_type),
     }
     out = io.BytesIO()
     folder = machine_name

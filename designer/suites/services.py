@@ -22,7 +22,7 @@ from interpreter.testing.suggest import suggest
 
 from .. import selectors
 from ..errors import InvalidInput, NotFound
-from ..models import TestCase, Workflow, WorkflowVersion
+from ..models import TestCase, Workflow, WorkflowType, WorkflowVersion
 from ..simulation import engine
 from ..simulation.services import execution_start, machine_name, test_case_create
 from .models import CaseSpec, SuiteRun
@@ -103,7 +103,8 @@ def suite_cases(workflow: Workflow) -> list[tuple[TestCase, Case]]:
 
 def run_cases(machine: StateMachine, workflow: Workflow, pairs: list[tuple[TestCase, Case]]):
     return run_suite(machine, [case for _, case in pairs], budget=SUITE_SECONDS,
-                     state_machine_name=machine_name(workflow.name))
+                     state_machine_name=machine_name(workflow.name),
+                     express=workflow.workflow_type == WorkflowType.EXPRESS)
 
 
 SHOWN_PATH = 1000          # steps of a case's path kept with its result (the run itself has them all)
@@ -202,7 +203,8 @@ def suggestions_for(*, user: AbstractBaseUser, workflow: Workflow, version: Work
     machine = engine.machine_for(version)
     pairs = suite_cases(workflow)
     found = suggest(machine, [case for _, case in pairs], budget=SUGGEST_SECONDS,
-                    state_machine_name=machine_name(workflow.name))
+                    state_machine_name=machine_name(workflow.name),
+                    express=workflow.workflow_type == WorkflowType.EXPRESS)
     out = found.as_json()
     for item, suggestion in zip(out["suggestions"], found.found):
         item["words"] = describe(suggestion.spec)

@@ -1,7 +1,7 @@
 """``python -m interpreter test``: run a mock config's test cases with expectations, for CI.
 
     python -m interpreter test DEFINITION --mock-config MOCKS.json [--cases TESTS.yaml]
-                               [--state-machine NAME] [--junit OUT.xml] [--coverage]
+                               [--state-machine NAME] [--type STANDARD|EXPRESS] [--junit OUT.xml] [--coverage]
                                [--format text|json]
 
 Every test case of the mock config's state machine runs (Step Functions Local's ``TestCases``),
@@ -23,6 +23,7 @@ from ..diagnostic import Diagnostic, escape
 from ..errors import DefinitionError
 from ..limits import DATA_DEPTH, depth_within
 from ..mocks import Mocks
+from ..workflow_type import EXPRESS, STANDARD, TYPES, express_problems
 from .casefile import read_case_file
 from .checks import STOPPED
 from .junit import junit_xml
@@ -74,11 +75,17 @@ def _parse(path: str, text: str, what: str) -> Any:
         raise BadInput([f"{path}: the {what} is not valid YAML: {e}"]) from None
 
 
-def _definition(path: str):
-    from ..cli import UsageError, _read_definition
+def _definition(path: str, workflow_type: str | None) -> tuple[Any, str]:
+    """The parsed definition and the type its cases run as (``--type``, else the template's)."""
+    from ..cli import UsageError, read_definition_file
 
     try:
-        return parse(_read_definition(path))
+        definition, source = read_definition_file(path)
+        kind = workflow_type or source.workflow_type or STANDARD
+        problems = express_problems(definition, kind)
+        if problems:
+            raise DefinitionError(problems)
+        return parse(definition), kind
     except UsageError as e:
         raise BadInput([str(e)]) from None
     except DefinitionError as e:
@@ -104,7 +111,7 @@ def _case_names(config: Any, path: str, state_machine: str | None) -> tuple[str,
 
 
 def test_command(args: argparse.Namespace) -> int:
-    machine = _definition(args.definition)
+    machine, workflow_type = _definition(args.definition, args.type)
     config = read_document(args.mock_config, "mock config")
     case_file, problems = read_case_file(read_document(args.cases, "cases file") if args.cases else None)
     cases_path = args.cases or "(cases)"
@@ -124,7 +131,8 @@ def test_command(args: argparse.Namespace) -> int:
             bad += _located(args.mock_config, e.diagnostics)
     if bad:
         raise BadInput(bad)
-    result = run_suite(machine, case_file.cases(config, state_machine, names), state_machine_name=state_machine)
+    result = run_suite(machine, case_file.cases(config, state_machine, names), state_machine_name=state_machine,
+                       express=workflow_type == EXPRESS)
     if args.junit:
         try:
             with open(args.junit, "w", encoding="utf-8") as f:
@@ -182,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Step Functions Local mock config: its TestCases are the test cases")
     parser.add_argument("--cases", metavar="FILE", help="inputs and expectations per test case (JSON or YAML)")
     parser.add_argument("--state-machine", metavar="NAME", help="the mock config's state machine to test")
+    parser.add_argument("--type", choices=TYPES, type=str.upper,
+                        help="run the cases as STANDARD or EXPRESS executions (default: the type the template declares, "
+                             "else STANDARD)")
     parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
     parser.add_argument("--coverage", action="store_true", help="print the states and edges covered")
     parser.add_argument("--format", choices=("text", "json"), default="text")

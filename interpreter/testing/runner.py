@@ -120,12 +120,12 @@ def _logs(ex: Execution):
 
 
 def start(machine: StateMachine, case: Case, *, state_machine_name: str = "StateMachine", seed: int = SEED,
-          start_time: int = START_TIME) -> Execution:
+          start_time: int = START_TIME, express: bool = False) -> Execution:
     """The case's execution, started (raises DefinitionError when its mock config cannot be read)."""
     mocks = Mocks.from_config(case.mock_config, case.state_machine, case.mock_test_case or case.name) \
         if case.mock_config else Mocks()
     return Execution(machine, {} if case.input is None else case.input, mocks=mocks,
-                     state_machine_name=state_machine_name, seed=seed, start_time=start_time)
+                     state_machine_name=state_machine_name, seed=seed, start_time=start_time, express=express)
 
 
 @dataclass
@@ -212,7 +212,8 @@ def outcome_of(ex: Execution, driven: Driven) -> Outcome:
 
 
 def run_case(machine: StateMachine, case: Case, *, limits: Limits = Limits(), state_names: set[str] | None = None,
-             state_machine_name: str = "StateMachine", seed: int = SEED, start_time: int = START_TIME) -> CaseResult:
+             state_machine_name: str = "StateMachine", seed: int = SEED, start_time: int = START_TIME,
+             express: bool = False) -> CaseResult:
     clock = time.perf_counter()
     if state_names is None:
         state_names = {name for program in machine.programs.values() for name in program.states}
@@ -222,7 +223,8 @@ def run_case(machine: StateMachine, case: Case, *, limits: Limits = Limits(), st
         if case.mock_config:
             misfits = mock_fit(machine.definition, case.mock_config, state_machine=case.state_machine,
                                test_case=case.mock_test_case or case.name)
-        ex = start(machine, case, state_machine_name=state_machine_name, seed=seed, start_time=start_time)
+        ex = start(machine, case, state_machine_name=state_machine_name, seed=seed, start_time=start_time,
+                   express=express)
     except DefinitionError as e:
         return CaseResult(case.name, False, [], None, problems=list(e.diagnostics) + problems,
                           seconds=time.perf_counter() - clock)
@@ -249,9 +251,10 @@ def run_case(machine: StateMachine, case: Case, *, limits: Limits = Limits(), st
 
 def run_suite(machine: StateMachine, cases: Iterable[Case], *, limits: Limits = Limits(),
               state_machine_name: str = "StateMachine", seed: int = SEED, start_time: int = START_TIME,
-              keep_executions: bool = False, budget: float | None = None) -> SuiteResult:
+              keep_executions: bool = False, budget: float | None = None, express: bool = False) -> SuiteResult:
     """Every case, then the coverage of all their runs (from their event logs). With ``budget``
-    (seconds of ``limits.clock``), cases not started by then are reported as not run."""
+    (seconds of ``limits.clock``), cases not started by then are reported as not run; with
+    ``express``, each case runs as an Express workflow's execution."""
     clock = time.perf_counter()
     deadline = None if budget is None else limits.clock() + budget
     names = {name for program in machine.programs.values() for name in program.states}
@@ -265,7 +268,7 @@ def run_suite(machine: StateMachine, cases: Iterable[Case], *, limits: Limits = 
             continue
         case_limits = limits if left is None or left >= limits.seconds else replace(limits, seconds=left)
         result = run_case(machine, case, limits=case_limits, state_names=names,
-                          state_machine_name=state_machine_name, seed=seed, start_time=start_time)
+                          state_machine_name=state_machine_name, seed=seed, start_time=start_time, express=express)
         for log in result.logs():
             cov.add(log)
         if not keep_executions:

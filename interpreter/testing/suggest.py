@@ -141,8 +141,8 @@ def _draft_of(case: Case) -> _Draft:
 
 class _Search:
     def __init__(self, machine: StateMachine, cases: list[Case], *, limits: Limits, budget: float,
-                 state_machine_name: str, taken_names: set[str], clock: Callable[[], float]):
-        self.machine, self.limits, self.clock = machine, limits, clock
+                 state_machine_name: str, taken_names: set[str], clock: Callable[[], float], express: bool = False):
+        self.machine, self.limits, self.clock, self.express = machine, limits, clock, express
         self.deadline = clock() + budget
         self.state_machine_name = state_machine_name
         self.names = {n for p in machine.programs.values() for n in p.states}
@@ -159,7 +159,7 @@ class _Search:
 
     def run(self, case: Case) -> CaseResult:
         return run_case(self.machine, case, limits=self.limits, state_names=self.names,
-                        state_machine_name=self.state_machine_name)
+                        state_machine_name=self.state_machine_name, express=self.express)
 
     def out_of_time(self) -> bool:
         return self.clock() > self.deadline
@@ -245,12 +245,12 @@ def _expectations(outcome: Outcome, target: Edge, callbacks: tuple) -> Spec:
 
 def suggest(machine: StateMachine, cases: list[Case], *, limits: Limits = TRIAL_LIMITS, budget: float = 10.0,
             state_machine_name: str = "StateMachine", clock: Callable[[], float] = time.monotonic,
-            only: set[str] | None = None) -> Suggestions:
+            only: set[str] | None = None, express: bool = False) -> Suggestions:
     """Suggestions for every Choice rule, Default and Catch the cases do not take (or those in
     ``only``, by edge id), within ``budget`` seconds of ``clock``."""
     started = time.perf_counter()
     search = _Search(machine, list(cases), limits=limits, budget=budget, state_machine_name=state_machine_name,
-                     taken_names={c.name for c in cases}, clock=clock)
+                     taken_names={c.name for c in cases}, clock=clock, express=express)
     covered_before = len(search.coverage.covered_edges())
     targets = [e for e in search.coverage.uncovered_edges() if e.kind in TARGET_KINDS
                and (only is None or e.id in only)]

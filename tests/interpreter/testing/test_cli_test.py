@@ -127,3 +127,9 @@ def test_a_cases_file_nested_too_deep_is_refused_without_a_traceback(capsys, tmp
     cases = write(tmp_path, "tests.json", '{"testCases": {"CleanApplication": {"expect": {"output": ' + deep + "}}}}")
     code, out, err = cli(capsys, BANK, "--mock-config", BANK_MOCKS, "--cases", cases)
     assert code == 2 and "nests more than" in err and "Traceback" not in err
+
+
+def test_an_express_run_of_a_workflow_that_waits_for_a_callback_is_refused(capsys):
+    code, out, err = cli(capsys, BANK, "--mock-config", BANK_MOCKS, "--type", "express")
+    assert code == 2 and out == ""
+    assert "Wait For Review" in err and "#/States/Wait For Review" in err

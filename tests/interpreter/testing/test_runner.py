@@ -132,3 +132,11 @@ def test_cases_past_the_suite_budget_are_reported_as_not_run():
     result = run_suite(bank_machine(), cases, limits=limits, budget=10)
     assert [c.passed for c in result.cases][:1] == [True]
     assert result.cases[-1].message == "not run: the suite's 10 s were used up by the cases before it"
+
+
+def test_express_cases_run_as_express_executions():
+    long_wait = parse({"StartAt": "Ten Minutes", "States": {"Ten Minutes": {"Type": "Wait", "Seconds": 600, "End": True}}})
+    standard = run_case(long_wait, Case("wait"))
+    express = run_case(long_wait, Case("wait", spec=spec({"expect": {"status": "TIMED_OUT"}})), express=True)
+    assert standard.outcome.status == "SUCCEEDED"
+    assert express.passed, express.message  # an Express execution ends after five minutes

@@ -25,23 +25,22 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
 from ..definition import StateMachine
-from ..error_handling import error_matches
 from ..inspection import EventSteps
-from ..mocks import S3_OBJECTS, case_entries
 from ..states.base import select
 from . import conditions as cond
+from .catch_cases import catch_case
 from .checks import Outcome, code
 from .coverage import CATCH, CHOICE, DEFAULT, Coverage, Edge, ReplayScope, plain_event, variables_before
+from .drafts import Draft, draft_of, get, leaves, path_words, set_at
 from .runner import Case, CaseResult, Limits, run_case
 from .spec import FAILED, SUCCEEDED, WAITING, Callback, Expect, Spec
 
 TRIAL_LIMITS = Limits(max_transitions=20_000, seconds=2.0)
 MAX_CANDIDATES = 40          # places tried for one value
-SIMULATED_ERROR = "Statewise.SimulatedError"
 TARGET_KINDS = (CHOICE, DEFAULT, CATCH)
 
 
@@ -86,55 +85,6 @@ class Suggestions:
     def as_json(self) -> dict:
         return {"suggestions": [s.as_json() for s in self.found], "notFound": [n.as_json() for n in self.not_found],
                 "seconds": round(self.seconds, 4), "targets": self.targets}
-
-
-# --- a case being built -----------------------------------------------------------------------
-
-@dataclass
-class _Draft:
-    input: Any
-    state_machine: str
-    entries: dict            # state -> mocked response name (and S3Objects)
-    responses: dict          # mocked response name -> {"0": {...}, "1-2": {...}}
-    extra: dict              # the config's other top-level keys (S3Objects)
-    callbacks: tuple
-    changes: list = field(default_factory=list)
-
-    def config(self, case_name: str) -> dict:
-        used = {name for state, name in self.entries.items() if not (state == S3_OBJECTS and isinstance(name, dict))}
-        return {"StateMachines": {self.state_machine: {"TestCases": {case_name: copy.deepcopy(self.entries)}}},
-                "MockedResponses": {k: copy.deepcopy(v) for k, v in self.responses.items() if k in used},
-                **copy.deepcopy(self.extra)}
-
-    def case(self, name: str) -> Case:
-        return Case(name, self.input, Spec(callbacks=self.callbacks), self.config(name), name, self.state_machine)
-
-    def fork(self) -> "_Draft":
-        return _Draft(copy.deepcopy(self.input), self.state_machine, dict(self.entries),
-                      copy.deepcopy(self.responses), self.extra, self.callbacks, list(self.changes))
-
-    def new_response(self, state: str, base: str | None, response: dict) -> str:
-        stem = f"{base or state}-suggested"
-        name = stem
-        for n in itertools.count(2):
-            if name not in self.responses:
-                break
-            name = f"{stem}-{n}"
-        self.responses[name] = response
-        self.entries[state] = name
-        return name
-
-
-def _draft_of(case: Case) -> _Draft:
-    if case.mock_config:
-        machine_name, case_name, entries = case_entries(case.mock_config, case.state_machine,
-                                                        case.mock_test_case or case.name)
-        responses = dict(case.mock_config.get("MockedResponses") or {})
-        extra = {k: v for k, v in case.mock_config.items() if k not in ("StateMachines", "MockedResponses")}
-    else:
-        machine_name, entries, responses, extra = "StateMachine", {}, {}, {}
-    return _Draft(copy.deepcopy(case.input if case.input is not None else {}), machine_name, dict(entries),
-                  copy.deepcopy(responses), extra, case.spec.callbacks)
 
 
 # --- the search -------------------------------------------------------------------------------
@@ -197,7 +147,7 @@ class _Search:
             name = f"{base} ({n})"
         return name
 
-    def offer(self, target: Edge, draft: _Draft, based_on: str, error: str | None = None) -> Suggestion | None:
+    def offer(self, target: Edge, draft: Draft, based_on: str, error: str | None = None) -> Suggestion | None:
         """The suggestion when ``draft``'s run takes ``target``. One whose run is left waiting for
         an answer is kept aside while another existing case may give a run that ends."""
         name = self.name_for(target, error)
@@ -210,7 +160,7 @@ class _Search:
             return None
         return self.accept(target, draft, based_on, name, case, result)
 
-    def accept(self, target: Edge, draft: _Draft, based_on: str, name: str, case: Case,
+    def accept(self, target: Edge, draft: Draft, based_on: str, name: str, case: Case,
                result: CaseResult) -> Suggestion:
         before_edges = self.coverage.covered_edges()
         for log in result.logs():
@@ -297,7 +247,7 @@ def _for_target(search: _Search, target: Edge, baselines: list) -> tuple[Suggest
         if search.out_of_time():
             break
         if target.kind == CATCH:
-            suggestion, reason = _catch(search, target, case, result)
+            suggestion, reason = catch_case(search, target, case, result)
         else:
             suggestion, reason = _choice(search, target, case, result, entered)
         if suggestion is not None:
@@ -343,7 +293,7 @@ def _choice(search: _Search, target: Edge, case: Case, result: CaseResult, enter
     for changes in alternatives:
         if search.out_of_time():
             break
-        draft = _draft_of(case)
+        draft = draft_of(case)
         failed = None
         for ref, value in changes.items():
             draft, why = _place(search, draft, state, ref, value, view)
@@ -389,60 +339,12 @@ class _ChoiceView:
         if ref[0] == "var":
             if ref[1] not in self.variables:
                 return cond.MISSING
-            return _get(self.variables[ref[1]], ref[2])
-        return _get(self.data, ref[1])
+            return get(self.variables[ref[1]], ref[2])
+        return get(self.data, ref[1])
 
 
-def _get(value: Any, keys: tuple) -> Any:
-    for key in keys:
-        if isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value):
-            value = value[key]
-        elif isinstance(key, str) and isinstance(value, dict) and key in value:
-            value = value[key]
-        else:
-            return cond.MISSING
-    return value
-
-
-def _set(container: Any, keys: tuple, value: Any) -> Any:
-    """``container`` with the value at ``keys`` set (or deleted), building objects on the way."""
-    if not keys:
-        return value
-    key, rest = keys[0], keys[1:]
-    if isinstance(key, int):
-        items = list(container) if isinstance(container, list) else []
-        while len(items) <= key:
-            items.append({})
-        if rest or value is not cond.DELETE:
-            items[key] = _set(items[key], rest, value)
-        else:
-            del items[key]
-        return items
-    obj = dict(container) if isinstance(container, dict) else {}
-    if not rest and value is cond.DELETE:
-        obj.pop(key, None)
-    else:
-        obj[key] = _set(obj.get(key), rest, value)
-    return obj
-
-
-def _leaves(value: Any, keys: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, keys + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _leaves(v, keys + (i,))
-    else:
-        yield keys, value
-
-
-def _path_words(keys: tuple) -> str:
-    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".") or "(the whole value)"
-
-
-def _place(search: _Search, draft: _Draft, state: Any, ref: cond.Ref, value: Any,
-           view: _ChoiceView) -> tuple[_Draft | None, str]:
+def _place(search: _Search, draft: Draft, state: Any, ref: cond.Ref, value: Any,
+           view: _ChoiceView) -> tuple[Draft | None, str]:
     """``draft`` changed so that the Choice reads ``value`` at ``ref``, or None and why not."""
     current = view.read(ref)
     want = "removed" if value is cond.DELETE else code(value)
@@ -485,29 +387,29 @@ def _value_at_choice(search: _Search, state: Any, ref: cond.Ref, result: CaseRes
     return _ChoiceView(search, state, result.execution.events, entered).read(ref)
 
 
-def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
+def _candidates(draft: Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
     """Places a value could come from, most likely first: (words, apply(draft, value))."""
     last = ref[-1][-1] if ref[-1] else None
     seen: set = set()
 
     def input_at(keys: tuple):
-        def apply(d: _Draft, value: Any) -> None:
-            d.input = _set(d.input, keys, value)
-        return f"input {_path_words(keys)}", apply
+        def apply(d: Draft, value: Any) -> None:
+            d.input = set_at(d.input, keys, value)
+        return f"input {path_words(keys)}", apply
 
     def mock_at(state: str, name: str, call_key: str, keys: tuple):
-        def apply(d: _Draft, value: Any) -> None:
+        def apply(d: Draft, value: Any) -> None:
             response = copy.deepcopy(d.responses[name])
-            response[call_key]["Return"] = _set(response[call_key]["Return"], keys, value)
+            response[call_key]["Return"] = set_at(response[call_key]["Return"], keys, value)
             d.new_response(state, name, response)
-        return f"the mocked answer of '{state}' at {_path_words(keys)}", apply
+        return f"the mocked answer of '{state}' at {path_words(keys)}", apply
 
     def answer_at(index: int, keys: tuple):
-        def apply(d: _Draft, value: Any) -> None:
+        def apply(d: Draft, value: Any) -> None:
             answers = list(d.callbacks)
-            answers[index] = replace(answers[index], output=_set(answers[index].output, keys, value))
+            answers[index] = replace(answers[index], output=set_at(answers[index].output, keys, value))
             d.callbacks = tuple(answers)
-        return f"the answer at '{draft.callbacks[index].state}' at {_path_words(keys)}", apply
+        return f"the answer at '{draft.callbacks[index].state}' at {path_words(keys)}", apply
 
     if ref[0] == "input" and not view.state.jsonata and view.data is view.input:
         seen.add(("input", ref[1]))
@@ -534,7 +436,7 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
                         yield mock_at(state, name, call_key, suffix)
         return
     places: list[tuple[int, tuple, Any]] = []
-    for keys, leaf in _leaves(draft.input):
+    for keys, leaf in leaves(draft.input):
         if ("input", keys) not in seen and _same(leaf, current):
             places.append((0 if keys and keys[-1] == last else 2, ("input", keys), input_at(keys)))
     for state in reversed(view.tasks_before):
@@ -545,14 +447,14 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
         for call_key, call in response.items():
             if not isinstance(call, dict) or "Return" not in call:
                 continue
-            for keys, leaf in _leaves(call["Return"]):
+            for keys, leaf in leaves(call["Return"]):
                 if _same(leaf, current):
                     rank = 1 if keys and keys[-1] == last else 3
                     places.append((rank, ("mock", state, call_key, keys), mock_at(state, name, call_key, keys)))
     for i, callback in enumerate(draft.callbacks):
         if callback.answer != "success":
             continue
-        for keys, leaf in _leaves(callback.output):
+        for keys, leaf in leaves(callback.output):
             if _same(leaf, current):
                 rank = 1 if keys and keys[-1] == last else 3
                 places.append((rank, ("callback", i, keys), answer_at(i, keys)))
@@ -561,89 +463,3 @@ def _candidates(draft: _Draft, ref: cond.Ref, current: Any, view: _ChoiceView):
         if key not in seen:
             seen.add(key)
             yield candidate
-
-
-# --- Catch -------------------------------------------------------------------------------------
-
-def _catch(search: _Search, target: Edge, case: Case, result: CaseResult) -> tuple[Suggestion | None, str]:
-    state = search.states[target.source]
-    catcher = state.catchers[target.index]
-    label = f"Catch {target.index + 1} of '{state.name}'"
-    error = _error_for(state.catchers, target.index)
-    if error is None:
-        if catcher.error_equals == ("States.Runtime",):
-            return None, f"{label}: States.Runtime is never caught, in AWS as here"
-        return None, f"{label}: an earlier Catch of '{state.name}' takes every error this one does"
-    tasks = [state.name] if state.type == "Task" else _tasks_entered_inside(search, state, result)
-    if not tasks:
-        return None, (f"{label}: '{state.name}' ran no Task in '{case.name}' that a mock could make fail "
-                      f"with {error}")
-    reason = f"{label}: making a Task fail with {error} did not reach it"
-    for task in tasks:
-        if search.out_of_time():
-            break
-        draft = _draft_of(case)
-        calls = _attempts(search.states[task], error) * (_attempts(state, error) if task != state.name else 1)
-        calls += _calls_before(result, task, state.name)
-        response = {("0" if calls == 1 else f"0-{calls - 1}"): {"Throw": {
-            "Error": error, "Cause": f"Suggested by Statewise: '{task}' fails with {error}."}}}
-        draft.new_response(task, draft.entries.get(task) if isinstance(draft.entries.get(task), str) else None,
-                           response)
-        draft.changes.append(f"the mock of '{task}' throws {error}" + (f" on all {calls} attempts" if calls > 1 else ""))
-        suggestion = search.offer(target, draft, case.name, error)
-        if suggestion is not None:
-            return suggestion, ""
-    return None, reason
-
-
-def _error_for(catchers: tuple, index: int) -> str | None:
-    """An error name catcher ``index`` takes and no earlier catcher does."""
-    names = [n for n in catchers[index].error_equals if n not in ("States.ALL", "States.TaskFailed")]
-    names += [SIMULATED_ERROR]
-    for name in names:
-        if not error_matches(catchers[index].error_equals, name):
-            continue
-        if not any(error_matches(c.error_equals, name) for c in catchers[:index]):
-            return name
-    return None
-
-
-def _attempts(state: Any, error: str) -> int:
-    """How many times a state runs when every attempt fails with ``error``."""
-    for retrier in state.retriers:
-        if error_matches(retrier.error_equals, error):
-            return 1 + retrier.max_attempts
-    return 1
-
-
-def _calls_before(result: CaseResult, task: str, container: str) -> int:
-    """Calls of ``task`` made before the run first entered ``container``."""
-    count = 0
-    for e in result.execution.events:
-        name = e.details.get("name") if isinstance(e.details, dict) else None
-        if e.type.endswith("StateEntered") and name == container:
-            break
-        if e.type.endswith("StateEntered") and name == task:
-            count += 1
-    return count
-
-
-def _tasks_entered_inside(search: _Search, state: Any, result: CaseResult) -> list[str]:
-    inside: set[str] = set()
-
-    def walk(program) -> None:
-        for name, child in program.states.items():
-            inside.add(name)
-            for sub in child.children():
-                walk(sub)
-
-    for program in state.children():
-        walk(program)
-    out: list[str] = []
-    for log in result.logs():
-        for e in log:
-            name = e.details.get("name") if isinstance(e.details, dict) else None
-            if e.type == "TaskStateEntered" and name in inside and name not in out:
-                out.append(name)
-    return out
-

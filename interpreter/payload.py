@@ -72,13 +72,16 @@ def compile_dynamic_value(key: str, text: Any, pointer: str) -> Evaluator:
         try:
             return evaluate_path(data, scope)
         except PathNotFound:
-            raise _not_found(key, text, data) from None
+            raise _not_found(key, field, data, scope) from None
     return evaluate
 
 
-def _not_found(key: str, text: str, data: Any) -> StateRuntimeError:
-    return StateRuntimeError("States.Runtime", f"The JSONPath '{text}' specified for the field "
-                                               f"'{key}' could not be found in the input '{dumps(data)}'")
+def _not_found(key: str, path: Any, data: Any, scope: Any) -> StateRuntimeError:
+    # A '$$' path is looked for in the context object, and that is the input AWS's cause shows
+    # (LocalStack's AWS-validated invalid_jsonpath_in_string_expr_contextpath test has it so).
+    searched = scope.context if path.root == "$$" else data
+    return StateRuntimeError("States.Runtime", f"The JSONPath '{path.text}' specified for the field "
+                                               f"'{key}' could not be found in the input '{dumps(searched)}'")
 
 
 def _argument_not_found(call: str, path: Any, data: Any) -> StateRuntimeError:
@@ -194,7 +197,7 @@ def _evaluate_object(fields: tuple, data: Any, scope: Any) -> dict:
             try:
                 out[key] = field.evaluate(data, scope)
             except PathNotFound:
-                raise _not_found(key + ".$", field.text, data) from None
+                raise _not_found(key + ".$", field, data, scope) from None
         elif kind == _INTRINSIC:
             try:
                 out[key] = field.evaluate(data, scope)

@@ -165,3 +165,27 @@ def test_schema_and_offline_docs(client):
     docs = client.get("/api/docs/").content.decode()
     # Swagger UI comes from our own static files, not a CDN.
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs.split("<body")[0]
+
+
+def test_paths_that_validate_import_and_simulate(client_for):
+    # issue 10: these validated, showed no problem in the editor, and Simulate refused them
+    definition = {"StartAt": "Pick", "States": {
+        "Pick": {"Type": "Pass", "Parameters": {"first.$": "$.[0]", "objects.$": "$.[*].['bucket', 'key']",
+                                                "positive.$": "$.[?(@.OU > 0)]"}, "Next": "Snap"},
+        "Snap": {"Type": "Pass", "InputPath": "$.first", "Parameters": {"state.$": "$.Snapshots.[0].State"},
+                 "End": True}}}
+    owner = client_for("owner")
+    imported = owner.post("/api/workflows/import/?name=Shapes", json.dumps(definition), content_type="application/json")
+    assert imported.status_code == 201, imported.content
+    workflow = imported.json()["id"]
+    assert owner.get(f"/api/workflows/{workflow}/versions/1/").json()["is_valid"]
+    data = [{"bucket": "b", "key": "k", "OU": 1, "Snapshots": [{"State": "completed"}]}]
+    run = owner.post(f"/api/workflows/{workflow}/executions/", {"input": data}, format="json")
+    assert run.status_code == 201, run.content
+    run_id = run.json()["id"]
+    for _ in range(10):
+        if owner.get(f"/api/executions/{run_id}/").json()["status"] != "RUNNING":
+            break
+        assert owner.post(f"/api/executions/{run_id}/control/", {"command": "step"}, format="json").status_code == 200
+    detail = owner.get(f"/api/executions/{run_id}/").json()
+    assert detail["status"] == "SUCCEEDED" and detail["output"] == {"state": "completed"}

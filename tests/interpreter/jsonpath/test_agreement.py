@@ -1,6 +1,7 @@
 """The validator and the parser read definitions with one grammar, so they agree.
 
-Every definition the project ships (samples, benchmark workloads) and every definition in the
+Every definition the project ships (samples, benchmark workloads, the real-world corpus in
+tests/realworld, as written and with its placeholders filled) and every definition in the
 conformance and validation corpora goes through both:
 - what validates parses, and a run of it starts and advances without a Python error;
 - what the parser refuses the validator reports too, at the same place: the same JSON Pointer, or
@@ -16,6 +17,7 @@ import pytest
 from interpreter.definition import parse
 from interpreter.errors import DefinitionError
 from interpreter.execution import Execution
+from interpreter.sources import read_source
 from interpreter.validation import validate
 from interpreter.validation.report import Report
 from interpreter.validation.text import read_definition
@@ -29,6 +31,14 @@ def _definitions():
         yield f"sample:{path.stem}", json.loads(path.read_text(encoding="utf-8")), None
     for path in sorted((ROOT / "bench" / "workloads").glob("*.asl.json")):
         yield f"bench:{path.stem}", json.loads(path.read_text(encoding="utf-8")), None
+    realworld = ROOT / "tests" / "realworld"
+    cases = json.loads((realworld / "cases.json").read_text(encoding="utf-8"))
+    for path in sorted(realworld.iterdir()):
+        if path.name in cases and path.name != "_about":
+            source = read_source(path.read_bytes(), fmt="terraform" if path.suffix == ".tf" else None)
+            values = {**source.suggested(), **cases[path.name].get("substitutions", {})}
+            yield f"realworld:{path.name}", source.definition, cases[path.name]["input"]
+            yield f"realworld:{path.name}:filled", source.filled(values), cases[path.name]["input"]
     for path in sorted((TESTS / "conformance" / "cases").glob("*.json")):
         case = json.loads(path.read_text(encoding="utf-8"))
         yield f"conformance:{case['id']}", case["definition"], case.get("input")
@@ -48,7 +58,7 @@ DEFINITIONS = list(_definitions())
 
 def test_the_corpora_are_there():
     kinds = {name.split(":")[0] for name, _, _ in DEFINITIONS}
-    assert kinds == {"sample", "bench", "conformance", "validation"}
+    assert kinds == {"sample", "bench", "realworld", "conformance", "validation"}
     assert len(DEFINITIONS) > 1200
 
 

@@ -14,6 +14,11 @@ Sources, cited per test:
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from interpreter.jsonpath import (JsonPathSyntaxError, PathNotFound, compile_path, compile_reference_path,
@@ -193,3 +198,54 @@ def test_not_reference_paths(path, reason):
 def test_result_path_writes_into_the_input_only():
     assert reference_path_error("$$.x", input_only=True).startswith("it must put the result into the state's input")
     assert reference_path_error("$$.x") is None
+
+
+# --- what a path that finds nothing says ----------------------------------------------------
+
+def test_a_context_path_that_finds_nothing_shows_the_context_object():
+    # LocalStack's AWS-validated template invalid_jsonpath_in_string_expr_contextpath.json5 and its
+    # payload binding: the cause names the '$$' path and shows the context object it searched
+    definition = machine({"pass": {"Type": "Pass", "Parameters": {"value.$": "$$.Execution.Input.no_such_jsonpath"},
+                                   "End": True}})
+    run = execute(definition, {"a": 1})
+    assert run.status == "FAILED" and run.error == "States.Runtime"
+    prefix = ("The JSONPath '$$.Execution.Input.no_such_jsonpath' specified for the field 'value.$' could not be "
+              "found in the input '{\"Execution\":{")
+    assert prefix in run.cause and '"Input":{"a":1}' in run.cause and '"State":{"Name":"pass"' in run.cause
+
+
+@pytest.mark.parametrize("field, cause", [
+    # the causes AWS gives for these fields (LocalStack's invalid_jsonpath_in_* templates)
+    ({"InputPath": "$.no_such_jsonpath"}, "Invalid path '$.no_such_jsonpath' : No results for path: "
+                                          "$['no_such_jsonpath']"),
+    ({"OutputPath": "$.no_such_jsonpath"}, "Invalid path '$.no_such_jsonpath' : No results for path: "
+                                           "$['no_such_jsonpath']"),
+    ({"Parameters": {"value.$": "$.no_such_jsonpath"}},
+     "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input "
+     "'{\"a\":1}'"),
+])
+def test_an_input_path_that_finds_nothing(field, cause):
+    run = execute(machine({"pass": {"Type": "Pass", "End": True, **field}}), {"a": 1})
+    assert run.status == "FAILED" and run.error == "States.Runtime"
+    assert run.cause == f"An error occurred while executing the state 'pass' (entered at the event id #2). {cause}"
+
+
+def test_what_validates_runs_through_the_command_line(tmp_path):
+    # issue 10: `validate` passed these, then `run` refused them
+    definition = machine({
+        "First": {"Type": "Pass", "Parameters": {"first.$": "$.[0]", "objects.$": "$.[*].['bucket', 'key']",
+                                                 "positive.$": "$.[?(@.OU > 0)]"}, "Next": "Snap"},
+        "Snap": {"Type": "Pass", "Parameters": {"state.$": "$.Snapshots.[0].State"}, "InputPath": "$.first",
+                 "End": True}})
+    path = tmp_path / "shapes.asl.json"
+    path.write_text(json.dumps(definition))
+    data = [{"bucket": "b", "key": "k", "OU": 1, "Snapshots": [{"State": "completed"}]}]
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "interpreter", *args], capture_output=True, text=True,
+                              timeout=60, cwd=Path(__file__).resolve().parents[3])
+
+    assert cli("validate", str(path)).returncode == 0
+    ran = cli("run", str(path), "--input", json.dumps(data))
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["output"] == {"state": "completed"}

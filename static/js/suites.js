@@ -48,13 +48,26 @@ function say(text, kind = "info") {
 
 // --- coverage on the graph -------------------------------------------------------------------
 
+function coverageBadge(text) {
+  // The percentages over the graph itself, beside the drawing they describe.
+  let badge = document.getElementById("coverage-badge");
+  if (!badge) {
+    badge = el("div", { id: "coverage-badge", class: "coverage-badge", role: "status" });
+    document.getElementById("graph").parentElement.append(badge);
+  }
+  badge.textContent = text || "";
+  badge.hidden = !text;
+}
+
 function drawCoverage() {
   // A style layer of the editor's graph: it is drawn again on every re-render.
   const show = panel.querySelector("#show-coverage");
   if (!coverage || (show && !show.checked)) {
     graph.clearLayer("coverage");
+    coverageBadge(null);
     return;
   }
+  coverageBadge(`Tests cover ${coverage.states.percent} % of the steps and ${coverage.edges.percent} % of the paths`);
   const states = {};
   for (const item of coverage.stateItems) states[item.name] = [item.count ? "cov-state-covered" : "cov-state-uncovered"];
   const edges = [];

@@ -98,6 +98,7 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
         self.run_tests("3/3 pass")
         self.assertIn("steps 9/11", page.inner_text("#coverage-summary"))
         self.assertIn("paths 8/13", page.inner_text("#coverage-summary"))
+        self.assertEqual(page.inner_text("#coverage-badge"), "Tests cover 81.8 % of the steps and 61.5 % of the paths")
         rule = self.edge("choice.0:Human Review Required?")
         self.assertIn("cov-uncovered", rule.get_attribute("class"))
         self.assertIn("cov-covered", self.edge("choice.1:Human Review Required?").get_attribute("class"))

@@ -127,6 +127,13 @@ def test_validate_reports_pointer_and_state(client_for, bank_definition):
                for p in body["problems"])
 
 
+def test_validate_names_one_root_cause_once(client_for, bank_definition):
+    # issue 10: QueryLanguage inside States gave 11 problems; the editor lists what the API answers
+    bank_definition["States"] = {"QueryLanguage": "JSONPath", **bank_definition["States"]}
+    body = client_for("viewer").post("/api/validate/", {"definition": bank_definition}, format="json").json()
+    assert [(p["code"], p["pointer"]) for p in body["problems"]] == [("MISPLACED_FIELD", "/States/QueryLanguage")]
+
+
 def test_validate_accepts_yaml_text(client_for):
     response = client_for("viewer").post("/api/validate/", {"definition": "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n"},
                                          format="json")

@@ -29,7 +29,8 @@ def exception_handler(exc, context):
         code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if "too big" in str(exc).lower() else status.HTTP_400_BAD_REQUEST
         return Response({"error": "bad_request", "detail": str(exc) or "The request was refused."}, status=code)
     if isinstance(exc, (RenderError, subprocess.TimeoutExpired)):
-        return Response({"error": "cannot_render", "detail": "Graphviz could not draw this definition."},
+        detail = str(exc) if getattr(exc, "plain", False) else "Graphviz could not draw this definition."
+        return Response({"error": "cannot_render", "detail": detail},
                         status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, UnicodeDecodeError):
         return Response({"error": "invalid_input", "detail": "The request body is not UTF-8 text."},

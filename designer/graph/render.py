@@ -12,6 +12,7 @@ from typing import Any
 
 from .build import SMALL_PT, graph_source
 from .layers import Layer
+from .light import LIGHT_FROM, count_states, render_light_svg
 from .text import xml_text
 
 DOT_TIMEOUT_SECONDS = 60
@@ -19,7 +20,11 @@ _RENDER_REVISION = "4"  # bump when the drawing changes, so cached renders are n
 
 
 class RenderError(Exception):
-    pass
+    plain = False  # True when the message is written for the person who asked
+
+
+class TooBigForPng(RenderError):
+    plain = True
 
 
 def definition_hash(definition: Any, problems: list[dict] | None = None, layers: tuple[Layer, ...] = (),
@@ -84,6 +89,14 @@ def render_svg(definition: Any, problems: list[dict] | None = None, *, layers: t
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+    if count_states(definition) >= LIGHT_FROM:
+        # Too big for Graphviz to lay out in good time: the lighter layout, drawn here.
+        svg = render_light_svg(definition, problems, layers, glossary)
+        with _cache_lock:
+            _cache[key] = svg
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return svg
     source, names, edges = graph_source(definition, problems, layers, glossary)
     # Most edits (parameters, paths, comments) do not change the picture: then the dot source is
     # the same and Graphviz, the slow part, need not run again.
@@ -107,5 +120,8 @@ def svg_document(svg: str) -> str:
 
 def render_png(definition: Any, problems: list[dict] | None = None, *, layers: tuple[Layer, ...] | list[Layer] = (),
                glossary: dict[str, str] | None = None) -> bytes:
+    states = count_states(definition)
+    if states >= LIGHT_FROM:
+        raise TooBigForPng(f"This workflow has {states:,} steps: too many for a picture. Download the SVG instead.")
     source, _, _ = graph_source(definition, problems, tuple(layers), glossary)
     return _run_dot(source, "png")

@@ -54,7 +54,6 @@ export class GraphView {
     else if (sameDrawing && this.view) this.apply();
     else this.initialView();
     this.applyLayers();
-    this.minimapSource = null;
     this.updateMinimap();
   }
 
@@ -321,27 +320,32 @@ export class GraphView {
     shown.x = v.x + (v.w - shown.w) / 2;
     shown.y = v.y + (v.h - shown.h) / 2;
     const all = shown.x <= f.x + 1 && shown.y <= f.y + 1 && shown.x + shown.w >= f.x + f.w - 1 && shown.y + shown.h >= f.y + f.h - 1;
-    mm.box.hidden = all;
-    this.container.parentElement?.classList.toggle("has-minimap", !all);
-    if (all) return;
-    if (!this.minimapSource) {
-      const svg = this.svg;
-      if (!svg) return;
-      const copy = svg.cloneNode(true);
-      copy.setAttribute("viewBox", `${f.x} ${f.y} ${f.w} ${f.h}`);
-      copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-      if (mm.url) URL.revokeObjectURL(mm.url);
-      mm.url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: "image/svg+xml" }));
-      mm.img.src = mm.url;
-      this.minimapSource = svg;
-      // The image box keeps the drawing's proportions inside the minimap's bounds.
-      const maxW = 200, maxH = 160;
-      const k = Math.min(maxW / f.w, maxH / f.h);
-      mm.img.style.width = `${f.w * k}px`;
-      mm.img.style.height = `${f.h * k}px`;
-      mm.k = k;
+    // Shown while part of the drawing is out of view, or too small to read.
+    const legible = this.minLabel / s >= LEGIBLE_PX - 0.01;
+    mm.box.hidden = all && legible;
+    this.container.parentElement?.classList.toggle("has-minimap", !mm.box.hidden);
+    if (mm.box.hidden) return;
+    // The drawing's proportions inside the minimap's bounds.
+    const k = Math.min(200 / f.w, 160 / f.h);
+    mm.img.style.width = `${f.w * k}px`;
+    mm.img.style.height = `${f.h * k}px`;
+    mm.k = k;
+    if (this.minimapSource !== this.svg && !mm.pending) {
+      // Drawn after the page is up: serialising a big drawing takes a while and can wait.
+      mm.pending = setTimeout(() => {
+        mm.pending = null;
+        const svg = this.svg;
+        if (!svg) return;
+        const copy = svg.cloneNode(true);
+        copy.setAttribute("viewBox", `${f.x} ${f.y} ${f.w} ${f.h}`);
+        copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+        if (mm.url) URL.revokeObjectURL(mm.url);
+        mm.url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: "image/svg+xml" }));
+        mm.img.src = mm.url;
+        this.minimapSource = svg;
+      }, 50);
     }
-    const k = mm.k;
+
     const left = Math.max(0, (shown.x - f.x) * k), top = Math.max(0, (shown.y - f.y) * k);
     const right = Math.min(f.w * k, (shown.x + shown.w - f.x) * k), bottom = Math.min(f.h * k, (shown.y + shown.h - f.y) * k);
     Object.assign(mm.frame.style, { left: `${left}px`, top: `${top}px`, width: `${Math.max(2, right - left)}px`,

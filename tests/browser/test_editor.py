@@ -160,6 +160,19 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.assertGreaterEqual(min(self.label_sizes()), 12)
         self.assertTrue(self.page.locator(".minimap").is_visible())
 
+        # A thousand steps: the lighter layout, every step drawn, never a blank graph.
+        chain = {f"Step {i}": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                               **({"Next": f"Step {i + 1}"} if i < 999 else {"End": True})} for i in range(1000)}
+        wf = services.workflow_create(owner=self.demo, name="Thousand", definition={"StartAt": "Step 0", "States": chain})
+        self.page.goto(f"{self.live_server_url}/workflows/{wf.pk}/")
+        self.wait_ready()
+        self.assertEqual(self.page.get_attribute("#graph svg", "data-layout"), "light")
+        self.assertEqual(self.page.locator("#graph g.state").count(), 1000)
+        self.assertTrue(self.drawing_in_view() and self.page.locator(".minimap").is_visible())
+        self.node("Step 999").focus()
+        self.page.keyboard.press("Enter")
+        self.assertEqual(self.page.input_value("#state-name"), "Step 999")
+
     def test_a_new_users_journey(self):
         sample = json.loads(SAMPLE.read_text())
         self.login()

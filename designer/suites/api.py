@@ -15,7 +15,7 @@ from interpreter.testing.spec import read_spec
 
 from .. import live, selectors, simulation
 from ..api.views import _filename, _valid, _workflow
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..graph import edge_dom_id, state_dom_id
 from ..simulation.services import machine_name
 from . import selectors as suite_selectors
@@ -188,10 +188,15 @@ class SuggestionsView(APIView):
 
 class BundleView(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
-                   summary="The hand-over bundle of a version: ASL, SAM, Terraform, mock config, tests, README")
-    def get(self, request, workflow_id: int, number: int):
+                   summary="The hand-over bundle of a version (without one: the released version, else the latest): "
+                           "ASL, SAM, Terraform, mock config, tests, README")
+    def get(self, request, workflow_id: int, number: int | None = None):
         workflow = _workflow(request, workflow_id)
-        version = selectors.version_get(workflow=workflow, number=number)
+        version = selectors.version_get(workflow=workflow, number=number) if number is not None else \
+            suite_selectors.version_handed_over(workflow=workflow)
+        if version is None:
+            raise NotFound("This workflow has no version to hand over.")
+        number = version.number
         cases = [case for _, case in services.suite_cases(workflow)]
         latest = suite_selectors.suite_run_list(workflow=workflow, version_number=number).first()
         name = machine_name(workflow.name)

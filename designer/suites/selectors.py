@@ -37,3 +37,9 @@ def suite_run_get(*, user: AbstractBaseUser, workflow: Workflow, suite_run_id: i
         return SuiteRun.objects.select_related("version", "workflow").get(pk=suite_run_id, workflow=workflow)
     except (SuiteRun.DoesNotExist, ValueError, TypeError):
         raise NotFound("This workflow has no such suite run.") from None
+
+
+def version_handed_over(*, workflow: Workflow):
+    """The version a bundle is made of when none is named: the released one once versions can be
+    released, else the latest."""
+    return selectors.version_latest(workflow=workflow)

@@ -20,4 +20,5 @@ urlpatterns = [
          off_the_request_thread(api.SuggestionsView), name="api-version-suggestions"),
     path("workflows/<int:workflow_id>/versions/<int:number>/bundle/", api.BundleView.as_view(),
          name="api-version-bundle"),
+    path("workflows/<int:workflow_id>/bundle/", api.BundleView.as_view(), name="api-workflow-bundle"),
 ]

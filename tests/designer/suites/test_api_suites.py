@@ -141,3 +141,5 @@ def test_the_bundle_downloads_as_a_zip(client_for, workflow, bank_cases):
         "statewise-tests.json", "template.yaml"]
     assert client_for("stranger").get(f"/api/workflows/{workflow.pk}/versions/1/bundle/").status_code == 404
     assert client_for("viewer").get(f"/api/workflows/{workflow.pk}/versions/9/bundle/").status_code == 404
+    r = client_for("viewer").get(f"/api/workflows/{workflow.pk}/bundle/")  # no version named: the one handed over
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('-v1-handover.zip"')

@@ -223,9 +223,9 @@ function expectationsForm(tc) {
     el("div", {}, "The run should ",
       select("status", Object.entries(STATUS_WORDS), status, { "aria-label": "How the run should end" }),
       select("waitingAt", [["", "(step)"], ...options], e.waitingAt || "", { "aria-label": "The step it waits at" })),
-    el("div", {}, "with the error ", el("input", { name: "error", value: e.error || "", placeholder: "any", "aria-label": "The error" }),
+    el("div", { class: "error-row" }, "with the error ", el("input", { name: "error", value: e.error || "", placeholder: "any", "aria-label": "The error" }),
       " and the cause ", el("input", { name: "cause", value: e.cause || "", placeholder: "any", "aria-label": "The cause" })),
-    el("div", {}, "The output should ",
+    el("div", { class: "output-row" }, "The output should ",
       select("outputMode", [["", "be anything"], ["exact", "be exactly"], ["contains", "contain"]], outputMode,
         { "aria-label": "How the output is compared" }),
       el("input", { name: "output", class: "code", value: outputText, placeholder: "approved: true",
@@ -243,6 +243,15 @@ function expectationsForm(tc) {
         try { save(tc, JSON.parse(json.value), form); } catch (err) { showError(form, `Not JSON: ${err.message}`); }
       } }, "Save JSON")),
     el("div", { class: "form-error", role: "alert" }));
+  // Only what the chosen status can have: the step it waits at, or an error and a cause.
+  const shape = () => {
+    const status = form.elements.status.value;
+    form.elements.waitingAt.hidden = status !== "WAITING_FOR_CALLBACK";
+    form.querySelector(".error-row").hidden = !["FAILED", "TIMED_OUT", "ABORTED"].includes(status);
+    form.querySelector(".output-row").hidden = status !== "SUCCEEDED";
+  };
+  form.elements.status.addEventListener("change", shape);
+  shape();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     try { save(tc, fromForm(form, tc), form); } catch (err) { showError(form, err.message); }
@@ -259,9 +268,10 @@ function fromForm(form, tc) {
     if (!f.waitingAt.value) throw new Error("Pick the step the run should wait at.");
     expect.waitingAt = f.waitingAt.value;
   } else expect.status = f.status.value;
-  if (f.error.value.trim()) expect.error = f.error.value.trim();
-  if (f.cause.value.trim()) expect.cause = f.cause.value;
-  const output = parseLoose(f.output.value, "The output");
+  const failing = ["FAILED", "TIMED_OUT", "ABORTED"].includes(f.status.value);
+  if (failing && f.error.value.trim()) expect.error = f.error.value.trim();
+  if (failing && f.cause.value.trim()) expect.cause = f.cause.value;
+  const output = f.status.value === "SUCCEEDED" ? parseLoose(f.output.value, "The output") : undefined;
   if (f.outputMode.value && output !== undefined) expect[f.outputMode.value === "exact" ? "output" : "outputContains"] = output;
   const chosen = (name) => [...f[name].selectedOptions].map((o) => o.value);
   if (chosen("passesThrough").length) expect.passesThrough = chosen("passesThrough");

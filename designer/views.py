@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interpreter.timestamps import format_millis
+from interpreter.wording.events import choice_words, elapsed_words, event_words, said as event_said
 from interpreter.wording import vocabulary
 
 from . import commands, graph, live, selectors, services, simulation, timeline
@@ -180,11 +181,14 @@ def execution_page(request, execution_id: int):
     state = simulation.execution_state(execution)
     events = list(simulation.execution_events_after(execution=execution,
                                                    after=max(0, execution.last_seq - PAGE_EVENTS)))
-    rows = [{**timeline.event_row(e), "elapsed": timeline.elapsed_ms(e.timestamp, execution.started_at_virtual),
+    rows = [{**timeline.event_row(e), "said": event_said(e.type, e.step),
+             "elapsed": elapsed_words(timeline.elapsed_ms(e.timestamp, execution.started_at_virtual)),
              "when": format_millis(e.timestamp), "details_text": json.dumps(e.details, indent=2, ensure_ascii=False)}
             for e in events]
     page = {"executionId": execution.pk, "workflowId": execution.workflow_id, "canControl": can_control,
-            "execution": state, "websocket": f"/ws/executions/{execution.pk}/", "tableLimit": PAGE_EVENTS}
+            "execution": state, "websocket": f"/ws/executions/{execution.pk}/", "tableLimit": PAGE_EVENTS,
+            # The history's words: the page fills them in as events arrive.
+            "eventWords": event_words(), "choiceWords": choice_words(version.definition)}
     return render(request, "designer/execution.html", {
         "execution": execution, "workflow": execution.workflow, "version": version, "state": state,
         "can_control": can_control, "page": page, "rows": rows, "hidden_rows": execution.last_seq - len(rows),

@@ -28,6 +28,7 @@ from interpreter.errors import DefinitionError
 from interpreter.execution import RUNNING, Execution as Interpreter
 from interpreter.inspection import EventSteps, resource_of
 from interpreter.mocks import Mocks
+from interpreter.wording.errors import explain_error
 
 from .. import timeline
 from ..errors import InvalidInput, NotFound
@@ -227,7 +228,14 @@ def execution_state(execution: Execution) -> dict:
         "lastSeq": execution.last_seq, "revision": execution.revision, "stopReason": execution.stop_reason,
         "virtualTime": execution.virtual_time, "startedAt": execution.started_at_virtual,
         "output": execution.output, "error": execution.error or None, "cause": execution.cause or None,
+        "explanation": _explanation(execution) if execution.error else None,
     }
+
+
+def _explanation(execution: Execution) -> str:
+    """Why the run failed, in words (AWS's error and cause stay beside it)."""
+    failed = [name for name, entry in (execution.summary.get("states") or {}).items() if entry.get("status") == "failed"]
+    return explain_error(execution.error, execution.cause, state=failed[-1] if failed else None)
 
 
 def machine_of(execution: Execution) -> StateMachine:

@@ -9,6 +9,8 @@ const page = JSON.parse(document.getElementById("page-data").textContent);
 const $ = (id) => document.getElementById(id);
 const STATUSES = ["running", "waiting", "retrying", "succeeded", "caught", "failed", "aborted"];
 const TABLE_LIMIT = page.tableLimit || 1000;
+const STOP_WORDS = { "waiting for a callback": "waiting for someone to answer for a step", stepped: "moved one step",
+  finished: "finished", aborted: "stopped" };
 
 let state = page.execution;
 let selected = null;
@@ -56,8 +58,9 @@ function applyState(next) {
   badge.className = `badge run-badge status-${state.status.toLowerCase()}`;
   document.body.dataset.runStatus = state.status;
   document.body.dataset.runMode = state.mode;
-  $("stop-reason").textContent = state.stopReason || "";
-  $("clock").textContent = state.virtualTime ? `virtual time ${new Date(state.virtualTime).toISOString()}` : "";
+  $("stop-reason").textContent = STOP_WORDS[state.stopReason] ?? state.stopReason ?? "";
+  $("clock").textContent = state.virtualTime
+    ? `simulated time: ${elapsedWords(Math.max(0, state.virtualTime - state.startedAt))} after the start` : "";
   const running = state.status === "RUNNING";
   const can = page.canControl;
   $("btn-step").disabled = !can || !running;
@@ -79,7 +82,13 @@ function applyState(next) {
 function renderResult() {
   const box = $("result");
   if (state.status === "SUCCEEDED") box.replaceChildren(el("pre", { class: "code", text: JSON.stringify(state.output, null, 2) }));
-  else if (state.error) box.replaceChildren(el("p", { class: "error" }, el("strong", { text: state.error }), " ", state.cause || ""));
+  else if (state.error) {
+    // Why, in words; AWS's own error name and cause one click away.
+    box.replaceChildren(el("p", { class: "error explanation", text: state.explanation || state.error }),
+      el("details", { class: "aws-error" }, el("summary", { text: "AWS's error and cause" }),
+        el("dl", {}, el("dt", { text: "Error" }), el("dd", {}, el("code", { text: state.error })),
+          el("dt", { text: "Cause" }), el("dd", { class: "cause", text: state.cause || "" }))));
+  }
   else box.replaceChildren(el("p", { class: "muted", text: state.status === "RUNNING" ? "Not finished." : state.status }));
 }
 
@@ -97,22 +106,24 @@ function renderCallbacks() {
 }
 
 function callbackForm(token, stateName) {
-  const output = el("textarea", { class: "code callback-output", rows: "3", "aria-label": "Output (JSON)" });
+  const output = el("textarea", { class: "code callback-output", rows: "3" });
   output.value = '{"approved": true}';
-  const error = el("input", { class: "callback-error", value: "Rejected", "aria-label": "Error" });
-  const cause = el("input", { class: "callback-cause", value: "Rejected by the reviewer.", "aria-label": "Cause" });
+  const error = el("input", { class: "callback-error", value: "Rejected" });
+  const cause = el("input", { class: "callback-cause", value: "Rejected by the reviewer." });
   const disabled = !page.canControl;
   const approve = el("button", { type: "button", class: "primary callback-approve", disabled, onclick: async () => {
     let value;
-    try { value = JSON.parse(output.value); } catch (e) { notice(`The output is not JSON: ${e.message}`); return; }
+    try { value = JSON.parse(output.value); } catch (e) { notice(`The answer is not JSON: ${e.message}`); return; }
     command({ command: "send_task_success", token, output: value });
   } }, "Approve");
   const reject = el("button", { type: "button", class: "danger callback-reject", disabled, onclick: () =>
     command({ command: "send_task_failure", token, error: error.value, cause: cause.value }) }, "Reject");
   return el("div", { class: "stack callback-form", "data-token": token, "data-state": stateName },
-    el("div", {}, el("strong", { text: stateName }), el("span", { class: "muted small", text: " waits for an answer (task token " + token.slice(0, 8) + "…)" })),
-    el("label", {}, "Output (JSON): approve sends it as the task's result", output), approve,
-    el("label", {}, "Error", error), el("label", {}, "Cause", cause), reject);
+    el("p", {}, el("strong", { text: stateName }), " waits for an answer. Answer for this step:"),
+    el("label", {}, "What it returns when you approve (JSON)", output), approve,
+    el("label", {}, "Why not (an error name)", error), el("label", {}, "In words", cause), reject,
+    el("details", { class: "small muted" }, el("summary", { text: "Technical details" }),
+      el("p", { text: `Approve sends SendTaskSuccess, Reject SendTaskFailure, with the task token ${token}.` })));
 }
 
 // --- history: a drawer, closed unless this person opened it last time ---
@@ -126,13 +137,45 @@ const tbody = $("history-body");
 tbody.replaceChildren();
 $("history-note").textContent = "";
 
+// Elapsed time on the simulated clock in human units (as interpreter/wording/events.py says it).
+function elapsedWords(ms) {
+  if (!(ms >= 0)) return "";
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : Number(seconds.toPrecision(3))} s`;
+  const minutes = Math.floor(seconds / 60), s = Math.floor(seconds) % 60;
+  if (minutes < 60) return `${minutes} min${s ? ` ${s} s` : ""}`;
+  const hours = Math.floor(minutes / 60), m = minutes % 60;
+  if (hours < 24) return `${hours} h${m ? ` ${m} min` : ""}`;
+  const days = Math.floor(hours / 24), h = hours % 24;
+  return `${days} day${days !== 1 ? "s" : ""}${h ? ` ${h} h` : ""}`;
+}
+
+// What an event means, from the server's words (interpreter/wording/events.py).
+const recentEvents = new Map(); // id -> event, for the step a Choice went to
+function said(e) {
+  const quoted = e.step ? `‘${e.step}’` : "the step";
+  const previous = recentEvents.get(e.previousEventId);
+  if (previous?.type === "ChoiceStateExited" && e.type.endsWith("StateEntered")) {
+    const why = page.choiceWords?.[previous.step]?.[e.step];
+    if (why) return `Went to ${quoted} because ${why}`;
+  }
+  const words = page.eventWords?.[e.type];
+  if (words) return words.replaceAll("{step}", quoted);
+  for (const [suffix, verb] of [["StateEntered", "Started"], ["StateExited", "Finished"], ["StateAborted", "Stopped"]]) {
+    if (e.type.endsWith(suffix)) return `${verb} ${quoted}`;
+  }
+  return e.type;
+}
+
 function addEvents(events) {
   if (!events.length) return;
   const frag = document.createDocumentFragment();
   for (const e of events.slice(-TABLE_LIMIT)) {
+    recentEvents.set(e.id, e);
     const row = el("tr", { class: `event type-${e.type}`, "data-id": String(e.id), tabindex: "0" },
       el("td", { text: String(e.id) }), el("td", { text: e.type }), el("td", { text: e.step || "" }),
-      el("td", { text: e.resource || "" }), el("td", { text: String(Math.max(0, e.timestamp - state.startedAt)) }),
+      el("td", { class: "said", text: said(e) }), el("td", { text: e.resource || "" }),
+      el("td", { text: elapsedWords(Math.max(0, e.timestamp - state.startedAt)) }),
       el("td", { text: new Date(e.timestamp).toISOString() }));
     row.details = e.details;
     frag.append(row);
@@ -140,6 +183,7 @@ function addEvents(events) {
   tbody.append(frag);
   eventCount = events[events.length - 1].id;
   while (tbody.rows.length > TABLE_LIMIT) tbody.deleteRow(0);
+  while (recentEvents.size > 4 * TABLE_LIMIT) recentEvents.delete(recentEvents.keys().next().value);
   $("event-count").textContent = String(events[events.length - 1].id);
   $("history-note").textContent = eventCount > TABLE_LIMIT ? `showing the latest ${TABLE_LIMIT}; export for all` : "";
   const scroller = $("history-scroll");
@@ -156,7 +200,7 @@ function toggleDetails(row) {
   if (next?.classList.contains("event-details")) { next.remove(); row.classList.remove("open"); return; }
   row.classList.add("open");
   row.after(el("tr", { class: "event-details", "data-for": row.dataset.id },
-    el("td", { colspan: "6" }, el("pre", { class: "code", text: JSON.stringify(row.details ?? null, null, 2) }))));
+    el("td", { colspan: "7" }, el("pre", { class: "code", text: JSON.stringify(row.details ?? null, null, 2) }))));
 }
 
 // Shift-click (or Shift+Enter) on a step toggles its breakpoint at once.

@@ -3,6 +3,7 @@ one plays the reviewer. Served by daphne (ChannelsLiveServerTestCase), so websoc
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
@@ -134,6 +135,9 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertTrue(watcher.is_disabled(".callback-approve"))
 
         # The reviewer approves; the run goes on to the end.
+        panel = driver.text_content("#callback-panel")
+        self.assertIn("Answer for this step", panel)
+        self.assertNotIn("token", driver.inner_text("#callback-panel").lower())  # only under "Technical details"
         driver.fill(".callback-output", '{"approved": true, "reviewer": "stakeholder"}')
         driver.click(".callback-approve")
         watcher.wait_for_selector("#callback-panel", state="hidden")
@@ -149,8 +153,16 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         rows = self.history(watcher)
         self.assertEqual(rows[0][:3], ["1", "ExecutionStarted", ""])
         self.assertEqual(rows[-1][1], "ExecutionSucceeded")
-        self.assertIn(["TaskSucceeded", "Wait For Review", "lambda:invoke.waitForTaskToken"],
-                      [r[1:4] for r in rows])
+        self.assertIn(["TaskSucceeded", "Wait For Review", "The service answered", "lambda:invoke.waitForTaskToken"],
+                      [r[1:5] for r in rows])
+        # The history in words: where each Choice went and why; elapsed time in human units, simulated.
+        said = [r[3] for r in rows]
+        self.assertIn("Went to ‘Wait For Review’ because checks[0].flagged is true or checks[1].flagged is true", said)
+        self.assertIn("Went to ‘Approve Application’ because reviewDecision.approved is true", said)
+        self.assertEqual(said[0], "The run started")
+        units = re.compile(r"\d+(\.\d+)? s|\d+ min( \d+ s)?|\d+ h( \d+ min)?|\d+ days?( \d+ h)?")
+        self.assertTrue(all(units.fullmatch(r[5]) for r in rows), [r[5] for r in rows])
+        self.assertIn("Elapsed (simulated)", watcher.text_content("#history thead"))
         self.assertEqual([int(r[0]) for r in rows], list(range(1, len(rows) + 1)))
 
         # Details expand; the export is GetExecutionHistory's shape.
@@ -272,3 +284,22 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         watcher.wait_for_selector("#recent-runs li[data-status=SUCCEEDED] .badge:has-text('succeeded')")
         # The run's own page lists it as the current one, with its status as it is now.
         driver.wait_for_selector("#recent-runs li[data-status=SUCCEEDED] a[aria-current=page]")
+
+    def test_a_failed_run_is_explained_in_words(self):
+        driver = self.new_page("demo", "statewise-demo")
+        driver.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
+        driver.wait_for_selector("body[data-editor-ready=true]")
+        driver.click("#simulate summary")
+        driver.select_option("#simulate-test-case", index=0)  # no mocks, my input only
+        driver.fill("#simulate-input", '{"application": {"id": "a-1"}}')
+        driver.click("#simulate-start")
+        driver.wait_for_url("**/executions/*/")
+        self.wait_live(driver)
+        driver.click("#btn-continue")
+        driver.wait_for_selector("body[data-run-status=FAILED]")
+        explanation = driver.text_content("#result .explanation")
+        self.assertIn("needed the field `application.name` in its input, and there was none", explanation)
+        self.assertFalse(driver.is_visible("#result .aws-error dd code"))
+        driver.click("#result .aws-error summary")
+        self.assertEqual(driver.text_content("#result .aws-error dd code"), "States.Runtime")
+        self.assertIn("could not be found in the input", driver.text_content("#result .aws-error .cause"))

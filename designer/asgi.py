@@ -14,6 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from .http_limits import BodyLimit  # noqa: E402
 from .simulation import runner  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
@@ -30,7 +31,7 @@ class _NoteLoop:
 
 
 application = _NoteLoop(ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": BodyLimit(django_asgi_app),
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 }))
 

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from interpreter.limits import DATA_DEPTH, MESSAGE_BYTES, depth_error, json_depth_within
+
 from . import commands, live, selectors, simulation, timeline
 from .errors import DomainError
 from .models import ExecutionMode
@@ -29,7 +31,7 @@ from .simulation import runner
 log = logging.getLogger(__name__)
 REPLAY_CHUNK = 2000
 MAX_SEQ = 2**31 - 1
-MAX_MESSAGE = 256 * 1024
+MAX_MESSAGE = MESSAGE_BYTES  # a command carrying a 256 KiB callback output, with room to spare
 
 
 class ExecutionConsumer(AsyncWebsocketConsumer):
@@ -135,7 +137,11 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         if text_data is None:
             return await self._error(None, "invalid_message", "Send commands as JSON text.")
         if len(text_data) > MAX_MESSAGE:
-            return await self._error(None, "too_large", f"A command is at most {MAX_MESSAGE} bytes.")
+            return await self._error(None, "too_large", f"A command is at most {MAX_MESSAGE:,} bytes.")
+        # Nesting is bounded before the (recursive) decoder runs: 10,000 levels get an error frame,
+        # not a RecursionError that drops the connection.
+        if not json_depth_within(text_data, DATA_DEPTH):
+            return await self._error(None, "too_deep", depth_error("message", DATA_DEPTH))
         try:
             body = json.loads(text_data)
         except ValueError as exc:

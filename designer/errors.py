@@ -37,6 +37,11 @@ class TooLarge(DomainError):
     default_code = "too_large"
 
 
+class TooDeep(DomainError):
+    """JSON nested deeper than the bound: refused before anything walks it."""
+    default_code = "too_deep"
+
+
 class StaleBaseVersion(DomainError):
     """Someone saved a newer version since the client loaded its base: nothing was written."""
     status_code = 409

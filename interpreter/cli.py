@@ -32,6 +32,7 @@ from typing import Any
 
 from .definition import parse
 from .errors import DefinitionError
+from . import limits
 from .limits import HISTORY_EVENTS
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
@@ -47,14 +48,18 @@ def _read_json(arg: str, what: str) -> Any:
     """A JSON file's content, or the argument itself as JSON text."""
     if os.path.exists(arg):
         try:
-            with open(arg, encoding="utf-8") as f:
-                text = f.read()
+            with open(arg, "rb") as f:
+                text = f.read(limits.FILE_BYTES + 1).decode("utf-8-sig")
         except OSError as e:
             raise UsageError(f"cannot read {what} '{arg}': {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise UsageError(f"{what} file '{arg}' is not UTF-8 text (byte {e.start})") from None
     else:
         text = arg
     try:
-        return json.loads(text)
+        return limits.loads(text, what=what, max_bytes=limits.FILE_BYTES)
+    except limits.LimitExceeded as e:
+        raise UsageError(str(e)) from None
     except ValueError as e:
         source = f"file '{arg}'" if os.path.exists(arg) else "argument (not a file, nor valid JSON)"
         raise UsageError(f"{what} {source}: {e}") from None
@@ -131,7 +136,10 @@ def _act(execution: Execution, option: str, value: str) -> None:
             elif option == "--send-task-success":
                 token, text = _parse_answer(value, option, "TOKEN=JSON")
                 try:
-                    output = json.loads(text)
+                    output = limits.loads(text, what="callback output")
+                    limits.check_payload(output, "callback output")  # AWS's SendTaskSuccess refuses more
+                except limits.LimitExceeded as e:
+                    raise UsageError(f"{option}: {e}") from None
                 except ValueError as e:
                     raise UsageError(f"{option}: the output is not valid JSON: {e}") from None
                 execution.send_task_success(token, output)
@@ -170,6 +178,10 @@ def run_command(args: argparse.Namespace) -> int:
     if args.redrive and workflow_type == EXPRESS:
         raise UsageError("--redrive: AWS does not redrive EXPRESS workflows (RedriveExecution refuses them)")
     input_value = _read_json(args.input, "input") if args.input is not None else {}
+    try:
+        limits.check_payload(input_value, "execution input")  # AWS's StartExecution refuses more
+    except limits.LimitExceeded as e:
+        raise UsageError(str(e)) from None
     mocks = None
     if args.mock_config:
         config = _read_json(args.mock_config, "mock config")

@@ -55,9 +55,12 @@ DEFINITION_DEPTH = 64
 #: Nesting depth of JSON data: execution input, callback output, mock configs, websocket
 #: messages, request bodies. Real payloads stay under 20 levels; Python's recursion limit is 1,000.
 DATA_DEPTH = 200
-#: Largest API request body or websocket message read (AWS's own API requests are at most 1 MB;
-#: imports take a definition text, so they may be larger).
-REQUEST_BYTES = 1024 * 1024
+#: Largest websocket message read: a command with a 256 KiB callback output, room to spare (AWS's
+#: own API requests are at most 1 MB). REST request bodies are bounded by Django's
+#: DATA_UPLOAD_MAX_MEMORY_SIZE, as they carry definitions, which may be larger.
+MESSAGE_BYTES = 1024 * 1024
+#: Largest JSON file the command line reads (an input, a mock config with S3 objects).
+FILE_BYTES = 64 * 1024 * 1024
 
 # --- Statewise's bounds on one evaluation (a JSONata expression, an intrinsic call) ---------
 
@@ -86,6 +89,14 @@ def payload_error(what: str, size: int) -> str:
     """The sentence for a payload over 256 KiB, the same in the API, the websocket and the CLI."""
     return (f"The {what} is {size:,} bytes; Step Functions accepts at most {PAYLOAD_BYTES:,} bytes "
             f"(256 KiB) of UTF-8 JSON.")
+
+
+def check_payload(value: Any, what: str) -> int:
+    """The value's size in bytes; :class:`LimitExceeded` naming the 256 KiB quota when over it."""
+    size = json_size(value)
+    if size > PAYLOAD_BYTES:
+        raise LimitExceeded(payload_error(what, size), limit=PAYLOAD_BYTES, actual=size)
+    return size
 
 
 def json_size(value: Any) -> int:
@@ -123,7 +134,7 @@ def json_depth_within(text: str | bytes, max_depth: int) -> bool:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) <= max_depth
 
 
-def loads(text: str | bytes, *, what: str = "JSON", max_bytes: int = REQUEST_BYTES,
+def loads(text: str | bytes, *, what: str = "JSON", max_bytes: int = MESSAGE_BYTES,
           max_depth: int = DATA_DEPTH) -> Any:
     """``json.loads`` behind the size and depth bounds, checked first.
 
@@ -134,9 +145,12 @@ def loads(text: str | bytes, *, what: str = "JSON", max_bytes: int = REQUEST_BYT
         raise LimitExceeded(f"The {what} is {size:,} bytes; at most {max_bytes:,} are accepted.",
                             limit=max_bytes, actual=size)
     if not json_depth_within(text, max_depth):
-        raise LimitExceeded(f"The {what} is nested more than {max_depth} levels deep; at most {max_depth} "
-                            f"are accepted.", limit=max_depth)
+        raise LimitExceeded(depth_error(what, max_depth), limit=max_depth)
     return json.loads(text)
+
+
+def depth_error(what: str, max_depth: int) -> str:
+    return f"The {what} is nested more than {max_depth} levels deep; at most {max_depth} are accepted."
 
 
 def depth_within(value: Any, max_depth: int) -> bool:

@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from ..errors import InvalidInput
 from ..models import ExecutionMode
 from ..simulation import runner
 from . import serializers as s
+from .parsers import BoundedJSONParser
 from .views import _filename, _valid, _workflow
 
 EVENTS_PAGE = 5000
@@ -40,7 +40,7 @@ def _test_case_out(tc) -> dict:
 
 class TestCaseListView(APIView):
     __test__ = False
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=s.TestCaseSerializer(many=True), summary="Saved test cases of a workflow")
     def get(self, request, workflow_id: int):
@@ -74,7 +74,7 @@ class TestCaseDetailView(APIView):
 
 
 class ExecutionListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=s.ExecutionSummarySerializer(many=True), summary="Simulated runs, newest first")
     def get(self, request, workflow_id: int):
@@ -131,7 +131,7 @@ class ExecutionEventsView(APIView):
 
 
 class ExecutionControlView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=s.CommandSerializer, responses=OpenApiTypes.OBJECT,
                    summary="Step, continue, pause, abort, set breakpoints or speed, answer a callback (editors)")

@@ -7,9 +7,11 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from interpreter.limits import DEFINITION_TEXT_BYTES
 
 from .. import graph, selectors, services
 from ..asl_io import export_json
@@ -19,7 +21,7 @@ from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
 from ..models import Workflow
 from . import serializers as s
-from .parsers import RawDefinitionParser
+from .parsers import BoundedJSONParser, RawDefinitionParser
 
 IMPORT_FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml", "tf": "terraform"}
 IMPORT_PARAMETERS = [
@@ -51,7 +53,8 @@ def _read_upload(request) -> tuple[imports.Imported, str | None]:
         filename = upload.name
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         fmt = fmt or IMPORT_FORMATS.get(ext)
-        data = upload.read()
+        # Read no more than the bound: import_read refuses what is over it.
+        data = upload.read(DEFINITION_TEXT_BYTES + 1)
         options = {**{k: v for k, v in request.query_params.items()}, **{k: v for k, v in request.data.items()
                                                                           if isinstance(v, str)}}
     else:
@@ -273,7 +276,7 @@ class MemberDetailView(APIView):
 
 
 class ValidateView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=s.DefinitionRequestSerializer, responses=s.ValidateResponseSerializer,
                    summary="Check a definition")
@@ -284,7 +287,7 @@ class ValidateView(APIView):
 
 
 class RenderView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=s.DefinitionRequestSerializer, responses=s.RenderResponseSerializer,
                    summary="Draw a definition as SVG, with its problems marked")

@@ -17,11 +17,12 @@ from interpreter.definition import StateMachine
 from interpreter.errors import DefinitionError
 from interpreter.execution import RUNNING, Execution as Interpreter, InvalidToken
 from interpreter.inspection import EventSteps
+from interpreter.limits import TASK_CAUSE_CHARS, TASK_ERROR_CHARS, LimitExceeded, check_payload
 from interpreter.mocks import Mocks
 from interpreter.workflow_type import express_problems
 
 from .. import selectors
-from ..errors import DomainError, InvalidInput
+from ..errors import DomainError, InvalidInput, TooLarge
 from ..models import Execution, ExecutionMode, TestCase, Workflow, WorkflowType
 from .engine import Live, Update, advancing, dumps, machine_for, mocks_for, persist, waiting_for_person
 from .selectors import test_case_get
@@ -41,6 +42,16 @@ class NotRunning(DomainError):
 
 
 _UNSET = object()
+
+
+def _payload(value: Any, what: str, field: str) -> None:
+    """AWS's 256 KiB quota on execution input and callback output, checked before anything starts."""
+    try:
+        check_payload(value, what)
+    except LimitExceeded as e:
+        raise TooLarge(str(e), field=field, limit=e.limit, size=e.actual) from None
+    except (TypeError, ValueError):  # NaN or Infinity: not JSON, so no payload
+        raise InvalidInput(f"The {what} is not JSON (NaN and Infinity are not JSON numbers).", field=field) from None
 
 
 def _require_control(user: AbstractBaseUser, execution: Execution) -> None:
@@ -66,6 +77,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
         test_case = test_case_get(workflow=workflow, test_case_id=test_case_id)
     if input is _UNSET:
         input = test_case.input if test_case else {}
+    _payload(input, "execution input", "input")
     config = mock_config if mock_config is not None else (test_case.mock_config if test_case else {})
     case_name = mock_test_case if mock_test_case is not None else (
         (test_case.mock_test_case or test_case.name) if test_case else "")
@@ -179,6 +191,7 @@ def execution_set_speed(*, user: AbstractBaseUser, execution: Execution, speed: 
 
 def execution_send_task_success(*, user: AbstractBaseUser, execution: Execution, token: Any, output: Any) -> Update:
     """SendTaskSuccess: the waiting task's result is ``output``; the run moves one transition."""
+    _payload(output, "callback output", "output")
     return _answer(user, execution, token, lambda run, t: run.send_task_success(t, output))
 
 
@@ -187,10 +200,10 @@ def execution_send_task_failure(*, user: AbstractBaseUser, execution: Execution,
     for name, value in (("error", error), ("cause", cause)):
         if value is not None and not isinstance(value, str):
             raise InvalidInput(f"{name} must be text.", field=name)
-    if error is not None and len(error) > 256:
-        raise InvalidInput("error is at most 256 characters, as in AWS.", field="error")
-    if cause is not None and len(cause) > 32768:
-        raise InvalidInput("cause is at most 32768 characters, as in AWS.", field="cause")
+    if error is not None and len(error) > TASK_ERROR_CHARS:
+        raise InvalidInput(f"error is at most {TASK_ERROR_CHARS} characters, as in AWS.", field="error")
+    if cause is not None and len(cause) > TASK_CAUSE_CHARS:
+        raise InvalidInput(f"cause is at most {TASK_CAUSE_CHARS} characters, as in AWS.", field="cause")
     return _answer(user, execution, token, lambda run, t: run.send_task_failure(t, error or None, cause or None))
 
 
@@ -232,6 +245,7 @@ def test_case_create(*, user: AbstractBaseUser, workflow: Workflow, name: str, i
     if not isinstance(config, dict):
         raise InvalidInput("mock_config must be a JSON object (a Step Functions Local mock config).",
                            field="mock_config")
+    _payload(input if input is not None else {}, "test case's input (an execution input)", "input")
     if config:
         try:
             Mocks.from_config(config, None, mock_test_case or name)

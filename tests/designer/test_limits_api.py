@@ -56,3 +56,56 @@ def test_a_run_ends_at_its_25000th_event_with_aws_error(client_for):
         "FAILED", "States.Runtime", "The execution reached the maximum number of history events (25000).", 25_000)
     tail = owner.get(f"/api/executions/{run['id']}/events/?after=24998").json()["events"]
     assert [(e["id"], e["type"]) for e in tail] == [(24_999, "ChoiceStateExited"), (25_000, "ExecutionFailed")]
+
+
+CALLBACK = {"StartAt": "Ask", "States": {"Ask": {
+    "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": True}}}
+OVER = {"blob": "x" * 300 * 1024}  # 307,211 bytes as compact JSON
+
+
+def test_an_execution_input_over_256_kib_is_refused_before_anything_starts(client_for):
+    from designer.models import Execution
+
+    owner = client_for("owner")
+    workflow_id = _workflow(owner, LOOP)
+    response = owner.post(f"/api/workflows/{workflow_id}/executions/", {"input": OVER}, format="json")
+    assert response.status_code == 413, response.content
+    body = response.json()
+    assert body["error"] == "too_large" and body["field"] == "input"
+    assert "307,211 bytes; Step Functions accepts at most 262,144 bytes (256 KiB)" in body["detail"]
+    assert not Execution.objects.exists()
+    case = owner.post(f"/api/workflows/{workflow_id}/test-cases/", {"name": "Big", "input": OVER}, format="json")
+    assert case.status_code == 413 and case.json()["field"] == "input"
+
+
+def test_a_callback_output_over_256_kib_is_refused_and_the_run_still_waits(client_for):
+    owner = client_for("owner")
+    workflow_id = _workflow(owner, CALLBACK)
+    run = owner.post(f"/api/workflows/{workflow_id}/executions/", {}, format="json").json()
+    owner.post(f"/api/executions/{run['id']}/control/", {"command": "step"}, format="json")
+    owner.post(f"/api/executions/{run['id']}/control/", {"command": "step"}, format="json")
+    token = next(iter(owner.get(f"/api/executions/{run['id']}/").json()["waiting"]["tokens"]))
+    response = owner.post(f"/api/executions/{run['id']}/control/",
+                          {"command": "send_task_success", "token": token, "output": OVER}, format="json")
+    assert response.status_code == 413 and response.json()["field"] == "output"
+    assert "The callback output is 307,211 bytes" in response.json()["detail"]
+    ok = owner.post(f"/api/executions/{run['id']}/control/",
+                    {"command": "send_task_success", "token": token, "output": {"fine": True}}, format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize("path", ["/api/validate/", "/api/workflows/", "/api/render/"])
+def test_json_nested_10000_levels_is_refused_before_parsing(client_for, path):
+    response = client_for("owner").post(path, "[" * 10_000 + "]" * 10_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"error": "too_deep", "detail": "The request body is nested more than 200 levels "
+                                                              "deep; at most 200 are accepted."}
+
+
+def test_a_20_mb_body_is_413_like_the_other_size_errors(client_for):
+    response = client_for("owner").post("/api/validate/", b"x" * (20 * 1024 * 1024), content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"error": "too_large", "detail": "The request body is 20,971,520 bytes; Statewise "
+                                                              "accepts at most 5,242,880 bytes (5 MiB)."}
+    assert "DATA_UPLOAD" not in response.content.decode()

@@ -149,7 +149,7 @@ def test_a_100k_item_inline_map_stops_at_25000_events(tmp_path):
     path = tmp_path / "map.json"
     path.write_text(json.dumps(definition))
     items = tmp_path / "items.json"
-    items.write_text(json.dumps(list(range(100_000))))
+    items.write_text(json.dumps([0] * 100_000))  # 200 KB as compact JSON: under the 256 KiB input quota
     proc = cli("run", path, "--input", items, "--event-types")
     result = json.loads(proc.stdout)
     assert (result["status"], result["error"]) == ("FAILED", "States.Runtime")
@@ -168,3 +168,32 @@ def test_a_run_that_reached_the_limit_cannot_be_redriven_and_snapshots_keep_the_
     partway.run(max_steps=100)
     restored = Execution.restore(machine, json.loads(json.dumps(partway.to_json()))).run()
     assert restored.status == "FAILED" and restored.events[-1].id == 500
+
+
+# --- 256 KiB inputs and callback outputs, depth bounds on what the command line reads ----------
+
+def test_the_cli_refuses_an_input_over_256_kib_naming_the_quota(tmp_path):
+    definition = tmp_path / "d.json"
+    definition.write_text(json.dumps(one_state_holding(1)))
+    big = tmp_path / "input.json"
+    big.write_text(json.dumps({"blob": "x" * 300 * 1024}))
+    proc = cli("run", definition, "--input", big)
+    assert proc.returncode == 2
+    assert "The execution input is 307,211 bytes; Step Functions accepts at most 262,144 bytes (256 KiB)" in proc.stderr
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000)
+    proc = cli("run", definition, "--input", deep)
+    assert proc.returncode == 2 and "nested more than 200 levels deep" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_cli_refuses_a_callback_output_nested_too_deeply(tmp_path):
+    definition = tmp_path / "d.json"
+    definition.write_text(json.dumps({"StartAt": "Ask", "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": True}}}))
+    first = json.loads(cli("run", definition, "--seed", "7").stdout)
+    token = next(iter(first["waiting"]["tokens"]))
+    # (An argument cannot hold 256 KiB on Linux, so the size quota is tested through the web app.)
+    proc = cli("run", definition, "--seed", "7", "--send-task-success", f"{token}=" + "[" * 5000 + "]" * 5000)
+    assert proc.returncode == 2 and "callback output is nested more than 200 levels deep" in proc.stderr

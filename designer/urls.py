@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
+from .compare import views as compare_views
 from .imports import views as import_views
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("workflows/import/", import_views.import_page, name="workflow-import"),
     path("workflows/<int:workflow_id>/", views.workflow_editor, name="workflow-editor"),
     path("workflows/<int:workflow_id>/versions/", views.workflow_versions, name="workflow-versions"),
+    path("workflows/<int:workflow_id>/compare/", compare_views.compare_page, name="workflow-compare"),
     path("workflows/<int:workflow_id>/simulate/", views.workflow_simulate, name="workflow-simulate"),
     path("workflows/<int:workflow_id>/test-cases/", views.workflow_test_case_create, name="workflow-test-case-create"),
     path("executions/<int:execution_id>/", views.execution_page, name="execution-page"),

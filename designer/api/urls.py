@@ -31,6 +31,7 @@ urlpatterns = [
     path("executions/<int:execution_id>/dataflow/", sim.ExecutionDataFlowView.as_view(),
          name="api-execution-dataflow"),
     path("", include("designer.suites.urls")),
+    path("", include("designer.compare.api_urls")),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),
     path("render/", views.RenderView.as_view(), name="api-render"),
 ]

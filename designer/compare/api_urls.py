@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("workflows/<int:workflow_id>/compare/", api.CompareView.as_view(), name="api-compare"),
+    path("workflows/<int:workflow_id>/versions/<int:number>/narrative/", api.NarrativeView.as_view(),
+         name="api-version-narrative"),
+]

@@ -1,0 +1,120 @@
+"""Reads for comparing and explaining versions. Versions never change, so what is worked out from
+them is kept (by the versions' ids and texts) and computed once per process."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from interpreter.compare import Diff, diff
+from interpreter.compare.report import diff_report
+from interpreter.explain import Narrative, explain
+
+from .. import selectors
+from ..errors import DomainError, InvalidInput
+from ..models import Workflow, WorkflowVersion
+
+CACHE_SIZE = 128
+
+
+class DifferentWorkflows(DomainError):
+    status_code = 400
+    default_code = "different_workflows"
+
+
+@dataclass(frozen=True)
+class VersionPair:
+    workflow: Workflow
+    old: WorkflowVersion
+    new: WorkflowVersion
+
+    @property
+    def title(self) -> str:
+        return f"Compare v{self.old.number} with v{self.new.number}"
+
+
+class _Kept:
+    """A small LRU of values worked out from immutable versions."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_diffs, _reports, _narratives = _Kept(), _Kept(), _Kept()
+
+
+def _key(*versions: WorkflowVersion) -> tuple:
+    # By text too: ids come back when a test database is flushed under a running process.
+    return tuple((v.pk, hashlib.sha1(v.definition_json.encode("utf-8")).hexdigest()) for v in versions)
+
+
+def number_param(value: Any, field: str) -> int:
+    """A version number from a query string."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise InvalidInput(f"Say which version to compare: '{field}' is missing.", field=field)
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise InvalidInput(f"'{field}' must be a version number such as 3, not '{text[:40]}'.", field=field)
+    return int(text)
+
+
+def version_pair_get(*, user: AbstractBaseUser, workflow_id: int, old_number: int, new_number: int,
+                     new_workflow_id: int | None = None) -> VersionPair:
+    """The two versions to compare, both of one workflow the user may read."""
+    workflow = selectors.workflow_get(user=user, workflow_id=workflow_id)
+    selectors.require(user=user, workflow=workflow, action="read")
+    if new_workflow_id is not None and new_workflow_id != workflow.pk:
+        other = selectors.workflow_get(user=user, workflow_id=new_workflow_id)  # 404 if it cannot be seen
+        raise DifferentWorkflows(f"Versions of different workflows cannot be compared: “{workflow.name}” and "
+                                 f"“{other.name}” are two workflows. Compare two versions of one of them.",
+                                 field="to_workflow")
+    old = selectors.version_get(workflow=workflow, number=old_number)
+    new = selectors.version_get(workflow=workflow, number=new_number)
+    return VersionPair(workflow, old, new)
+
+
+def version_diff(*, pair: VersionPair) -> Diff:
+    return _diffs.get(_key(pair.old, pair.new), lambda: diff(pair.old.definition, pair.new.definition))
+
+
+def _version_info(version: WorkflowVersion) -> dict:
+    return {"number": version.number, "message": version.message,
+            "author": version.author.username if version.author else None,
+            "created": version.created.isoformat(), "isValid": version.is_valid, "problems": version.problems}
+
+
+def compare_report(*, pair: VersionPair) -> dict:
+    """The structural diff for people and programs, with each version's problems (a version that
+    does not validate is compared all the same)."""
+    def make() -> dict:
+        report = diff_report(pair.old.definition, pair.new.definition, version_diff(pair=pair))
+        return {"workflow": {"id": pair.workflow.pk, "name": pair.workflow.name}, "title": pair.title,
+                "from": _version_info(pair.old), "to": _version_info(pair.new), **report}
+    return _reports.get(_key(pair.old, pair.new), make)
+
+
+def version_narrative(*, version: WorkflowVersion) -> Narrative:
+    return _narratives.get(_key(version), lambda: explain(version.definition))
+
+
+def narrative_get(*, user: AbstractBaseUser, workflow_id: int, number: int) -> tuple[WorkflowVersion, Narrative]:
+    workflow = selectors.workflow_get(user=user, workflow_id=workflow_id)
+    selectors.require(user=user, workflow=workflow, action="read")
+    version = selectors.version_get(workflow=workflow, number=number)
+    return version, version_narrative(version=version)

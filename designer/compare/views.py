@@ -1,0 +1,78 @@
+"""Pages: compare two versions (``Compare vN with vM``)."""
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from .. import graph, selectors
+from ..errors import DomainError, NotFound
+from . import graphs
+from . import selectors as compare
+
+MARK_COLOURS = {graphs.ADDED: ("#dcfce7", "#15803d"), graphs.CHANGED: ("#fef3c7", "#d97706"),
+                graphs.REMOVED: ("#fee2e2", "#dc2626")}
+
+
+def _marks_css(scope: str, marks: dict[str, str]) -> str:
+    """Colours for a drawing before (and without) any script: ids are [a-z0-9-] only."""
+    rules = []
+    for name, mark in marks.items():
+        fill, line = MARK_COLOURS[mark]
+        rules.append(f"#{scope} #{graph.state_dom_id(name)} > :is(polygon, path) {{ fill: {fill}; stroke: {line}; "
+                     f"stroke-width: 2.5;{' stroke-dasharray: 5 3; opacity: 0.65;' if mark == graphs.REMOVED else ''} }}")
+    return "\n".join(rules)
+
+
+def _narrative_texts(version) -> dict[str, str]:
+    return {step.state: f"{step.number}. {step.text}" for step in
+            reversed(compare.version_narrative(version=version).all_steps())}
+
+
+@login_required
+def compare_page(request, workflow_id: int):
+    try:
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+    except NotFound:
+        raise Http404("No such workflow.") from None
+    versions = list(selectors.version_list(workflow=workflow))
+    if not versions:
+        raise Http404("This workflow has no versions to compare.")
+    latest = versions[0].number
+    params = request.GET
+    try:
+        new_number = compare.number_param(params.get("to"), "to") if params.get("to") else latest
+        old_number = compare.number_param(params.get("from"), "from") if params.get("from") else \
+            next((v.number for v in versions if v.number < new_number), new_number)
+        other = params.get("to_workflow")
+        pair = compare.version_pair_get(user=request.user, workflow_id=workflow.pk, old_number=old_number,
+                                        new_number=new_number,
+                                        new_workflow_id=compare.number_param(other, "to_workflow") if other else None)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        return render(request, "designer/compare/refused.html", {"workflow": workflow, "message": exc.message},
+                      status=exc.status_code)
+    d = compare.version_diff(pair=pair)
+    report = compare.compare_report(pair=pair)
+    old_def, new_def = pair.old.definition, pair.new.definition
+    union = graphs.union_definition(old_def, new_def, d)
+    marks = {side: graphs.state_marks(d, side) for side in ("union", "old", "new")}
+    page = {
+        "workflowId": workflow.pk, "from": pair.old.number, "to": pair.new.number, "report": report,
+        "marks": marks, "edges": {side: graphs.edge_marks(d, side) for side in ("union", "old", "new")},
+        "narrative": {"old": _narrative_texts(pair.old), "new": _narrative_texts(pair.new)},
+        "behaviourUrl": None,
+    }
+    css = "\n".join(_marks_css(f"graph-{side}", marks[side]) for side in ("union", "old", "new"))
+    changes = [{**s, "raw": json.dumps(s["fields"], indent=1, ensure_ascii=False)}
+               for s in report["states"] if not s["inside"]]
+    return render(request, "designer/compare/compare.html", {
+        "workflow": workflow, "pair": pair, "report": report, "versions": versions, "page": page,
+        "mode": "side" if params.get("mode") == "side" else "union",
+        "svg_union": graph.render_svg(union), "svg_old": graph.render_svg(old_def),
+        "svg_new": graph.render_svg(new_def), "marks_css": css, "changes": changes,
+        "problem_sides": [("from", report["from"]), ("to", report["to"])],
+    })

@@ -1,0 +1,127 @@
+"""Compare two versions and read one in plain words: the API and the page."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from designer import services
+
+pytestmark = pytest.mark.django_db
+
+
+def save(workflow, user, definition, message="") -> int:
+    latest = workflow.versions.order_by("-number").first()
+    return services.version_create(user=user, workflow=workflow, definition=definition, message=message,
+                                   base_version=latest.number).number
+
+
+def second_version(bank_definition) -> dict:
+    """One state added, one removed, one Retry changed."""
+    v2 = copy.deepcopy(bank_definition)
+    states = v2["States"]
+    states["Perform Automated Checks"]["Branches"][0]["States"]["Verify Identity Documents"]["Retry"][0]["MaxAttempts"] = 5
+    states["Record Decision"] = {"Type": "Pass", "Next": "Done"}
+    states["Notify Applicant"]["Next"] = "Record Decision"
+    del states["Checks Could Not Run"]
+    states["Perform Automated Checks"]["Catch"][0]["Next"] = "Reject Application"
+    return v2
+
+
+@pytest.fixture
+def two_versions(workflow, users, bank_definition):
+    return save(workflow, users["editor"], second_version(bank_definition), "Notify, then record")
+
+
+def test_compare_api_lists_every_change_in_words_and_pointers(client_for, workflow, two_versions):
+    answer = client_for("viewer").get(f"/api/workflows/{workflow.pk}/compare/?from=1&to=2")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["title"] == "Compare v1 with v2"
+    assert body["summary"] == "1 step added, 1 removed, 3 changed"
+    by_name = {s["name"]: s for s in body["states"]}
+    assert by_name["Verify Identity Documents"]["changes"] == ["Retry: now tries 5 times instead of 3."]
+    assert by_name["Verify Identity Documents"]["fields"][0]["old"] == 3
+    assert by_name["Record Decision"]["kind"] == "added"
+    assert by_name["Checks Could Not Run"]["kind"] == "removed"
+    assert {(e["kind"], e["source"], e["target"]) for e in body["edges"]} >= {
+        ("added", "Record Decision", "Done"), ("removed", "Notify Applicant", "Done")}
+    assert body["from"]["number"] == 1 and body["to"]["message"] == "Notify, then record"
+
+
+def test_a_version_compared_with_itself_has_no_changes(client_for, workflow):
+    body = client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/?from=1&to=1").json()
+    assert body["summary"] == "No changes" and body["empty"] and body["states"] == []
+
+
+def test_comparing_across_workflows_is_refused(client_for, workflow, users, bank_definition):
+    other = services.workflow_create(owner=users["owner"], name="Other", definition=bank_definition)
+    answer = client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/?from=1&to=1&to_workflow={other.pk}")
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "different_workflows" and "different workflows" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("query, status, field", [
+    ("from=1", 400, "to"), ("to=1", 400, "from"), ("from=x&to=1", 400, "from"), ("from=1&to=9", 404, None),
+    ("from=-1&to=1", 400, "from"), ("from=1&to=1&to_workflow=abc", 400, "to_workflow"),
+])
+def test_bad_compare_requests_get_4xx_json(client_for, workflow, query, status, field):
+    answer = client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/?{query}")
+    assert answer.status_code == status
+    assert answer.json().get("field") == field
+
+
+def test_only_members_can_compare_or_read(client_for, workflow):
+    for url in (f"/api/workflows/{workflow.pk}/compare/?from=1&to=1", f"/api/workflows/{workflow.pk}/versions/1/narrative/"):
+        assert client_for("stranger").get(url).status_code == 404
+        assert client_for(None).get(url).status_code in (401, 403)
+
+
+def test_definitions_that_do_not_validate_are_still_compared(client_for, workflow, users, bank_definition):
+    broken = copy.deepcopy(bank_definition)
+    broken["States"]["Done"]["Next"] = "Nowhere"
+    save(workflow, users["owner"], broken)
+    body = client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/?from=1&to=2").json()
+    assert body["summary"] == "1 step changed"
+    assert body["to"]["problems"] and not body["to"]["isValid"] and body["from"]["isValid"]
+
+
+def test_narrative_api(client_for, workflow):
+    body = client_for("viewer").get(f"/api/workflows/{workflow.pk}/versions/1/narrative/").json()
+    assert body["version"] == 1
+    assert body["steps"][0]["state"] == "Perform Automated Checks"
+    assert "1.1. Verify Identity Documents: Calls the Lambda function VerifyIdDocs." in body["text"]
+    assert client_for("viewer").get(f"/api/workflows/{workflow.pk}/versions/7/narrative/").status_code == 404
+
+
+def test_compare_page_draws_both_modes_and_lists_the_changes(client, users, workflow, two_versions):
+    client.force_login(users["viewer"])
+    page = client.get(f"/workflows/{workflow.pk}/compare/?from=1&to=2")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Compare v1 with v2" in html and "1 step added, 1 removed, 3 changed" in html
+    assert "Retry: now tries 5 times instead of 3." in html
+    assert 'id="graph-union"' in html and 'id="graph-old"' in html and 'id="graph-new"' in html
+    # The removed step is drawn, ghosted, on the one graph.
+    union = html[html.index('id="graph-union"'):html.index('id="side-view"')]
+    assert 'data-state="Checks Could Not Run"' in union and 'data-state="Record Decision"' in union
+    data = json.loads(html.split('id="page-data" type="application/json">')[1].split("</script>")[0])
+    assert data["marks"]["union"] == {"Verify Identity Documents": "changed", "Perform Automated Checks": "changed",
+                                      "Notify Applicant": "changed", "Record Decision": "added",
+                                      "Checks Could Not Run": "removed"}
+    assert "Record Decision" not in data["marks"]["old"] and "Checks Could Not Run" not in data["marks"]["new"]
+    side = client.get(f"/workflows/{workflow.pk}/compare/?from=1&to=2&mode=side").content.decode()
+    assert 'class="compare-page mode-side"' in side
+
+
+def test_compare_page_defaults_to_the_last_two_versions_and_refuses_other_workflows(client, users, workflow,
+                                                                                      two_versions, bank_definition):
+    client.force_login(users["owner"])
+    assert "Compare v1 with v2" in client.get(f"/workflows/{workflow.pk}/compare/").content.decode()
+    other = services.workflow_create(owner=users["owner"], name="Other", definition=bank_definition)
+    refused = client.get(f"/workflows/{workflow.pk}/compare/?from=1&to=1&to_workflow={other.pk}")
+    assert refused.status_code == 400 and "different workflows" in refused.content.decode()
+    assert client.get(f"/workflows/{workflow.pk}/compare/?from=1&to=5").status_code == 404
+    client.force_login(users["stranger"])
+    assert client.get(f"/workflows/{workflow.pk}/compare/").status_code == 404

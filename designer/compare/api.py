@@ -43,3 +43,15 @@ class NarrativeView(APIView):
     def get(self, request, workflow_id: int, number: int):
         version, narrative = compare.narrative_get(user=request.user, workflow_id=workflow_id, number=number)
         return Response({"version": version.number, **narrative.as_dict()})
+
+
+class BehaviourView(APIView):
+    @extend_schema(parameters=[FROM, TO, TO_WORKFLOW], responses=OpenApiTypes.OBJECT,
+                   summary="What the saved test cases do on each of two versions",
+                   description="Every saved test case run on both versions (mocks, virtual clock, bounded): per "
+                               "case the outcome `before` and `after` (status, output or error, path of states "
+                               "entered, whether its expectations are met, `misfits`: mocks that no longer fit, "
+                               "by name), whether the outcome or the path changed, the first point where the "
+                               "paths part (`divergence`), and all of it in words (`words`).")
+    def get(self, request, workflow_id: int):
+        return Response(compare.behaviour_report(pair=pair_from(request, workflow_id)))

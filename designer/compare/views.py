@@ -64,7 +64,7 @@ def compare_page(request, workflow_id: int):
         "workflowId": workflow.pk, "from": pair.old.number, "to": pair.new.number, "report": report,
         "marks": marks, "edges": {side: graphs.edge_marks(d, side) for side in ("union", "old", "new")},
         "narrative": {"old": _narrative_texts(pair.old), "new": _narrative_texts(pair.new)},
-        "behaviourUrl": None,
+        "behaviourUrl": f"/api/workflows/{workflow.pk}/compare/behaviour/?from={pair.old.number}&to={pair.new.number}",
     }
     css = "\n".join(_marks_css(f"graph-{side}", marks[side]) for side in ("union", "old", "new"))
     changes = [{**s, "raw": json.dumps(s["fields"], indent=1, ensure_ascii=False)}

@@ -174,5 +174,87 @@ for (const button of document.querySelectorAll("#changes .state-link")) {
   button.addEventListener("click", () => select(button.closest("li").getAttribute("data-state"), "union"));
 }
 
+// --- the test cases on both versions ---
+const PATH_CLASSES = ["path-before", "path-after", "path-before-only", "path-parts"];
+const renamedNow = (name) => renamedTo.get(name) ?? name;
+let cases = [];
+
+function statusWords(side) {
+  const words = { SUCCEEDED: "succeeded", FAILED: "failed", TIMED_OUT: "timed out", ABORTED: "stopped",
+    WAITING_FOR_CALLBACK: "waits for an answer", STOPPED: "stopped by the runner", NOT_RUN: "did not run" };
+  const text = words[side.status] || side.status;
+  return side.error ? `${text}: ${side.error}` : text;
+}
+
+function drawPath(change) {
+  for (const view of Object.values(views)) {
+    view.svg?.querySelectorAll("g.state").forEach((g) => g.classList.remove(...PATH_CLASSES));
+  }
+  $("path-key").hidden = !change;
+  if (!change) return;
+  const before = change.before.path || [], after = change.after.path || [];
+  const afterSet = new Set(after);
+  const mark = (view, names, cls) => {
+    for (const name of names) view.nodeFor(name)?.classList.add(cls);
+  };
+  mark(views.old, before, "path-before");
+  mark(views.new, after, "path-after");
+  mark(views.union, after, "path-after");
+  mark(views.union, before.map(renamedNow).filter((n) => !afterSet.has(n)), "path-before-only");
+  const parts = change.divergence?.afterState;
+  if (parts) {
+    mark(views.union, [renamedNow(parts)], "path-parts");
+    mark(views.new, [renamedNow(parts)], "path-parts");
+    mark(views.old, [parts], "path-parts");
+  }
+}
+
+function chooseCase(index) {
+  for (const row of document.querySelectorAll("#behaviour-table tbody tr")) {
+    row.classList.toggle("selected", Number(row.dataset.index) === index);
+    row.setAttribute("aria-selected", String(Number(row.dataset.index) === index));
+  }
+  drawPath(index == null ? null : cases[index]);
+}
+
+function renderBehaviour(body) {
+  cases = body.cases;
+  const box = $("behaviour-body");
+  const summary = el("p", { id: "behaviour-summary", class: "small" }, body.summary,
+    body.leftOut ? ` (${body.leftOut} more test cases were left out.)` : "");
+  if (!cases.length) { box.replaceChildren(summary); return; }
+  const rows = cases.map((c, i) => {
+    const badges = [];
+    if (c.outcomeChanged) badges.push(el("span", { class: "badge bad" }, "outcome changed"));
+    if (c.pathChanged) badges.push(el("span", { class: "badge warn" }, "path changed"));
+    if (c.expectation === "now fails") badges.push(el("span", { class: "badge bad" }, "now fails its expectations"));
+    if (c.expectation === "now passes") badges.push(el("span", { class: "badge good" }, "now meets its expectations"));
+    if (c.after.misfits?.length || c.before.misfits?.length) badges.push(el("span", { class: "badge warn" }, "mocks do not fit"));
+    if (!badges.length) badges.push(el("span", { class: "badge good" }, "same"));
+    return el("tr", { "data-index": i, "data-case": c.name, class: c.changed ? "case-changed" : "case-same",
+      tabindex: "0", onclick: () => chooseCase(i), onkeydown: (e) => { if (e.key === "Enter") chooseCase(i); } },
+      el("th", { scope: "row" }, c.name),
+      el("td", { class: `status-cell status-${c.before.status.toLowerCase()}` }, statusWords(c.before)),
+      el("td", { class: `status-cell status-${c.after.status.toLowerCase()}` }, statusWords(c.after)),
+      el("td", {}, badges),
+      el("td", { class: "small" }, el("ul", { class: "case-words" }, c.words.map((w) => el("li", {}, w)))));
+  });
+  box.replaceChildren(summary, el("table", { class: "list behaviour", id: "behaviour-table" },
+    el("thead", {}, el("tr", {}, el("th", {}, "Test case"), el("th", {}, `v${page.from}`), el("th", {}, `v${page.to}`),
+      el("th", {}, ""), el("th", {}, "What changed"))),
+    el("tbody", {}, rows)));
+  const first = cases.findIndex((c) => c.pathChanged);
+  if (first >= 0) chooseCase(first);
+}
+
+async function loadBehaviour() {
+  try {
+    renderBehaviour(await api("GET", page.behaviourUrl));
+  } catch (err) {
+    $("behaviour-body").replaceChildren(el("p", { class: "error" }, `The test cases could not be run: ${err.message}`));
+  }
+}
+
 paint();
+loadBehaviour();
 setMode(document.body.classList.contains("mode-side") ? "side" : "union", false);

@@ -5,6 +5,8 @@ import copy
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from designer import services
 
@@ -125,3 +127,65 @@ def test_compare_page_defaults_to_the_last_two_versions_and_refuses_other_workfl
     assert client.get(f"/workflows/{workflow.pk}/compare/?from=1&to=5").status_code == 404
     client.force_login(users["stranger"])
     assert client.get(f"/workflows/{workflow.pk}/compare/").status_code == 404
+
+
+def _bank_test_cases(workflow, user):
+    from designer.simulation.services import test_case_create
+    from designer.samples import SAMPLES_DIR
+
+    config = json.loads((SAMPLES_DIR / "account-application.mocks.json").read_text())
+    sample_input = json.loads((SAMPLES_DIR / "account-application.input.json").read_text())
+    for case in config["StateMachines"]["account-application"]["TestCases"]:
+        test_case_create(user=user, workflow=workflow, name=case, input=sample_input, mock_config=config,
+                         mock_test_case=case)
+
+
+def test_behaviour_api_runs_every_test_case_on_both_versions(client_for, workflow, users, two_versions):
+    _bank_test_cases(workflow, users["owner"])
+    answer = client_for("viewer").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=2")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["summary"] == "3 of 3 test cases behave differently." and body["from"] == 1 and body["to"] == 2
+    clean = next(c for c in body["cases"] if c["name"] == "CleanApplication")
+    assert clean["before"]["status"] == clean["after"]["status"] == "SUCCEEDED"
+    assert clean["pathChanged"] and not clean["outcomeChanged"]
+    assert clean["divergence"] == {"index": 6, "before": "Done", "after": "Record Decision",
+                                   "afterState": "Notify Applicant"}
+    assert clean["before"]["path"][-1] == "Done" and clean["after"]["path"][-2] == "Record Decision"
+    assert isinstance(clean["testCaseId"], int)
+    same = client_for("viewer").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=2&to=2").json()
+    assert same["summary"] == "All 3 test cases behave the same on both versions."
+
+
+def test_behaviour_api_refuses_what_compare_refuses(client_for, workflow):
+    assert client_for("stranger").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=1").status_code == 404
+    assert client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1").status_code == 400
+    body = client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=1").json()
+    assert body["cases"] == [] and body["summary"] == "This workflow has no saved test cases to compare."
+
+
+FUZZ_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=6),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                           max_leaves=12)
+FUZZ_STATES = st.fixed_dictionaries({"Type": st.sampled_from(["Task", "Choice", "Wait", "Parallel", "Map", "Pass",
+                                                              "Succeed", "Fail", "Bogus"])},
+                                    optional={"Next": st.text(max_size=4) | FUZZ_VALUES, "End": FUZZ_VALUES,
+                                              "Choices": FUZZ_VALUES, "Catch": FUZZ_VALUES, "Retry": FUZZ_VALUES,
+                                              "Branches": FUZZ_VALUES, "ItemProcessor": FUZZ_VALUES,
+                                              "Resource": st.text(max_size=20) | FUZZ_VALUES, "Seconds": FUZZ_VALUES})
+FUZZ_DEFINITIONS = st.fixed_dictionaries({"StartAt": st.text(max_size=4) | FUZZ_VALUES,
+                                          "States": st.dictionaries(st.text(min_size=1, max_size=4), FUZZ_STATES, max_size=4)})
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(definition=FUZZ_DEFINITIONS)
+def test_any_saved_definition_is_compared_explained_and_run_without_a_server_error(client_for, workflow, users,
+                                                                                     definition):
+    number = save(workflow, users["owner"], definition)
+    client = client_for("owner")
+    for url in (f"/api/workflows/{workflow.pk}/compare/?from=1&to={number}",
+                f"/api/workflows/{workflow.pk}/compare/?from={number}&to=1",
+                f"/api/workflows/{workflow.pk}/versions/{number}/narrative/",
+                f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to={number}"):
+        answer = client.get(url)
+        assert answer.status_code == 200, (url, answer.content[:300])

@@ -14,14 +14,13 @@ from interpreter.compare import Diff, diff
 from interpreter.compare.behaviour import behaviour_diff
 from interpreter.compare.report import diff_report
 from interpreter.explain import Narrative, explain
-from interpreter.testing.runner import Case
 
 from .. import selectors
 from ..errors import DomainError, InvalidInput
-from ..models import TestCase, Workflow, WorkflowVersion
+from ..models import Workflow, WorkflowVersion
+from ..suites.services import suite_cases
 
 CACHE_SIZE = 128
-MAX_CASES = 100           # test cases run in one behavioural comparison (more are left out, saying so)
 DEADLINE_SECONDS = 10.0   # all of them together; each one has the runner's own bound
 
 
@@ -124,21 +123,12 @@ def narrative_get(*, user: AbstractBaseUser, workflow_id: int, number: int) -> t
     return version, version_narrative(version=version)
 
 
-def _cases(workflow: Workflow) -> list[tuple[TestCase, Case]]:
-    out = []
-    for tc in TestCase.objects.filter(workflow=workflow).order_by("name", "id")[:MAX_CASES]:
-        out.append((tc, Case(tc.name, tc.input, mock_config=tc.mock_config or None,
-                             mock_test_case=tc.mock_test_case or None)))
-    return out
-
-
 def behaviour_report(*, pair: VersionPair) -> dict:
     """Every saved test case of the workflow run against both versions (kept until a version or
     a test case changes: versions never do, test cases are keyed by their content)."""
-    cases = _cases(pair.workflow)
-    content = hashlib.sha1(repr([(tc.pk, tc.name, tc.input_json, tc.mock_config_json, tc.mock_test_case)
-                                 for tc, _ in cases]).encode("utf-8")).hexdigest()
-    total = TestCase.objects.filter(workflow=pair.workflow).count()
+    cases = suite_cases(pair.workflow)  # the suites' test cases, expectations included
+    content = hashlib.sha1(repr([(tc.pk, c.name, tc.input_json, tc.mock_config_json, c.mock_test_case, c.spec)
+                                 for tc, c in cases]).encode("utf-8")).hexdigest()
 
     def make() -> dict:
         result = behaviour_diff(pair.old.definition, pair.new.definition, [case for _, case in cases],
@@ -147,7 +137,5 @@ def behaviour_report(*, pair: VersionPair) -> dict:
         body = {"title": pair.title, "from": pair.old.number, "to": pair.new.number, **result.as_dict()}
         for (tc, _), entry in zip(cases, body["cases"]):
             entry["testCaseId"] = tc.pk
-        if total > len(cases):
-            body["leftOut"] = total - len(cases)
         return body
     return _behaviours.get(_key(pair.old, pair.new) + (content,), make)

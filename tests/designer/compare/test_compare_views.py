@@ -189,3 +189,18 @@ def test_any_saved_definition_is_compared_explained_and_run_without_a_server_err
                 f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to={number}"):
         answer = client.get(url)
         assert answer.status_code == 200, (url, answer.content[:300])
+
+
+def test_behaviour_says_when_a_test_case_no_longer_meets_its_expectations(client_for, workflow, users, two_versions):
+    from designer.models import TestCase
+    from designer.suites.services import expectations_set
+
+    _bank_test_cases(workflow, users["owner"])
+    clean = TestCase.objects.get(workflow=workflow, name="CleanApplication")
+    expectations_set(user=users["owner"], test_case=clean, expectations={"expect": {"maxTransitions": 7}})
+    body = client_for("viewer").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=2").json()
+    case = next(c for c in body["cases"] if c["name"] == "CleanApplication")
+    assert case["before"]["passed"], case
+    assert not case["after"]["passed"] and case["expectation"] == "now fails"
+    assert "It no longer meets its expectations: expected at most 7 transitions, but the run took 8." \
+        in case["words"]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", views.workflow_editor, name="workflow-editor"),
     path("workflows/<int:workflow_id>/versions/", views.workflow_versions, name="workflow-versions"),
     path("workflows/<int:workflow_id>/compare/", compare_views.compare_page, name="workflow-compare"),
+    path("workflows/<int:workflow_id>/versions/<int:number>/review/", compare_views.review_document,
+         name="version-review-document"),
     path("workflows/<int:workflow_id>/simulate/", views.workflow_simulate, name="workflow-simulate"),
     path("workflows/<int:workflow_id>/test-cases/", views.workflow_test_case_create, name="workflow-test-case-create"),
     path("executions/<int:execution_id>/", views.execution_page, name="execution-page"),

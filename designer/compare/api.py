@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from interpreter.explain import explain
+
+from ..api import serializers as s
+from ..api.views import _valid
 
 from . import selectors as compare
 
@@ -55,3 +61,16 @@ class BehaviourView(APIView):
                                "paths part (`divergence`), and all of it in words (`words`).")
     def get(self, request, workflow_id: int):
         return Response(compare.behaviour_report(pair=pair_from(request, workflow_id)))
+
+
+class ExplainView(APIView):
+    """What the editor's Read tab shows for the definition being edited (saved or not)."""
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=s.DefinitionRequestSerializer, responses=OpenApiTypes.OBJECT,
+                   summary="A definition in plain words",
+                   description="The narrative of any definition, valid or not (the same shape as a version's "
+                               "narrative): what the editor's Read tab shows while you edit.")
+    def post(self, request):
+        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
+        return Response(explain(definition).as_dict())

@@ -7,9 +7,22 @@ import copy
 from typing import Any
 
 from interpreter.compare import Diff
-from interpreter.shape import sub_programs
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+MARK_COLOURS = {ADDED: ("#dcfce7", "#15803d"), CHANGED: ("#fef3c7", "#d97706"), REMOVED: ("#fee2e2", "#dc2626")}
+
+
+def marks_css(scope: str, marks: dict[str, str]) -> str:
+    """The marks as CSS on the drawing's ids, for pages before (and without) any script and for
+    print. State ids are [a-z0-9-] only, so nothing here needs escaping."""
+    from .. import graph
+
+    rules = []
+    for name, mark in marks.items():
+        fill, line = MARK_COLOURS[mark]
+        rules.append(f"#{scope} #{graph.state_dom_id(name)} > :is(polygon, path) {{ fill: {fill}; stroke: {line}; "
+                     f"stroke-width: 2.5;{' stroke-dasharray: 5 3; opacity: 0.65;' if mark == REMOVED else ''} }}")
+    return "\n".join(rules)
 
 
 def _unescape(part: str) -> str:
@@ -91,13 +104,3 @@ def edge_marks(d: Diff, side: str) -> list[dict]:
                         "target": names(edge.target), "how": edge.how})
     return out
 
-
-def nested_names(state: Any) -> list[str]:
-    out = []
-    for _, program in sub_programs(state):
-        states = program.get("States")
-        if isinstance(states, dict):
-            for name, inner in states.items():
-                out.append(name)
-                out.extend(nested_names(inner))
-    return out

@@ -9,22 +9,8 @@ from django.shortcuts import render
 
 from .. import graph, selectors
 from ..errors import DomainError, NotFound
-from . import graphs
+from . import document, graphs
 from . import selectors as compare
-
-MARK_COLOURS = {graphs.ADDED: ("#dcfce7", "#15803d"), graphs.CHANGED: ("#fef3c7", "#d97706"),
-                graphs.REMOVED: ("#fee2e2", "#dc2626")}
-
-
-def _marks_css(scope: str, marks: dict[str, str]) -> str:
-    """Colours for a drawing before (and without) any script: ids are [a-z0-9-] only."""
-    rules = []
-    for name, mark in marks.items():
-        fill, line = MARK_COLOURS[mark]
-        rules.append(f"#{scope} #{graph.state_dom_id(name)} > :is(polygon, path) {{ fill: {fill}; stroke: {line}; "
-                     f"stroke-width: 2.5;{' stroke-dasharray: 5 3; opacity: 0.65;' if mark == graphs.REMOVED else ''} }}")
-    return "\n".join(rules)
-
 
 def _narrative_texts(version) -> dict[str, str]:
     return {step.state: f"{step.number}. {step.text}" for step in
@@ -66,7 +52,7 @@ def compare_page(request, workflow_id: int):
         "narrative": {"old": _narrative_texts(pair.old), "new": _narrative_texts(pair.new)},
         "behaviourUrl": f"/api/workflows/{workflow.pk}/compare/behaviour/?from={pair.old.number}&to={pair.new.number}",
     }
-    css = "\n".join(_marks_css(f"graph-{side}", marks[side]) for side in ("union", "old", "new"))
+    css = "\n".join(graphs.marks_css(f"graph-{side}", marks[side]) for side in ("union", "old", "new"))
     changes = [{**s, "raw": json.dumps(s["fields"], indent=1, ensure_ascii=False)}
                for s in report["states"] if not s["inside"]]
     return render(request, "designer/compare/compare.html", {
@@ -75,4 +61,24 @@ def compare_page(request, workflow_id: int):
         "svg_union": graph.render_svg(union), "svg_old": graph.render_svg(old_def),
         "svg_new": graph.render_svg(new_def), "marks_css": css, "changes": changes,
         "problem_sides": [("from", report["from"]), ("to", report["to"])],
+    })
+
+
+@login_required
+def review_document(request, workflow_id: int, number: int):
+    """One version as a printable page (the browser's "Save as PDF" makes the file)."""
+    diff_from = request.GET.get("diff_from") or None
+    try:
+        doc = document.review_document_get(
+            user=request.user, workflow_id=workflow_id, number=number,
+            diff_from=compare.number_param(diff_from, "diff_from") if diff_from else None)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+        return render(request, "designer/compare/refused.html", {"workflow": workflow, "message": exc.message},
+                      status=exc.status_code)
+    return render(request, "designer/compare/review_document.html", {
+        "doc": doc, "workflow": doc.workflow, "version": doc.version, "narrative": doc.narrative.as_dict(),
+        "changes": [s for s in doc.changes["states"] if not s["inside"]] if doc.changes else [],
     })

@@ -204,3 +204,31 @@ def test_behaviour_says_when_a_test_case_no_longer_meets_its_expectations(client
     assert not case["after"]["passed"] and case["expectation"] == "now fails"
     assert "It no longer meets its expectations: expected at most 7 transitions, but the run took 8." \
         in case["words"]
+
+
+def test_explain_api_reads_any_definition(client_for, bank_definition):
+    answer = client_for("viewer").post("/api/explain/", {"definition": bank_definition}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["steps"][1]["state"] == "Human Review Required?"
+    broken = client_for("viewer").post("/api/explain/", {"definition": {"StartAt": "X", "States": {"A": {"Type": "Nope"}}}},
+                                       format="json").json()
+    assert broken["steps"][0]["text"].startswith("A step of type Nope")
+    assert client_for("viewer").post("/api/explain/", {"definition": 3}, format="json").status_code == 400
+    assert client_for(None).post("/api/explain/", {"definition": bank_definition}, format="json").status_code in (401, 403)
+
+
+def test_review_document_has_the_narrative_the_graph_the_tests_and_the_changes(client, users, workflow, two_versions):
+    _bank_test_cases(workflow, users["owner"])
+    client.force_login(users["viewer"])
+    html = client.get(f"/workflows/{workflow.pk}/versions/2/review/?diff_from=1").content.decode()
+    assert "Bank account application · version 2" in html
+    assert 'id="doc-graph"' in html and 'data-state="Record Decision"' in html
+    assert "Calls the Lambda function VerifyIdDocs." in html
+    assert "Changes since version 1" in html and "Retry: now tries 5 times instead of 3." in html
+    assert "Run for this document" in html and html.count('<tr class="passed">') == 3
+    plain = client.get(f"/workflows/{workflow.pk}/versions/1/review/").content.decode()
+    assert "Changes since" not in plain and "editor" not in plain.split('id="doc-author">')[1][:20]
+    assert client.get(f"/workflows/{workflow.pk}/versions/9/review/").status_code == 404
+    assert client.get(f"/workflows/{workflow.pk}/versions/2/review/?diff_from=x").status_code == 400
+    client.force_login(users["stranger"])
+    assert client.get(f"/workflows/{workflow.pk}/versions/2/review/").status_code == 404

@@ -1,0 +1,83 @@
+"""The printable review document of one version: what a reviewer signs off, on paper or as PDF.
+
+Gathers, for one version: who saved it and when, the graph, the narrative, the test cases with
+their outcomes (the latest stored suite run of the version, or a run made for the document), the
+version's problems, and, when asked, the changes since an earlier version.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from interpreter.explain import Narrative
+
+from .. import graph, selectors
+from ..errors import DomainError
+from ..models import Workflow, WorkflowVersion
+from ..simulation import engine
+from ..suites import selectors as suites
+from ..suites.services import run_cases, suite_cases
+from . import graphs
+from . import selectors as compare
+
+
+@dataclass
+class TestOutcomes:
+    source: str                    # "stored" (a suite run of this version) or "document" (run for it)
+    cases: list[dict] = field(default_factory=list)
+    summary: str = ""
+    when: Any = None
+    by: str | None = None
+    problem: str | None = None     # why none could run
+
+
+@dataclass
+class ReviewDocument:
+    workflow: Workflow
+    version: WorkflowVersion
+    narrative: Narrative
+    svg: str
+    tests: TestOutcomes
+    changes: dict | None = None    # the compare report, when a diff was asked for
+    diff_svg: str = ""
+    diff_css: str = ""
+    earlier: list[WorkflowVersion] = field(default_factory=list)
+
+
+def _outcomes(workflow: Workflow, version: WorkflowVersion) -> TestOutcomes:
+    stored = suites.latest_by_version(workflow=workflow).get(version.pk)
+    if stored is not None:
+        run = suites.suite_run_list(workflow=workflow).filter(pk=stored.pk).first()
+        return TestOutcomes("stored", run.results, run.summary, run.created,
+                            run.started_by.username if run.started_by else None)
+    pairs = suite_cases(workflow)
+    if not pairs:
+        return TestOutcomes("document", [], "no test cases")
+    try:
+        machine = engine.machine_for(version)
+    except DomainError as exc:
+        return TestOutcomes("document", [], "", problem=exc.message)
+    result = run_cases(machine, workflow, pairs)
+    cases = []
+    for (tc, _), outcome in zip(pairs, result.cases):
+        cases.append({**outcome.as_json(), "testCase": tc.pk})
+    return TestOutcomes("document", cases, result.summary())
+
+
+def review_document_get(*, user: AbstractBaseUser, workflow_id: int, number: int,
+                        diff_from: int | None = None) -> ReviewDocument:
+    workflow = selectors.workflow_get(user=user, workflow_id=workflow_id)
+    selectors.require(user=user, workflow=workflow, action="read")
+    version = selectors.version_get(workflow=workflow, number=number)
+    doc = ReviewDocument(workflow, version, compare.version_narrative(version=version),
+                         graph.render_svg(version.definition, version.problems), _outcomes(workflow, version),
+                         earlier=[v for v in selectors.version_list(workflow=workflow) if v.number != number])
+    if diff_from is not None:
+        pair = compare.version_pair_get(user=user, workflow_id=workflow.pk, old_number=diff_from, new_number=number)
+        d = compare.version_diff(pair=pair)
+        doc.changes = compare.compare_report(pair=pair)
+        doc.diff_svg = graph.render_svg(graphs.union_definition(pair.old.definition, version.definition, d))
+        doc.diff_css = graphs.marks_css("doc-diff-graph", graphs.state_marks(d, "union"))
+    return doc

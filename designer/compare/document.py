@@ -42,7 +42,6 @@ class ReviewDocument:
     tests: TestOutcomes
     changes: dict | None = None    # the compare report, when a diff was asked for
     diff_svg: str = ""
-    diff_css: str = ""
     earlier: list[WorkflowVersion] = field(default_factory=list)
 
 
@@ -78,6 +77,7 @@ def review_document_get(*, user: AbstractBaseUser, workflow_id: int, number: int
         pair = compare.version_pair_get(user=user, workflow_id=workflow.pk, old_number=diff_from, new_number=number)
         d = compare.version_diff(pair=pair)
         doc.changes = compare.compare_report(pair=pair)
-        doc.diff_svg = graph.render_svg(graphs.union_definition(pair.old.definition, version.definition, d))
-        doc.diff_css = graphs.marks_css("doc-diff-graph", graphs.state_marks(d, "union"))
+        union = graphs.union_definition(pair.old.definition, version.definition, d)
+        layer = graphs.layers(d, pair.old.definition, version.definition, union)["union"]
+        doc.diff_svg = graph.render_svg(union.definition, layers=[layer])
     return doc

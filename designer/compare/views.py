@@ -45,21 +45,21 @@ def compare_page(request, workflow_id: int):
     report = compare.compare_report(pair=pair)
     old_def, new_def = pair.old.definition, pair.new.definition
     union = graphs.union_definition(old_def, new_def, d)
-    marks = {side: graphs.state_marks(d, side) for side in ("union", "old", "new")}
+    layers = graphs.layers(d, old_def, new_def, union)
     page = {
         "workflowId": workflow.pk, "from": pair.old.number, "to": pair.new.number, "report": report,
-        "marks": marks, "edges": {side: graphs.edge_marks(d, side) for side in ("union", "old", "new")},
+        "marks": {side: graphs.state_marks(d, side) for side in ("union", "old", "new")},
         "narrative": {"old": _narrative_texts(pair.old), "new": _narrative_texts(pair.new)},
         "behaviourUrl": f"/api/workflows/{workflow.pk}/compare/behaviour/?from={pair.old.number}&to={pair.new.number}",
     }
-    css = "\n".join(graphs.marks_css(f"graph-{side}", marks[side]) for side in ("union", "old", "new"))
     changes = [{**s, "raw": json.dumps(s["fields"], indent=1, ensure_ascii=False)}
                for s in report["states"] if not s["inside"]]
     return render(request, "designer/compare/compare.html", {
         "workflow": workflow, "pair": pair, "report": report, "versions": versions, "page": page,
         "mode": "side" if params.get("mode") == "side" else "union",
-        "svg_union": graph.render_svg(union), "svg_old": graph.render_svg(old_def),
-        "svg_new": graph.render_svg(new_def), "marks_css": css, "changes": changes,
+        "svg_union": graph.render_svg(union.definition, layers=[layers["union"]]),
+        "svg_old": graph.render_svg(old_def, layers=[layers["old"]]),
+        "svg_new": graph.render_svg(new_def, layers=[layers["new"]]), "changes": changes,
         "problem_sides": [("from", report["from"]), ("to", report["to"])],
     })
 

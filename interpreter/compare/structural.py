@@ -85,14 +85,15 @@ class StateChange:
 @dataclass(frozen=True)
 class EdgeChange:
     kind: str           # "added" | "removed"
-    program: str        # pointer of the program, in the new definition when it exists there
-    source: str | None  # None: the program's start
+    program: str        # pointer of the program in the new definition
+    source: str | None  # None: the program's start (names as the new definition has them)
     target: str
     how: str            # "start" | "next" | "choice" | "default" | "catch"
+    old_program: str = ""  # pointer of the program in the old definition
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "program": self.program, "source": self.source, "target": self.target,
-                "how": self.how}
+        return {"kind": self.kind, "program": self.program, "oldProgram": self.old_program, "source": self.source,
+                "target": self.target, "how": self.how}
 
 
 @dataclass
@@ -247,7 +248,7 @@ class _Differ:
         for name, state in old_states.items():
             if name not in new_states and name not in local:
                 self.removed(name, state, old_ptr, new_ptr, None)
-        self.edge_changes(old_states, new_states, local, old, new, new_ptr)
+        self.edge_changes(old_states, new_states, local, old, new, new_ptr, old_ptr)
 
     def nested_only(self, old: Any, new: Any, shared: list, old_ptr: str, new_ptr: str) -> None:
         """States of programs that only one side has (a branch added, a Pass that became a Map):
@@ -279,11 +280,11 @@ class _Differ:
                 self.added(inner, value, here + suffix, inside or here)
 
     def edge_changes(self, old_states: dict, new_states: dict, local: dict[str, str], old: Any, new: Any,
-                     program: str) -> None:
+                     program: str, old_program: str) -> None:
         before = _edges(old, old_states, local)
         after = _edges(new, new_states, {})
-        self.edges.extend(EdgeChange("removed", program, *e) for e in before if e not in after)
-        self.edges.extend(EdgeChange("added", program, *e) for e in after if e not in before)
+        self.edges.extend(EdgeChange("removed", program, *e, old_program) for e in before if e not in after)
+        self.edges.extend(EdgeChange("added", program, *e, old_program) for e in after if e not in before)
 
 
 def _edges(program: Any, states: dict, local: dict[str, str]) -> dict[tuple, None]:

@@ -64,9 +64,8 @@ def _seconds(value: Any) -> str:
 
 
 def _rule_words(rule: Any) -> str:
-    if isinstance(rule, dict) and "Condition" in rule:
-        return expression_words(rule["Condition"])
-    return wording.rule_words(rule)
+    words, code = wording.rule_phrase(rule)
+    return expression_words(rule.get("Condition")) if code and isinstance(rule, dict) else words
 
 
 # --- one group of field changes (same top field of one state) --------------------------------

@@ -13,12 +13,12 @@ put in words gets a neutral sentence naming its type. The phrases come from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from ..diagnostic import escape
 from ..shape import start_of, states_of
 from .order import reading_order
-from .sentences import Context, describe_state, duration_phrase, neutral_sentence, sentence
+from .sentences import GLOSSARY, Context, describe_state, duration_phrase, neutral_sentence, sentence
 
 INDENT = "   "
 
@@ -100,8 +100,17 @@ class Narrative:
         return {step.pointer: step for step in self.all_steps()}
 
 
-def explain(definition: Any) -> Narrative:
-    """The narrative of a definition (a dict as parsed from JSON or YAML)."""
+def explain(definition: Any, glossary: Mapping[str, str] | None = None) -> Narrative:
+    """The narrative of a definition (a dict as parsed from JSON or YAML); ``glossary`` names
+    pieces of data in plain words (``{"$.checks[0].flagged": "the identity check's flag"}``)."""
+    token = GLOSSARY.set(glossary)
+    try:
+        return _explain(definition)
+    finally:
+        GLOSSARY.reset(token)
+
+
+def _explain(definition: Any) -> Narrative:
     intro = []
     if isinstance(definition, dict):
         if isinstance(definition.get("Comment"), str) and definition["Comment"].strip():

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from .. import wording
 from ..shape import sub_programs
 from ..wording.expressions import expression_words, is_expression
 from ..wording.resources import pattern_of, short_name, task_sentence
 from ..wording.retries import failure_clause, retry_sentence
+
+# The workflow's data glossary (path -> plain name), for the narrative being told.
+GLOSSARY: ContextVar[Mapping[str, str] | None] = ContextVar("glossary", default=None)
 
 ENDINGS = {"workflow": "That ends the workflow.", "branch": "That ends the branch.",
            "item": "That ends the work on this item.", "batch": "That ends the work on this batch."}
@@ -49,7 +53,7 @@ def _field(path: Any) -> str:
     """A reference path as the name of a piece of data: ``$.checks`` -> ``checks``."""
     if is_expression(path):
         return expression_words(path)
-    return wording.path_words(path)
+    return wording.path_words(path, GLOSSARY.get())
 
 
 def _value(value: Any) -> str:
@@ -198,7 +202,9 @@ def _choice(name: str, state: dict, ctx: Context):
     for rule in state.get("Choices") or [] if isinstance(state.get("Choices"), list) else []:
         if not isinstance(rule, dict):
             continue
-        words = expression_words(rule["Condition"]) if "Condition" in rule else wording.rule_words(rule)
+        words, code = wording.rule_phrase(rule, GLOSSARY.get())
+        if code:  # not simple enough for words: the expression, lightened
+            words = expression_words(rule.get("Condition"))
         key = rule.get("Next") if isinstance(rule.get("Next"), str) else id(rule)
         by_target.setdefault(key, []).append(words)
     clauses = []

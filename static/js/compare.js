@@ -6,7 +6,6 @@ import { GraphView } from "./graphview.js";
 
 const page = JSON.parse(document.getElementById("page-data").textContent);
 const $ = (id) => document.getElementById(id);
-const MARKS = ["added", "changed", "removed"];
 const report = page.report;
 const byNew = new Map(report.states.map((s) => [s.name, s]));
 const byOld = new Map(report.states.filter((s) => s.oldName != null).map((s) => [s.oldName, s]));
@@ -85,16 +84,15 @@ for (const [a, b] of [["old", "new"], ["new", "old"]]) {
   view.apply = () => { apply(); follow(a, b); };
 }
 
-function paint() {
+// The colours come drawn (the server's diff layer); say them to screen readers too.
+function label() {
   for (const [side, view] of Object.entries(views)) {
     const marks = page.marks[side] || {};
     for (const node of view.svg?.querySelectorAll("g.state") || []) {
       const mark = marks[node.getAttribute("data-state")];
-      for (const m of MARKS) node.classList.toggle(`diff-${m}`, mark === m);
       if (mark) node.setAttribute("aria-label", `${node.getAttribute("data-state")} (${mark})`);
     }
   }
-  $("server-marks")?.remove(); // the classes colour the graphs from here on
 }
 
 // --- mode: one graph, or side by side ---
@@ -255,6 +253,6 @@ async function loadBehaviour() {
   }
 }
 
-paint();
+label();
 loadBehaviour();
 setMode(document.body.classList.contains("mode-side") ? "side" : "union", false);

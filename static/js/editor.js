@@ -5,6 +5,7 @@ import { GraphView } from "./graphview.js";
 import { History } from "./history.js";
 import { el, Inspector } from "./inspector.js";
 import { addState, connect, deleteState, findState, renameState } from "./model.js";
+import { mountReadTab } from "./readtab.js";
 
 const page = JSON.parse(document.getElementById("page-data").textContent);
 const $ = (id) => document.getElementById(id);
@@ -64,6 +65,9 @@ const inspector = new Inspector($("inspector"), {
   onError: (msg) => notice(msg, "error"),
 });
 
+const read = mountReadTab({ graphTab: $("tab-graph"), readTab: $("tab-read"), graphBox: $("graph"),
+  panel: $("read-panel"), api, getDefinition: () => current(), onSelect: (name) => select(name) });
+
 // --- the one way the definition changes ---
 function commit(def, { from = "ui" } = {}) {
   if (!canEdit) return;
@@ -87,6 +91,7 @@ function refresh({ from }) {
     return;
   }
   scheduleRender();
+  read.changed();
 }
 
 function writeJson(def) {
@@ -147,6 +152,7 @@ function select(name, { scroll = false } = {}) {
   if (scroll && node) graph.reveal(name);
   inspector.show(current(), name, canEdit);
   $("connect").disabled = !canEdit || name == null;
+  read.highlight(name);
 }
 
 function startConnect(name) {

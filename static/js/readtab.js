@@ -37,3 +37,50 @@ export function highlightStep(container, name) {
     li.classList.toggle("selected", li.getAttribute("data-state") === name);
   }
 }
+
+// The editor's Read tab, beside the graph: the definition being edited (saved or not) in plain
+// words, fetched from /api/explain/ when the tab is open and whenever the definition changes.
+export function mountReadTab({ graphTab, readTab, graphBox, panel, api, getDefinition, onSelect }) {
+  let open = false, seq = 0, timer = null, selected = null, shownFor = null;
+
+  async function refresh() {
+    const definition = getDefinition();
+    const text = JSON.stringify(definition);
+    if (text === shownFor) return;
+    const mine = ++seq;
+    try {
+      const narrative = await api("POST", "/api/explain/", { definition });
+      if (mine !== seq) return;
+      shownFor = text;
+      renderNarrative(panel, narrative, onSelect);
+      highlightStep(panel, selected);
+      panel.dataset.ready = "true";
+    } catch (err) {
+      if (mine === seq) panel.replaceChildren(el("p", { class: "error" }, `The words could not be made: ${err.message}`));
+    }
+  }
+
+  function show(read) {
+    open = read;
+    panel.hidden = !read;
+    graphBox.hidden = read;
+    graphTab.setAttribute("aria-selected", String(!read));
+    readTab.setAttribute("aria-selected", String(read));
+    document.body.classList.toggle("reading", read);
+    if (read) refresh();
+  }
+
+  graphTab.addEventListener("click", () => show(false));
+  readTab.addEventListener("click", () => show(true));
+  return {
+    changed() {
+      if (!open) return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    },
+    highlight(name) {
+      selected = name;
+      highlightStep(panel, name);
+    },
+  };
+}

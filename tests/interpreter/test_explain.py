@@ -121,7 +121,15 @@ def test_and_or_not_and_jsonata_conditions():
                              "Choices": [{"Condition": "{% $states.input.total >= 1000 %}", "Next": "Big"}],
                              "Default": "Small"},
                        "Big": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}})
-    assert explain(jsonata).by_state()["D"].text.startswith("If total >= 1000, it goes to step 2 (Big)")
+    assert explain(jsonata).by_state()["D"].text.startswith("If total is at least 1000, it goes to step 2 (Big)")
+
+
+def test_the_workflows_glossary_names_its_data():
+    definition = json.loads((SAMPLES / "account-application.asl.json").read_text())
+    glossary = {"$.checks[0].flagged": "the identity check flagged it", "$.checks[1].flagged": "the address check flagged it"}
+    text = explain(definition, glossary).by_state()["Human Review Required?"].text
+    assert text.startswith("If the identity check flagged it is true or the address check flagged it is true")
+    assert "checks[0]" in explain(definition).by_state()["Human Review Required?"].text
 
 
 def test_rules_that_go_to_the_same_step_are_one_clause():

@@ -108,6 +108,12 @@ def test_compare_page_draws_both_modes_and_lists_the_changes(client, users, work
     # The removed step is drawn, ghosted, on the one graph.
     union = html[html.index('id="graph-union"'):html.index('id="side-view"')]
     assert 'data-state="Checks Could Not Run"' in union and 'data-state="Record Decision"' in union
+    # The diff layer draws the colours: removed ghosted in red, added green, changed amber, and
+    # the error path that was removed drawn back beside the new one.
+    ghost = union[union.index('data-state="Checks Could Not Run"') - 300:union.index('data-state="Checks Could Not Run"')]
+    assert "diff-removed" in ghost and "layer-diff" in ghost
+    assert 'class="edge edge-catch layer-diff diff-added"' in union or "edge-catch layer-diff diff-added" in union
+    assert "edge-catch layer-diff diff-removed" in union
     data = json.loads(html.split('id="page-data" type="application/json">')[1].split("</script>")[0])
     assert data["marks"]["union"] == {"Verify Identity Documents": "changed", "Perform Automated Checks": "changed",
                                       "Notify Applicant": "changed", "Record Decision": "added",

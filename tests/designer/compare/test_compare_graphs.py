@@ -1,0 +1,66 @@
+"""The drawings of a comparison: removed steps and rules drawn back, and every mark keyed as the
+graph keys its states and arrows."""
+from __future__ import annotations
+
+import copy
+
+from designer.compare import graphs
+from designer.graph import EdgeKey
+from interpreter.compare import diff
+
+
+def chain(**states):
+    return {"StartAt": next(iter(states)), "States": states}
+
+
+def test_removed_steps_and_choice_rules_are_drawn_back_and_marked():
+    old = chain(Check={"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "Gone"},
+                                                     {"Variable": "$.b", "IsPresent": True, "Next": "Stay"}],
+                       "Default": "Stay"},
+                Gone={"Type": "Pass", "Next": "Stay"}, Stay={"Type": "Succeed"})
+    new = chain(Check={"Type": "Choice", "Choices": [{"Variable": "$.b", "IsPresent": True, "Next": "Stay"}],
+                       "Default": "New"},
+                New={"Type": "Wait", "Seconds": 1, "Next": "Stay"}, Stay={"Type": "Succeed"})
+    d = diff(old, new)
+    union = graphs.union_definition(old, new, d)
+    states = union.definition["States"]
+    assert list(states) == ["Check", "New", "Stay", "Gone"] and states["Gone"] == old["States"]["Gone"]
+    assert states["Check"]["Choices"][1] == {"Variable": "$.a", "IsPresent": True, "Next": "Gone"}
+    assert union.ghost_edges == [EdgeKey("Check", "choice", 1)]
+    assert new["States"]["Check"]["Choices"] == [{"Variable": "$.b", "IsPresent": True, "Next": "Stay"}]  # untouched
+    layers = graphs.layers(d, old, new, union)
+    u = layers["union"]
+    assert u.states["Gone"].classes == ("diff-removed",) and u.states["New"].classes == ("diff-added",)
+    assert u.states["Check"].classes == ("diff-changed",)
+    assert u.edges[EdgeKey("Check", "choice", 1)].classes == ("diff-removed",)
+    assert u.edges[EdgeKey("Check", "default")].classes == ("diff-added",)
+    assert u.edges[EdgeKey("New", "next")].classes == ("diff-added",)
+    assert u.edges[EdgeKey("Gone", "next")].classes == ("diff-removed",)
+    o = layers["old"]
+    assert set(o.states) == {"Gone", "Check"} and o.edges[EdgeKey("Check", "choice", 0)].classes == ("diff-removed",)
+    n = layers["new"]
+    assert set(n.states) == {"New", "Check"} and EdgeKey("Check", "choice", 0) not in n.edges
+
+
+def test_renames_get_a_note_and_old_names_on_the_old_drawing():
+    old = chain(A={"Type": "Pass", "Next": "B"}, B={"Type": "Succeed"})
+    new = chain(A={"Type": "Pass", "Next": "Bee"}, Bee={"Type": "Succeed"})
+    d = diff(old, new)
+    layers = graphs.layers(d, old, new, graphs.union_definition(old, new, d))
+    assert layers["union"].states["Bee"].note == "renamed from B"
+    assert layers["old"].states["B"].note == "renamed to Bee"
+    assert layers["union"].edges == {}
+
+
+def test_a_removed_branch_is_drawn_back_and_start_edges_are_keyed_by_their_container():
+    branch = {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}
+    old = chain(P={"Type": "Parallel", "End": True, "Branches": [branch, {"StartAt": "Y", "States": {"Y": {"Type": "Succeed"}}}]})
+    new = copy.deepcopy(old)
+    del new["States"]["P"]["Branches"][1]
+    new["States"]["P"]["Branches"][0] = {"StartAt": "Z", "States": {"Z": {"Type": "Pass", "Next": "X"}, "X": {"Type": "Succeed"}}}
+    d = diff(old, new)
+    union = graphs.union_definition(old, new, d)
+    assert len(union.definition["States"]["P"]["Branches"]) == 2
+    layer = graphs.layers(d, old, new, union)["new"]
+    assert layer.edges[EdgeKey("P", "branch", 0)].classes == ("diff-added",)
+    assert layer.states["Z"].classes == ("diff-added",)

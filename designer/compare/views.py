@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from channels.db import DatabaseSyncToAsync
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -65,7 +66,7 @@ def compare_page(request, workflow_id: int):
 
 
 @login_required
-def review_document(request, workflow_id: int, number: int):
+def _review_document(request, workflow_id: int, number: int):
     """One version as a printable page (the browser's "Save as PDF" makes the file)."""
     diff_from = request.GET.get("diff_from") or None
     try:
@@ -82,3 +83,12 @@ def review_document(request, workflow_id: int, number: int):
         "doc": doc, "workflow": doc.workflow, "version": doc.version, "narrative": doc.narrative.as_dict(),
         "changes": [s for s in doc.changes["states"] if not s["inside"]] if doc.changes else [],
     })
+
+
+# The document may run the test cases (when no suite run of the version is stored): off the one
+# thread synchronous views share, as the suites' own runs are.
+_review_document_off_thread = DatabaseSyncToAsync(_review_document, thread_sensitive=False)
+
+
+async def review_document(request, workflow_id: int, number: int):
+    return await _review_document_off_thread(request, workflow_id, number)

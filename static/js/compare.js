@@ -90,7 +90,8 @@ function label() {
     const marks = page.marks[side] || {};
     for (const node of view.svg?.querySelectorAll("g.state") || []) {
       const mark = marks[node.getAttribute("data-state")];
-      if (mark) node.setAttribute("aria-label", `${node.getAttribute("data-state")} (${mark})`);
+      // Added to what the step says, so its accessible name still holds its visible words.
+      if (mark) node.setAttribute("aria-label", `${node.getAttribute("aria-label") || node.textContent.trim()} (${mark})`);
     }
   }
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
+from a11y import axe_violations
 from chromium import BrowserMixin, needs_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -31,6 +32,7 @@ def version_two() -> dict:
 @pytest.mark.browser
 @needs_chromium
 class CompareTests(BrowserMixin, StaticLiveServerTestCase):
+    maxDiff = None
     @classmethod
     def setUpClass(cls):
         cls.start_browser()
@@ -94,6 +96,7 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
 
         # From the version list to Compare v1 with v2.
         page.click("#versions-link")
+        self.assertEqual(axe_violations(page), [], "the version list")
         page.click("tr[data-version='2'] a.compare-link")
         page.wait_for_url("**/compare/?from=1&to=2")
         assert page.inner_text("#compare-title") == "Compare v1 with v2"
@@ -139,8 +142,10 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         assert abs(old_box[2] - new_box[2]) < 0.5 and abs(old_box[3] - new_box[3]) < 0.5  # the same scale
         assert "diff-removed" in page.get_attribute("#graph-old g.state[data-state='Checks Could Not Run']", "class")
         assert page.query_selector("#graph-new g.state[data-state='Checks Could Not Run']") is None
+        self.assertEqual(axe_violations(page), [], "the compare page, side by side")
         ARTIFACTS.mkdir(exist_ok=True)
         page.click("#mode-union")
+        self.assertEqual(axe_violations(page), [], "the compare page, one graph")
         page.screenshot(path=str(ARTIFACTS / "compare.png"))
 
         # The review document: the version, its words, its test cases and the changes.
@@ -150,6 +155,7 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         assert "Calls the Lambda function VerifyIdDocs." in page.inner_text("#narrative")
         assert "1 step added, 1 removed, 3 changed" in page.inner_text("#doc-changes")
         assert page.locator("#doc-tests-table tbody tr").count() == 3
+        self.assertEqual(axe_violations(page), [], "the review document")
         page.emulate_media(media="print")
         assert not page.is_visible("#doc-tools") and not page.is_visible(".topbar")
         assert page.is_visible("#doc-graph svg")

@@ -146,6 +146,7 @@ def _bank_test_cases(workflow, user):
                          mock_test_case=case)
 
 
+@pytest.mark.django_db(transaction=True)  # the view runs off the request thread, with its own connection
 def test_behaviour_api_runs_every_test_case_on_both_versions(client_for, workflow, users, two_versions):
     _bank_test_cases(workflow, users["owner"])
     answer = client_for("viewer").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=2")
@@ -163,6 +164,7 @@ def test_behaviour_api_runs_every_test_case_on_both_versions(client_for, workflo
     assert same["summary"] == "All 3 test cases behave the same on both versions."
 
 
+@pytest.mark.django_db(transaction=True)  # the view runs off the request thread, with its own connection
 def test_behaviour_api_refuses_what_compare_refuses(client_for, workflow):
     assert client_for("stranger").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1&to=1").status_code == 404
     assert client_for("owner").get(f"/api/workflows/{workflow.pk}/compare/behaviour/?from=1").status_code == 400
@@ -183,6 +185,7 @@ FUZZ_DEFINITIONS = st.fixed_dictionaries({"StartAt": st.text(max_size=4) | FUZZ_
                                           "States": st.dictionaries(st.text(min_size=1, max_size=4), FUZZ_STATES, max_size=4)})
 
 
+@pytest.mark.django_db(transaction=True)  # the behaviour view runs off the request thread
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(definition=FUZZ_DEFINITIONS)
 def test_any_saved_definition_is_compared_explained_and_run_without_a_server_error(client_for, workflow, users,
@@ -197,6 +200,7 @@ def test_any_saved_definition_is_compared_explained_and_run_without_a_server_err
         assert answer.status_code == 200, (url, answer.content[:300])
 
 
+@pytest.mark.django_db(transaction=True)  # the view runs off the request thread, with its own connection
 def test_behaviour_says_when_a_test_case_no_longer_meets_its_expectations(client_for, workflow, users, two_versions):
     from designer.models import TestCase
     from designer.suites.services import expectations_set
@@ -223,6 +227,7 @@ def test_explain_api_reads_any_definition(client_for, bank_definition):
     assert client_for(None).post("/api/explain/", {"definition": bank_definition}, format="json").status_code in (401, 403)
 
 
+@pytest.mark.django_db(transaction=True)  # the view runs off the request thread, with its own connection
 def test_review_document_has_the_narrative_the_graph_the_tests_and_the_changes(client, users, workflow, two_versions):
     _bank_test_cases(workflow, users["owner"])
     client.force_login(users["viewer"])

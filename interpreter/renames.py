@@ -25,8 +25,18 @@ _NESTED = ("Branches", "ItemProcessor", "Iterator")
 @dataclass
 class _State:
     type: Any
-    body: str                   # the state without its transitions or nested machines, as JSON text
+    state: dict
     refs: set[tuple[str, str]] = field(default_factory=set)  # (referring step or "", how it refers)
+    _body: str | None = None
+
+    @property
+    def body(self) -> str:
+        """The state without its transitions or nested machines, as JSON text. Made on first use:
+        only the states gone and the states new are ever compared (most of a big workflow is
+        neither)."""
+        if self._body is None:
+            self._body = _without_transitions(self.state)
+        return self._body
 
 
 def _without_transitions(state: dict) -> str:
@@ -49,7 +59,7 @@ def _collect(definition: Any) -> dict[str, _State]:
         for name, state in table.items():
             if not isinstance(state, dict):
                 continue  # not a state at all: the validator says so; nothing to follow
-            states.setdefault(name, _State(state.get("Type"), _without_transitions(state)))
+            states.setdefault(name, _State(state.get("Type"), state))
             for i, branch in enumerate(state.get("Branches") or [] if isinstance(state.get("Branches"), list) else []):
                 machines.append((branch, f"{name}/branch {i}"))
             for key in ("ItemProcessor", "Iterator"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .structural import Diff, diff
-from .words import edge_words, state_change_words, summary, top_change_words
+from .words import Narratives, edge_words, state_change_words, summary, top_change_words
 
 
 def diff_report(old: Any, new: Any, d: Diff | None = None) -> dict:
@@ -12,12 +12,13 @@ def diff_report(old: Any, new: Any, d: Diff | None = None) -> dict:
     change with its sentences (``changes``) and its raw field changes (``fields``: JSON Pointers
     with old and new values)."""
     d = d if d is not None else diff(old, new)
+    narratives = Narratives(old, new)
     states = []
     for change in d.states:
         entry = {"kind": change.kind, "name": change.name, "oldName": change.old_name, "type": change.type,
                  "oldType": change.old_type, "pointer": change.pointer, "oldPointer": change.old_pointer,
                  "program": change.program, "inside": change.inside,
-                 "changes": state_change_words(change, old, new),
+                 "changes": state_change_words(change, old, new, narratives),
                  "fields": [f.as_dict() for f in change.fields]}
         if change.kind in ("added", "removed"):
             entry["value"] = change.value

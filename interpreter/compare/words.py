@@ -303,13 +303,28 @@ def _params(changes: list[FieldChange], rel: list[list[str]], old: dict, new: di
 GROUPS = {"Retry": _retry, "Choices": _choices, "Catch": _catch, "Parameters": _params, "Arguments": _params}
 
 
-def state_change_words(change: StateChange, old_definition: Any, new_definition: Any) -> list[str]:
+class Narratives:
+    """Both versions' steps in words, told once (on first use) for all the changes of one diff."""
+
+    def __init__(self, old_definition: Any, new_definition: Any):
+        self.definitions = {"old": old_definition, "new": new_definition}
+        self.steps: dict[str, dict] = {}
+
+    def step(self, side: str, pointer: str | None):
+        if side not in self.steps:
+            self.steps[side] = explain(self.definitions[side]).by_pointer()
+        return self.steps[side].get(pointer)
+
+
+def state_change_words(change: StateChange, old_definition: Any, new_definition: Any,
+                       narratives: Narratives | None = None) -> list[str]:
     """The change to one state as sentences, for the inspector."""
+    narratives = narratives or Narratives(old_definition, new_definition)
     if change.kind == "added":
-        step = explain(new_definition).by_pointer().get(change.pointer)
+        step = narratives.step("new", change.pointer)
         return ["New step." + (f" {step.text}" if step else "")]
     if change.kind == "removed":
-        step = explain(old_definition).by_pointer().get(change.old_pointer)
+        step = narratives.step("old", change.old_pointer)
         return ["Removed." + (f" It did this: {step.text}" if step else "")]
     old = _resolve(old_definition, change.old_pointer)
     new = _resolve(new_definition, change.pointer)

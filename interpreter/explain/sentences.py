@@ -57,10 +57,21 @@ def _field(path: Any) -> str:
 
 
 def _value(value: Any) -> str:
+    """A fixed value as a reader takes it in: short ones whole, long ones by their shape."""
     if isinstance(value, str):
-        return f"“{value}”" if not is_expression(value) else expression_words(value)
+        if is_expression(value):
+            return expression_words(value)
+        return f"“{value}”" if len(value) <= 80 else f"a text of {len(value):,} characters"
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= 80 else text[:79] + "…"
+    if len(text) <= 60:
+        return text
+    if isinstance(value, dict):
+        keys = list(value)
+        shown = ", ".join(keys[:6]) + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
+        return f"fixed data ({shown})"
+    if isinstance(value, list):
+        return f"a fixed list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return text
 
 
 def _settings(where: str, value: Any) -> str:
@@ -187,8 +198,14 @@ def _pass(name: str, state: dict, ctx: Context):
     elif isinstance(state.get("Parameters"), dict) or isinstance(state.get("Output"), dict):
         fields = state.get("Parameters") if isinstance(state.get("Parameters"), dict) else state["Output"]
         names = [k[:-2] if k.endswith(".$") else k for k in fields]
-        does = f"Passes on reshaped data ({', '.join(names)})." if names else "Passes on an empty object."
-        does = _join(does, _keeps(state, "it"))
+        what = f"reshaped data ({', '.join(names)})" if names else "an empty object"
+        target = state.get("ResultPath", "$")
+        if isinstance(target, str) and target != "$" and not is_expression(target):
+            does = f"Puts {what} in {_field(target)}."
+        elif target is None:
+            does = "Passes its input on unchanged."
+        else:
+            does = f"Passes on {what}."
     elif "Output" in state:
         does = f"Passes on {_value(state['Output'])}."
     else:

@@ -20,6 +20,7 @@ _REPLACEMENTS = [
     (re.compile(r"\s*!=\s*"), " is not "),
     (re.compile(r"(?<![<>!=])\s*=\s*(?!=)"), " is "),
     (re.compile(r"\$(?=[A-Za-z_])"), ""),  # $name: a variable, or $string(): a function
+    (re.compile(r"(?<=\S) \* (?=\S)"), " × "),
 ]
 
 

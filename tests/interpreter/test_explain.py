@@ -197,11 +197,22 @@ def test_callbacks_timeouts_heartbeats_and_results():
     ({"Timestamp": "2030-01-01T00:00:00Z"}, "Waits until 2030-01-01T00:00:00Z."),
     ({"SecondsPath": "$.delay"}, "Waits for the number of seconds in delay."),
     ({"TimestampPath": "$.when"}, "Waits until the time in when."),
-    ({"Seconds": "{% $minutes * 60 %}"}, "Waits for minutes * 60 seconds."),
+    ({"Seconds": "{% $minutes * 60 %}"}, "Waits for minutes × 60 seconds."),
 ])
 def test_waits_in_words(wait, words):
     assert explain(machine({"W": {"Type": "Wait", **wait, "End": True}})).by_state()["W"].text == \
         words + " That ends the workflow."
+
+
+def test_fixed_data_reads_by_its_shape_when_long():
+    big = {f"field{i}": i for i in range(9)}
+    steps = explain(machine({"A": {"Type": "Pass", "Result": big, "Next": "B"},
+                             "B": {"Type": "Pass", "Result": list(range(40)), "Next": "C"},
+                             "C": {"Type": "Pass", "Parameters": {"count.$": "$.n"}, "ResultPath": "$.tally",
+                                   "End": True}})).steps
+    assert steps[0].text.startswith("Passes on fixed data (field0, field1, field2, field3, field4, field5 and 3 more).")
+    assert steps[1].text.startswith("Passes on a fixed list of 40 items.")
+    assert steps[2].text == "Puts reshaped data (count) in tally. That ends the workflow."
 
 
 def test_comments_are_used_and_the_top_level_timeout_is_told():

@@ -49,8 +49,9 @@ class WorkflowSerializer(serializers.ModelSerializer):
         return self.context.get("roles", {}).get(obj.pk)
 
     def get_latest_version(self, obj) -> int | None:
-        latest = obj.versions.order_by("-number").values_list("number", flat=True).first()
-        return latest
+        if hasattr(obj, "latest_number"):  # annotated by the list view: one query for the whole list
+            return obj.latest_number
+        return obj.versions.order_by("-number").values_list("number", flat=True).first()
 
 
 class WorkflowCreateSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +20,7 @@ from ..imports import services as imports
 from ..suites.selectors import latest_by_version as latest_suite_by_version
 from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
-from ..models import Workflow
+from ..models import Workflow, WorkflowVersion
 from . import serializers as s
 from .parsers import BoundedJSONParser, RawDefinitionParser
 
@@ -72,7 +73,8 @@ def _read_upload(request) -> tuple[imports.Imported, str | None]:
 class WorkflowListView(APIView):
     @extend_schema(responses=s.WorkflowSerializer(many=True), summary="Workflows you can see")
     def get(self, request):
-        workflows = list(selectors.workflow_list(user=request.user))
+        latest = WorkflowVersion.objects.filter(workflow=OuterRef("pk")).order_by("-number").values("number")[:1]
+        workflows = list(selectors.workflow_list(user=request.user).annotate(latest_number=Subquery(latest)))
         roles = selectors.workflow_roles(user=request.user, workflows=workflows)
         return Response(s.WorkflowSerializer(workflows, many=True, context={"roles": roles}).data)
 

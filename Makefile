@@ -10,13 +10,19 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 # The second test pass points at the PostgreSQL that CI has; tests skip with a reason without it.
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/statewise
 
-.PHONY: run test install install-test dot chromium migrate samples test-sqlite test-postgres clean
+.PHONY: run serve test install install-test dot chromium migrate samples test-sqlite test-postgres clean
 
 run: install dot migrate samples
 	@echo ""
 	@echo "  Statewise is at http://$(HOST):$(PORT)/"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# For a team: several worker processes, DEBUG off; needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# and (for more than one worker) REDIS_URL in the environment (README, "Deploy").
+WORKERS ?= 2
+serve: install dot migrate
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install-test dot chromium test-sqlite test-postgres
 

@@ -1,7 +1,9 @@
-"""ASGI entry point: HTTP through Django, websockets (``/ws/executions/<id>/``) through Channels.
+"""ASGI entry point: HTTP through Django, websockets (``/ws/executions/<id>/``) through Channels,
+and the runner that advances continuing runs (``simulation/runner.py``).
 
 Websockets are authenticated by the session cookie and only accepted from allowed hosts' origins.
 """
+import asyncio
 import gc
 import os
 
@@ -19,18 +21,34 @@ from .simulation import runner  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
 
-class _NoteLoop:
-    """Remembers the server's event loop, so that synchronous views can start runners on it."""
+class _WithRunner:
+    """Starts this process's runner with the server (at the ASGI lifespan's start where the server
+    has one, else at the first connection) and remembers the server's event loop, where broadcasts
+    to the in-memory channel layer must be made."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
         runner.note_loop()
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        runner.start()
         return await self.app(scope, receive, send)
 
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await asyncio.to_thread(runner.start)
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.to_thread(runner.stop)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
-application = _NoteLoop(ProtocolTypeRouter({
+
+application = _WithRunner(ProtocolTypeRouter({
     "http": BodyLimit(django_asgi_app),
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 }))

@@ -18,7 +18,7 @@ import json
 import logging
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from interpreter.limits import DATA_DEPTH, MESSAGE_BYTES, depth_error, json_depth_within
@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 REPLAY_CHUNK = 2000
 MAX_SEQ = 2**31 - 1
 MAX_MESSAGE = MESSAGE_BYTES  # a command carrying a 256 KiB callback output, with room to spare
+
+
+def _db(fn):
+    # Each call in a pool thread of its own: Channels' default runs every consumer's database
+    # work of the process in one shared thread, so one slow command would hold up every socket.
+    return DatabaseSyncToAsync(fn, thread_sensitive=False)
 
 
 class ExecutionConsumer(AsyncWebsocketConsumer):
@@ -48,7 +54,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         await self.accept()
         if user is None or not user.is_authenticated:
             return await self._refuse("login_required", "Log in to watch this run.", 4401)
-        allowed = await database_sync_to_async(self._access)(user)
+        allowed = await _db(self._access)(user)
         if allowed is None:
             return await self._refuse("not_found", "No such execution, or you may not see it.", 4404)
         self.can_control, self.workflow_id = allowed
@@ -57,9 +63,8 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         self.joined = True
         after = _int(parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after", ["0"])[0])
         state = await self._replay(min(after, MAX_SEQ) if after is not None and after >= 0 else 0, hello=True)
-        await runner.resume_all()
         if state["mode"] == ExecutionMode.CONTINUING and state["status"] == "RUNNING":
-            await runner.ensure_running(self.execution_id)
+            runner.wake(self.execution_id)  # no need to wait for the runner's next look
 
     def _access(self, user) -> tuple[bool, int] | None:
         """None when the user may not see the run; else whether they may control it, and its workflow."""
@@ -70,7 +75,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         return selectors.can(user=user, workflow=execution.workflow, action="control_runs"), execution.workflow_id
 
     async def access_changed(self, message):
-        allowed = await database_sync_to_async(self._access)(self.scope["user"])
+        allowed = await _db(self._access)(self.scope["user"])
         if allowed is None:
             return await self._refuse("not_found", "You may no longer see this run.", 4404)
         if allowed[0] != self.can_control:
@@ -97,7 +102,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
 
     async def _replay(self, after: int, hello: bool = False) -> dict:
         try:
-            state, rows = await database_sync_to_async(self._read)(after)
+            state, rows = await _db(self._read)(after)
         except DomainError as exc:  # removed since the connection opened
             await self._refuse(exc.default_code, exc.message, 4404)
             return {"mode": "", "status": ""}
@@ -117,7 +122,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         if message["revision"] <= self.revision:
             return  # the client already has this (and newer)
         if message["first"] > self.last_sent + 1:
-            rows = await database_sync_to_async(self._gap)(self.last_sent, message["first"] - 1)
+            rows = await _db(self._gap)(self.last_sent, message["first"] - 1)
             for i in range(0, len(rows), REPLAY_CHUNK):
                 await self.send_json({"type": "events", "events": rows[i:i + REPLAY_CHUNK]})
         await self.send(text_data=message["text"])
@@ -162,7 +167,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
                                      "ask the workflow's owner to make you an editor.",
                                      command=name if isinstance(name, str) else None)
         try:
-            update = await database_sync_to_async(commands.command_run)(
+            update = await _db(commands.command_run)(
                 user=self.scope["user"], execution_id=self.execution_id, body=body)
         except DomainError as exc:
             return await self._error(ident, exc.default_code, exc.message, field=exc.field, pointer=exc.pointer,
@@ -172,7 +177,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
             return await self._error(ident, "internal_error", "The command failed on the server; it has been logged.")
         await live.publish(update)
         if body.get("command") == "continue":
-            await runner.ensure_running(self.execution_id)
+            runner.wake(self.execution_id)
         await self.send_json({"type": "ack", "id": ident, "command": body["command"], "revision": update.revision})
 
     async def _error(self, ident, code: str, detail: str, **extra):

@@ -48,16 +48,33 @@ def redis_reachable(url: str = "redis://127.0.0.1:6379/0") -> str | None:
     return None
 
 
+def _secret_key() -> str:
+    from django.conf import settings
+
+    try:
+        return settings.SECRET_KEY
+    except Exception:  # noqa: BLE001 - Django not configured in this process
+        return f"statewise-test-{os.urandom(16).hex()}"
+
+
 class ServerProcess:
-    """``runserver`` (serves static files too, as in ``make run``) or plain ``daphne``."""
+    """``runserver`` (as in ``make run``), ``serve`` (uvicorn workers, as in ``make serve``; several
+    workers need ``redis_url``) or plain ``daphne``."""
 
     def __init__(self, *, database_url: str, redis_url: str | None = None, port: int | None = None,
-                 kind: str = "runserver", extra_env: dict | None = None):
+                 kind: str = "runserver", workers: int = 2, extra_env: dict | None = None):
         self.port = port or free_port()
         self.kind = kind
+        self.workers = workers
         self.env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "designer.settings",
-                    "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+                    "PYTHONUNBUFFERED": "1"}
+        for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"):
+            self.env.pop(name, None)
+        if kind == "serve":
+            # The same key as this process: sessions made here (a test's login) hold there.
+            self.env.update(DJANGO_SECRET_KEY=_secret_key(), DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+                            WEB_CONCURRENCY=str(workers))
+        self.env.update(extra_env or {})
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         else:
@@ -76,6 +93,9 @@ class ServerProcess:
     def start(self, timeout: float = 30) -> "ServerProcess":
         if self.kind == "daphne":
             cmd = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "designer.asgi:application"]
+        elif self.kind == "serve":
+            cmd = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--workers", str(self.workers)]
         else:
             cmd = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(cmd, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,

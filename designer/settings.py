@@ -1,7 +1,9 @@
 """Settings, read from the environment with defaults that are safe for a developer's own machine.
 
 ``DATABASE_URL`` selects the database (default: a SQLite file under ``var/``); ``REDIS_URL``
-switches the channel layer from in-memory to Redis. Nothing here needs editing to deploy.
+switches the channel layer from in-memory to Redis; ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
+``DJANGO_CSRF_TRUSTED_ORIGINS`` and ``DJANGO_HTTPS`` are what a deployment sets (README, "Deploy").
+Nothing here needs editing to deploy.
 """
 from __future__ import annotations
 
@@ -19,14 +21,39 @@ def _flag(name: str, default: bool) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
-# The fallback key is only good for local use; any deployment sets DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "statewise-local-development-only-not-secret")
-DEBUG = _flag("DJANGO_DEBUG", True)
+def _local_secret_key() -> str:
+    """A key made once for this checkout (``var/secret_key``), so a developer's sessions survive
+    restarts and no key is shared between machines. ``manage.py serve`` refuses to use it."""
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        key = secrets.token_urlsafe(50)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as f:
+            f.write(key)
+        return key
+    except OSError:
+        return ""
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key() or "statewise-local-only"
+# Off unless asked for, `make run` included: people see the app's own 404 and 500 pages, never
+# Django's debug page (it lists settings, code and every URL). DJANGO_DEBUG=1 for tracebacks.
+DEBUG = _flag("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if _flag("DJANGO_HTTPS", False):
+    # Behind a proxy that ends TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
-    # First, so that `manage.py runserver` serves ASGI (and so websockets) through daphne.
+    # First: its runserver (Daphne's, with the runner) and serve commands win.
+    "designer.serving",
+    # Before staticfiles, so that `manage.py runserver` serves ASGI (and so websockets) through daphne.
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, with DEBUG off too
     "designer.http_limits.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +147,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks there first (collectstatic is optional)
+# WhiteNoise serves the files where they are (no collectstatic step): a few hundred KB of plain
+# ES modules and CSS, under names that do not change, so browsers keep them a minute.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"

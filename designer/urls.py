@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "designer.serving.views.not_found"
+handler500 = "designer.serving.views.server_error"

@@ -242,5 +242,5 @@ def execution_control(request, execution_id: int):
         return redirect("execution-page", execution_id=execution.pk)
     live.publish_sync(update)
     if body["command"] == "continue":
-        runner.kick(execution.pk)
+        runner.wake_after_commit(execution.pk)
     return redirect("execution-page", execution_id=execution.pk)

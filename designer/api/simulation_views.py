@@ -140,7 +140,7 @@ class ExecutionControlView(APIView):
         live.publish_sync(update)
         execution = _execution(request, execution_id)
         if execution.mode == ExecutionMode.CONTINUING:
-            runner.kick(execution.pk)
+            runner.wake_after_commit(execution.pk)
         return Response(_detail(execution))
 
 

@@ -1,18 +1,28 @@
-"""Continuing runs: the server advances them, batch by batch, at the run's speed.
+"""Continuing runs: advanced by every live server process, whoever is watching.
 
-A continuing run is advanced by an asyncio task on the server's event loop (the one that serves
-the websockets, so broadcasts reach in-memory channel layers too). Each batch is one locked
-transaction (``execution_advance``), published after its commit. With a speed of N
-transitions per second, a batch is one transition and the task sleeps out the rest of 1/N s.
+Each server process has one runner: a thread with its own event loop, started with the server
+(``start``: the ASGI lifespan, ``manage.py runserver``, or the first request of a server without
+either). Twice a second it looks in the database for continuing runs that no live process holds,
+and claims them; it also renews the lease on the runs it holds. A command that starts a run
+moving (continue, and any command on a continuing run) wakes this process's runner at once.
 
-Which process runs it: the row's ``runner_id`` and ``runner_heartbeat`` form a lease. A process
-whose lease is younger than ``LEASE_SECONDS`` keeps the run; another process that is asked to run
-it waits until the lease is stale, then takes over. So a run that was continuing when its server
-stopped is picked up again by whichever process is next asked to run it: when a viewer connects
-to it (``consumers.ExecutionConsumer.connect``) or sends it any command, and at server start for
-every run left continuing (``resume_all``, called from ``asgi.py`` on the first connection).
-Outside an ASGI server (WSGI, management commands, tests with the test client) ``kick`` runs
-the same loop in a thread of its own.
+The lease is the row's ``runner_id`` and ``runner_heartbeat``. A live runner renews the
+heartbeats of its runs every ``HEARTBEAT_SECONDS``; a run whose heartbeat is older than
+``LEASE_SECONDS`` belongs to a process that is gone, and the next poll of any live process takes
+it over, so a run is resumed within LEASE_SECONDS + POLL_SECONDS of its process dying. Each batch
+is one transaction that locks the row (``execution_advance``): two processes that both think they
+hold a run still write each event exactly once, in order.
+
+The interpreter work of a batch never runs in the server process: batches go to a child process
+(``workers.BatchProcess``), so a run that computes for seconds, or asks for gigabytes, slows
+neither the event loop nor other requests, and a batch that breaks the child's time or memory
+bound only pauses its own run, saying why. ``STATEWISE_RUNNER_PROCESSES=0`` runs batches in a
+thread of the server process instead.
+
+Each batch is published after its commit, from the runner's loop (Redis) or on the server's
+loop (the in-memory channel layer lives there). A batch holds at most ``BATCH_TRANSITIONS``
+transitions or ``BATCH_SECONDS``; at a speed of N transitions per second it is one transition
+and the runner sleeps out the rest of 1/N s.
 """
 from __future__ import annotations
 
@@ -22,52 +32,54 @@ import os
 import threading
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.db import DatabaseSyncToAsync
+from django.db import close_old_connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from interpreter.execution import RUNNING
 from interpreter.inspection import about_to_enter
 
 from .. import live
+from ..errors import NotFound
 from ..models import Execution, ExecutionMode, ExecutionStatus
 from .engine import Update, advancing, persist, waiting_for_person
 
 LEASE_SECONDS = 3.0
+HEARTBEAT_SECONDS = 1.0
+POLL_SECONDS = 0.5
 # Continuing at full speed: one transaction holds at most this many transitions, or this much time.
 BATCH_TRANSITIONS = 2000
 BATCH_SECONDS = 0.05
 RUNNER_ID = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 log = logging.getLogger(__name__)
 
-_tasks: dict[int, asyncio.Task] = {}
-_server_loop: asyncio.AbstractEventLoop | None = None
-_threads: dict[int, threading.Thread] = {}
-_threads_lock = threading.Lock()
-_resumed = False
 
+# --- the batch: one locked transaction -----------------------------------------------------
 
-def execution_advance(*, execution_id: int, runner_id: str, first: bool,
-                      lease_seconds: float = 3.0) -> Update | None:
-    """One batch of a continuing run, for the runner: up to the next breakpoint, callback or end,
-    at most ``BATCH_TRANSITIONS`` transitions or ``BATCH_SECONDS`` (one transition when the run
-    has a speed). Returns None when the run is not continuing any more, or another live process
-    holds it (its ``runner_heartbeat`` younger than ``lease_seconds``)."""
+def execution_advance(*, execution_id: int, runner_id: str, lease_seconds: float = LEASE_SECONDS,
+                      max_transitions: int | None = None, max_seconds: float | None = None) -> Update | None:
+    """One batch of a continuing run: up to the next breakpoint, callback or end, at most
+    ``max_transitions`` transitions or ``max_seconds`` (one transition when the run has a speed).
+    Returns None when the run is not continuing any more, or another live process holds it (its
+    ``runner_heartbeat`` younger than ``lease_seconds``)."""
+    max_transitions = BATCH_TRANSITIONS if max_transitions is None else max_transitions
+    max_seconds = BATCH_SECONDS if max_seconds is None else max_seconds
     with advancing(execution_id) as (row, kept):
         if row.mode != ExecutionMode.CONTINUING or row.status != ExecutionStatus.RUNNING:
             return None
-        now = timezone.now()
-        # A slow run writes (and so renews its lease) once a transition: the lease outlasts that.
-        lease = max(lease_seconds, 3.0 / row.speed if row.speed else 0.0)
         if (row.runner_id and row.runner_id != runner_id and row.runner_heartbeat is not None
-                and (now - row.runner_heartbeat).total_seconds() < lease):
+                and (timezone.now() - row.runner_heartbeat).total_seconds() < lease_seconds):
             return None
+        # The first batch after a continue (no runner has moved the run since) may leave the
+        # breakpoint the run is paused at; a run taken over mid-way stops at every breakpoint.
+        first = not row.runner_id
         run = kept.run
         stops = set(row.breakpoints)
-        limit = 1 if row.speed else BATCH_TRANSITIONS
-        deadline = time.monotonic() + BATCH_SECONDS
+        limit = 1 if row.speed else max_transitions
+        deadline = time.monotonic() + max_seconds
         events: list = []
         reason = ""
         for i in range(limit):
@@ -94,128 +106,221 @@ def execution_advance(*, execution_id: int, runner_id: str, first: bool,
                 reason = f"breakpoint: {entering}"
         if not reason and run.status == RUNNING and run.waiting_tokens() and waiting_for_person(run):
             reason = "waiting for a callback"
-        fields: dict[str, Any] = {"runner_id": runner_id, "runner_heartbeat": now}
+        fields: dict[str, Any] = {"runner_id": runner_id, "runner_heartbeat": timezone.now()}
         stop = bool(reason) or run.status != RUNNING
         if reason:
             fields.update(mode=ExecutionMode.PAUSED, runner_id="", stop_reason=reason)
         return persist(row, kept, events, fields=fields, stop=stop)
 
 
-# The database work of a batch runs in the default thread pool, not Django's one shared thread
-# for synchronous views, so a long run does not queue everyone's page loads behind it.
-_advance = DatabaseSyncToAsync(execution_advance, thread_sensitive=False)
+def execution_halt(*, execution_id: int, reason: str) -> Update | None:
+    """Pause a continuing run the runner could not advance, saying why (the run is unchanged:
+    its failed batch was never committed)."""
+    with advancing(execution_id) as (row, kept):
+        if row.mode != ExecutionMode.CONTINUING:
+            return None
+        return persist(row, kept, [], fields={"mode": ExecutionMode.PAUSED, "runner_id": "",
+                                              "stop_reason": reason[:200]}, stop=True)
 
 
-def _still_continuing(execution_id: int) -> bool:
-    return Execution.objects.filter(pk=execution_id, mode=ExecutionMode.CONTINUING,
-                                    status=ExecutionStatus.RUNNING).exists()
+def claimable(*, runner_id: str, lease_seconds: float = LEASE_SECONDS, limit: int = 200) -> list[int]:
+    """Continuing runs that this runner holds, or that no live process holds."""
+    stale = timezone.now() - timedelta(seconds=lease_seconds)
+    return list(Execution.objects.filter(mode=ExecutionMode.CONTINUING, status=ExecutionStatus.RUNNING)
+                .filter(Q(runner_id="") | Q(runner_id=runner_id) | Q(runner_heartbeat__isnull=True)
+                        | Q(runner_heartbeat__lt=stale))
+                .order_by("pk").values_list("pk", flat=True)[:limit])
 
 
-_check = DatabaseSyncToAsync(_still_continuing, thread_sensitive=False)
+def renew(*, runner_id: str, execution_ids: list[int]) -> None:
+    """The heartbeat of the runs this runner holds: the lease outlives slow runs and slow batches."""
+    if execution_ids:
+        Execution.objects.filter(pk__in=execution_ids, runner_id=runner_id,
+                                 mode=ExecutionMode.CONTINUING).update(runner_heartbeat=timezone.now())
+
+
+# --- the runner: one per process -------------------------------------------------------------
+
+class Runner:
+    def __init__(self, processes: int):
+        self.processes = processes
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.driving: dict[int, asyncio.Task] = {}
+        self._ready = threading.Event()
+        self._stopping: asyncio.Event | None = None
+        self._workers = None  # workers.Pool, made on the runner's loop
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._thread, name="statewise-runner", daemon=True)
+        self.thread.start()
+        self._ready.wait(10)
+
+    def _thread(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._main())
+        finally:
+            close_old_connections()
+            self.loop.close()
+
+    async def _main(self) -> None:
+        from . import workers
+
+        self._stopping = asyncio.Event()
+        self._workers = workers.pool(self.processes)
+        self._ready.set()
+        last_renewal = 0.0
+        while not self._stopping.is_set():
+            try:
+                if time.monotonic() - last_renewal >= HEARTBEAT_SECONDS:
+                    await self._db(renew, runner_id=RUNNER_ID, execution_ids=list(self.driving))
+                    last_renewal = time.monotonic()
+                for execution_id in await self._db(claimable, runner_id=RUNNER_ID):
+                    self._drive(execution_id)
+            except Exception:  # noqa: BLE001 - a database that is down for a moment must not end the runner
+                log.exception("The runner could not look for continuing runs")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), POLL_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+        for task in list(self.driving.values()):
+            task.cancel()
+        await asyncio.gather(*self.driving.values(), return_exceptions=True)
+
+    async def _db(self, fn, **kwargs):
+        return await self.loop.run_in_executor(None, _with_connection, fn, kwargs)
+
+    def wake(self, execution_id: int) -> None:
+        """Thread-safe: have this process look at the run now rather than at its next poll."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._drive, execution_id)
+
+    def _drive(self, execution_id: int) -> None:
+        task = self.driving.get(execution_id)
+        if task is None or task.done():
+            self.driving[execution_id] = self.loop.create_task(self._run(execution_id))
+
+    async def _run(self, execution_id: int) -> None:
+        try:
+            while True:
+                started = time.monotonic()
+                update = await self._batch(execution_id)
+                if update is None:
+                    return  # paused, finished, or another live process holds it
+                await self._publish(update)
+                if update.stop:
+                    return
+                if update.speed:
+                    await asyncio.sleep(max(0.0, 1.0 / update.speed - (time.monotonic() - started)))
+                else:
+                    await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - a broken run must not take the runner down; say why
+            log.exception("Runner for execution %s stopped", execution_id)
+        finally:
+            if self.driving.get(execution_id) is asyncio.current_task():
+                del self.driving[execution_id]
+
+    async def _batch(self, execution_id: int) -> Update | None:
+        from .workers import BatchFailed
+
+        kwargs = {"execution_id": execution_id, "runner_id": RUNNER_ID, "lease_seconds": LEASE_SECONDS,
+                  "max_transitions": BATCH_TRANSITIONS, "max_seconds": BATCH_SECONDS}
+        try:
+            return await self._workers.advance(execution_id, kwargs)
+        except NotFound:
+            return None  # deleted meanwhile
+        except BatchFailed as failure:
+            log.error("Execution %s: %s", execution_id, failure.detail)
+            update = await self._db(execution_halt, execution_id=execution_id, reason=failure.reason)
+            if update is not None:
+                await self._publish(update)
+            return None
+
+    async def _publish(self, update: Update) -> None:
+        server = _server_loop
+        if _in_memory_layer():
+            # The in-memory layer's queues belong to the server's loop; with no server loop yet,
+            # nobody in this process is watching.
+            if server is not None and not server.is_closed():
+                try:
+                    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(live.publish(update), server))
+                except RuntimeError:
+                    pass  # the loop closed meanwhile (a test's loop)
+            return
+        await live.publish(update)
+
+    def stop(self) -> None:
+        if self.loop is not None and self._stopping is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._stopping.set)
+        if self.thread is not None:
+            self.thread.join(10)
+
+
+def _with_connection(fn, kwargs):
+    try:
+        return fn(**kwargs)
+    finally:
+        close_old_connections()
+
+
+def _in_memory_layer() -> bool:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    return layer is not None and type(layer).__name__ == "InMemoryChannelLayer"
+
+
+# --- the process's runner --------------------------------------------------------------------
+
+_runner: Runner | None = None
+_runner_lock = threading.Lock()
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _forget_after_fork() -> None:
+    # The runner's thread is not copied by a fork: the child starts its own when it serves.
+    global _runner, _runner_lock, _server_loop
+    _runner, _runner_lock, _server_loop = None, threading.Lock(), None
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def start() -> Runner:
+    """Start this process's runner (once; again after ``stop``)."""
+    global _runner
+    with _runner_lock:
+        if _runner is None or _runner.thread is None or not _runner.thread.is_alive():
+            _runner = Runner(int(os.environ.get("STATEWISE_RUNNER_PROCESSES", "1")))
+            _runner.start()
+        return _runner
+
+
+def stop() -> None:
+    """Stop this process's runner (its batch processes stay, for the next start)."""
+    global _runner
+    with _runner_lock:
+        runner, _runner = _runner, None
+    if runner is not None:
+        runner.stop()
+
+
+def wake(execution_id: int) -> None:
+    """After a command: advance the run now if it is continuing (thread-safe, for async code)."""
+    start().wake(execution_id)
+
+
+def wake_after_commit(execution_id: int) -> None:
+    """The same from synchronous code: once the command is committed, so the runner sees it."""
+    transaction.on_commit(lambda: wake(execution_id), robust=True)
 
 
 def note_loop() -> None:
-    """Called on the server's event loop (by ``asgi.py``): runners started from views go there."""
+    """Called on the server's event loop (by ``asgi.py``): where in-memory broadcasts must go."""
     global _server_loop
     _server_loop = asyncio.get_running_loop()
 
-
-async def ensure_running(execution_id: int) -> None:
-    """Make sure this process advances the run if it is continuing (no-op otherwise)."""
-    note_loop()
-    task = _tasks.get(execution_id)
-    if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
-        return
-    _tasks[execution_id] = asyncio.create_task(_run(execution_id), name=f"statewise-run-{execution_id}")
-
-
-async def _run(execution_id: int) -> None:
-    first = True
-    try:
-        while True:
-            started = time.monotonic()
-            update = await _advance(execution_id=execution_id, runner_id=RUNNER_ID, first=first,
-                                    lease_seconds=LEASE_SECONDS)
-            if update is None:
-                # Paused, finished, or another process holds the lease: wait while it is fresh.
-                if await _check(execution_id):
-                    await asyncio.sleep(LEASE_SECONDS / 2)
-                    continue
-                return
-            first = False
-            await live.publish(update)
-            if update.stop:
-                return
-            speed = _speed_of(update)
-            if speed:
-                await asyncio.sleep(max(0.0, 1.0 / speed - (time.monotonic() - started)))
-            else:
-                await asyncio.sleep(0)  # let the consumers send what was just published
-    except Exception:  # noqa: BLE001 - a broken run must not take the server down; say why
-        log.exception("Runner for execution %s stopped", execution_id)
-    finally:
-        if _tasks.get(execution_id) is asyncio.current_task():
-            _tasks.pop(execution_id, None)
-
-
-def _speed_of(update: Update) -> float:
-    return update.speed
-
-
-async def resume_all() -> None:
-    """Pick up every run left continuing (say, by a server that stopped). Once per process."""
-    global _resumed
-    if _resumed:
-        return
-    _resumed = True
-    ids = await DatabaseSyncToAsync(_continuing_ids, thread_sensitive=False)()
-    for execution_id in ids:
-        await ensure_running(execution_id)
-
-
-def _continuing_ids() -> list[int]:
-    return list(Execution.objects.filter(mode=ExecutionMode.CONTINUING, status=ExecutionStatus.RUNNING)
-                .values_list("pk", flat=True))
-
-
-def kick(execution_id: int) -> None:
-    """From synchronous code: have the run advanced if it is continuing."""
-    loop = _server_loop
-    if loop is not None and loop.is_running():
-        asyncio.run_coroutine_threadsafe(ensure_running(execution_id), loop)
-        return
-    with _threads_lock:
-        thread = _threads.get(execution_id)
-        if thread is not None and thread.is_alive():
-            return
-        thread = threading.Thread(target=_run_in_thread, args=(execution_id,), daemon=True,
-                                  name=f"statewise-run-{execution_id}")
-        _threads[execution_id] = thread
-        thread.start()
-
-
-def _run_in_thread(execution_id: int) -> None:
-    from django.db import close_old_connections
-
-    first = True
-    try:
-        while True:
-            started = time.monotonic()
-            update = execution_advance(execution_id=execution_id, runner_id=RUNNER_ID, first=first,
-                                                  lease_seconds=LEASE_SECONDS)
-            if update is None:
-                if _still_continuing(execution_id):
-                    time.sleep(LEASE_SECONDS / 2)
-                    continue
-                return
-            first = False
-            async_to_sync(live.publish)(update)
-            if update.stop:
-                return
-            speed = _speed_of(update)
-            if speed:
-                time.sleep(max(0.0, 1.0 / speed - (time.monotonic() - started)))
-    except Exception:  # noqa: BLE001
-        log.exception("Runner thread for execution %s stopped", execution_id)
-    finally:
-        close_old_connections()

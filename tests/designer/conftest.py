@@ -48,6 +48,16 @@ def _end_lingering_sessions(django_db_setup, django_db_blocker):
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
+@pytest.fixture(autouse=True)
+def _runner_stopped_after_each_test():
+    """A test that moved a run wakes this process's runner; it must not go on looking for
+    continuing runs during the next test (whose runs it would then advance behind its back)."""
+    yield
+    from designer.simulation import runner
+
+    runner.stop()
+
+
 @pytest.fixture
 def bank_definition() -> dict:
     return json.loads((SAMPLES / "account-application.asl.json").read_text())

@@ -39,14 +39,13 @@ def _fresh(execution) -> Execution:
     return Execution.objects.get(pk=execution.pk)
 
 
-def _continue_to_stop(execution, first=True):
+def _continue_to_stop(execution):
     if _fresh(execution).status != "RUNNING":
         return []
     simulation.execution_continue(user=execution.started_by, execution=execution)
     updates = []
     while True:
-        update = runner.execution_advance(execution_id=execution.pk, runner_id="test", first=first)
-        first = False
+        update = runner.execution_advance(execution_id=execution.pk, runner_id="test")
         if update is None:
             break
         updates.append(update)
@@ -258,20 +257,20 @@ def test_settings_are_checked(users, workflow, flagged):
 def test_paced_batches_are_one_transition(users, workflow, flagged):
     execution, _ = _start(users, workflow, flagged, speed=20)
     simulation.execution_continue(user=users["owner"], execution=_fresh(execution))
-    update = runner.execution_advance(execution_id=execution.pk, runner_id="r", first=True)
+    update = runner.execution_advance(execution_id=execution.pk, runner_id="r")
     assert [e["type"] for e in json.loads(update.text)["events"]] == ["ParallelStateEntered", "ParallelStateStarted"]
 
 
 def test_lease_keeps_a_second_runner_out(users, workflow, flagged):
     execution, _ = _start(users, workflow, flagged, speed=20)
     simulation.execution_continue(user=users["owner"], execution=_fresh(execution))
-    assert runner.execution_advance(execution_id=execution.pk, runner_id="A", first=True) is not None
-    assert runner.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="A") is not None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="B") is None
     # a stale lease is taken over (its process is gone)
     from datetime import timedelta
     from django.utils import timezone
     Execution.objects.filter(pk=execution.pk).update(runner_heartbeat=timezone.now() - timedelta(seconds=10))
-    assert runner.execution_advance(execution_id=execution.pk, runner_id="B", first=True) is not None
+    assert runner.execution_advance(execution_id=execution.pk, runner_id="B") is not None
     assert _fresh(execution).runner_id == "B"
 
 
@@ -354,7 +353,7 @@ def test_every_sample_test_case_runs_and_its_log_replays_to_the_stored_summary(d
         execution, _ = simulation.execution_start(user=demo, workflow=tc.workflow, test_case_id=tc.pk,
                                                   manual_callbacks=False, seed=11)
         simulation.execution_continue(user=demo, execution=execution)
-        while runner.execution_advance(execution_id=execution.pk, runner_id="t", first=False) is not None:
+        while runner.execution_advance(execution_id=execution.pk, runner_id="t") is not None:
             pass
         execution = _fresh(execution)
         assert execution.status != "RUNNING", (tc.name, execution.stop_reason)

@@ -1,0 +1,13 @@
+"""``manage.py runserver``: Daphne's development server (HTTP and websockets), and this process's
+runner started with it, so runs left continuing are picked up before anyone connects."""
+from daphne.management.commands.runserver import Command as DaphneRunserver
+
+
+class Command(DaphneRunserver):
+    help = "Start the development server (one process, websockets and the runner included)."
+
+    def inner_run(self, *args, **options):
+        from designer.simulation import runner
+
+        runner.start()
+        super().inner_run(*args, **options)

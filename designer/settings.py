@@ -125,7 +125,15 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "capacity": _LAYER_CAPACITY, "expiry": 60},
+            "CONFIG": {"hosts": [{
+                "address": os.environ["REDIS_URL"],
+                # A viewer's consumer waits for messages with blocking pops of up to 5 s
+                # (channels-redis' brpop_timeout); redis-py's own default read timeout is also 5 s,
+                # so an idle viewer's read timed out and its socket was closed (1011). Reads get
+                # more than the pop's 5 s; keep-alives and health checks still catch a dead Redis.
+                "socket_timeout": 30, "socket_connect_timeout": 5, "socket_keepalive": True,
+                "health_check_interval": 15,
+            }], "capacity": _LAYER_CAPACITY, "expiry": 60},
         }
     }
 else:

@@ -127,3 +127,50 @@ def test_two_processes_asked_to_continue_one_run_take_turns(servers, users):
     assert elapsed >= 0.8 * transitions / speed, f"{elapsed:.2f} s: two runners advanced it at once"
     seqs = list(execution.events.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, execution.last_seq + 1))
+
+
+def test_an_idle_viewer_stays_connected_through_redis(users):
+    """Failure 1 of issue 11: with Redis, a viewer of a run that produced nothing for 5 s was
+    closed (1011, a read timeout inside channels-redis). It idles 15 s here, then gets the next
+    event on the same socket."""
+    from rest_framework.authtoken.models import Token
+
+    reason = devservers.redis_reachable(REDIS_URL)
+    if reason:
+        pytest.skip(f"Needs Redis: {reason} (start one with redis-server)")
+    server = devservers.ServerProcess(database_url=devservers.database_url(connection.settings_dict),
+                                      redis_url=REDIS_URL, kind="serve", workers=1).start()
+    try:
+        wf = services.workflow_create(owner=users["owner"], name="Idle", definition=LOOP)
+        execution, _ = simulation.execution_start(user=users["owner"], workflow=wf, input={"count": 0})
+        client = Client()
+        client.force_login(users["owner"])
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        token = Token.objects.create(user=users["owner"]).key
+
+        def step():
+            request = urllib.request.Request(f"{server.url}/api/executions/{execution.pk}/control/",
+                                             data=b'{"command": "step"}', method="POST",
+                                             headers={"Content-Type": "application/json",
+                                                      "Authorization": f"Token {token}"})
+            with urllib.request.urlopen(request, timeout=30) as r:
+                return json.load(r)
+
+        async def scenario():
+            ws = await WebSocketClient.connect(f"{server.ws_url}/ws/executions/{execution.pk}/?after=0",
+                                               headers={"Cookie": cookie, "Origin": server.url})
+            frames = [await asyncio.wait_for(ws.recv_json(), 10), await asyncio.wait_for(ws.recv_json(), 10)]
+            assert [f["type"] for f in frames] == ["hello", "events"]
+            listening = asyncio.ensure_future(ws.recv_json())
+            await asyncio.sleep(15)
+            assert not listening.done(), f"the socket ended while idle: {listening.exception() or listening.result()}"
+            await asyncio.to_thread(step)
+            frame = await asyncio.wait_for(listening, 20)
+            await ws.close()
+            return frame
+
+        frame = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert frame["type"] == "events" and [e["type"] for e in frame["events"]] == ["ChoiceStateEntered",
+                                                                                  "ChoiceStateExited"]

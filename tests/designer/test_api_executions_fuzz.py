@@ -25,7 +25,7 @@ start_bodies = st.fixed_dictionaries({}, optional={
 test_case_bodies = st.fixed_dictionaries({"name": st.text(max_size=20) | json_values}, optional={
     "input": json_values, "mock_config": json_values, "mock_test_case": json_values}) | json_values
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _check(response):

@@ -29,7 +29,7 @@ bodies = st.one_of(json_values, definitions, st.fixed_dictionaries({}, optional=
                                                                                    "base_version": json_values,
                                                                                    "message": json_values}))
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _check(response):

@@ -108,7 +108,7 @@ def test_a_hostile_expression_is_stopped():
     began = time.monotonic()
     ex = execute(jsonata({"A": {"Type": "Pass",
                                 "Output": "{% ($f := function($n){ $f($n + 1) }; $f(0)) %}", "End": True}}))
-    assert time.monotonic() - began < 10
+    assert time.monotonic() - began < 60  # stopped by a bound, not run until the machine gives up
     assert ex.result()["error"] == "States.QueryEvaluationError"
 
 

@@ -65,6 +65,12 @@ async def publish(update: Update | None) -> None:
         await layer.group_send(group_name(update.execution_id), message(update))
 
 
+async def group_send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group, message)
+
+
 def publish_sync(update: Update | None) -> None:
     """From synchronous code (views): under ASGI this runs on the server's event loop."""
     if update is not None:

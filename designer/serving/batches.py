@@ -23,6 +23,7 @@ def child_main(conn, databases: dict, memory_mb: int) -> None:
     from django.db import close_old_connections
 
     from designer.errors import NotFound
+    from designer.simulation.engine import announcements_kept
     from designer.simulation.runner import execution_advance
 
     conn.send(("ready", None))
@@ -32,7 +33,8 @@ def child_main(conn, databases: dict, memory_mb: int) -> None:
         except (EOFError, OSError):
             return  # the server is gone
         try:
-            result = ("ok", execution_advance(**kwargs))
+            with announcements_kept() as announcements:
+                result = ("ok", (execution_advance(**kwargs), announcements))
         except NotFound:
             result = ("not_found", None)
         except MemoryError:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -32,7 +33,7 @@ from interpreter.wording.errors import explain_error
 
 from .. import timeline
 from ..errors import InvalidInput, NotFound
-from ..runlist.live import announce as announce_run
+from ..runlist import live as runlist_live
 from ..models import Execution, ExecutionEvent, ExecutionMode, ExecutionStatus
 
 LIVE_CACHE_SIZE = 256  # runs kept as interpreter objects between writes, per process
@@ -61,6 +62,31 @@ class Live:
     run: Interpreter
     steps: EventSteps
     created: Any = None  # with the id, tells this run from another that got the same id later
+
+
+# Run-list announcements of the writes in this context, when the caller publishes them itself.
+_announcements: ContextVar[list | None] = ContextVar("statewise_run_announcements", default=None)
+
+
+@contextmanager
+def announcements_kept() -> Iterator[list]:
+    """Run-list announcements of the writes inside, as (group, message) pairs for the caller to
+    send after the commit: the runner's batches run in a process (or a thread) that cannot reach
+    the server's in-memory channel layer."""
+    token = _announcements.set([])
+    try:
+        yield _announcements.get()
+    finally:
+        _announcements.reset(token)
+
+
+def _announce(execution: Execution) -> None:
+    kept = _announcements.get()
+    if kept is None:
+        runlist_live.announce(execution)
+    else:
+        kept.append((runlist_live.group_name(execution.workflow_id),
+                     {"type": "run.changed", "run": runlist_live.run_summary(execution)}))
 
 
 _machines: dict[tuple, StateMachine] = {}
@@ -198,7 +224,7 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     execution.revision += 1
     execution.save()
     if listed_change:
-        announce_run(execution)
+        _announce(execution)
     run.take_events()  # persisted now: the interpreter need not keep them
     forget(execution.pk)
     if run.status == RUNNING:  # a finished run is never advanced again

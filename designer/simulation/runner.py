@@ -230,7 +230,7 @@ class Runner:
         kwargs = {"execution_id": execution_id, "runner_id": RUNNER_ID, "lease_seconds": LEASE_SECONDS,
                   "max_transitions": BATCH_TRANSITIONS, "max_seconds": BATCH_SECONDS}
         try:
-            return await self._workers.advance(execution_id, kwargs)
+            update, announcements = await self._workers.advance(execution_id, kwargs)
         except NotFound:
             return None  # deleted meanwhile
         except BatchFailed as failure:
@@ -239,19 +239,27 @@ class Runner:
             if update is not None:
                 await self._publish(update)
             return None
+        for group, message in announcements:
+            await self._send(live.group_send(group, message))
+        return update
 
     async def _publish(self, update: Update) -> None:
+        await self._send(live.publish(update))
+
+    async def _send(self, coroutine) -> None:
         server = _server_loop
         if _in_memory_layer():
             # The in-memory layer's queues belong to the server's loop; with no server loop yet,
             # nobody in this process is watching.
             if server is not None and not server.is_closed():
                 try:
-                    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(live.publish(update), server))
+                    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, server))
+                    return
                 except RuntimeError:
                     pass  # the loop closed meanwhile (a test's loop)
+            coroutine.close()
             return
-        await live.publish(update)
+        await coroutine
 
     def stop(self) -> None:
         if self.loop is not None and self._stopping is not None and not self.loop.is_closed():

@@ -99,7 +99,8 @@ class Pool:
             # Started now: a child takes a second or two to import Django, paid before the first run.
             slot.process = _shared(index)
 
-    async def advance(self, execution_id: int, kwargs: dict):
+    async def advance(self, execution_id: int, kwargs: dict) -> tuple:
+        """The batch's Update (or None) and the run-list announcements it made, to publish."""
         loop = asyncio.get_running_loop()
         if not self.slots:
             return await loop.run_in_executor(None, _advance_here, kwargs)
@@ -176,10 +177,12 @@ def _advance_here(kwargs: dict):
     from django.db import close_old_connections
 
     from ..errors import NotFound
+    from .engine import announcements_kept
     from .runner import execution_advance
 
     try:
-        return execution_advance(**kwargs)
+        with announcements_kept() as announcements:
+            return execution_advance(**kwargs), announcements
     except NotFound:
         raise
     except MemoryError:

@@ -93,10 +93,8 @@ def _waiting_tokens(execution_id):
 def _continue_to_stop(user, execution_id):
     """Continue the run and advance it, batch by batch, as the server's runner does."""
     simulation.execution_continue(user=user, execution=Execution.objects.get(pk=execution_id))
-    first = True
     while True:
-        update = runner.execution_advance(execution_id=execution_id, runner_id="test", first=first)
-        first = False
+        update = runner.execution_advance(execution_id=execution_id, runner_id="test")
         if update is None or update.stop:
             return
 

@@ -15,14 +15,17 @@ from typing import Any, Callable
 
 from jsonata.utils import Utils
 
-MAX_RANGE_ITEMS = 1000
+from .jsonata_bounds import EvaluationError
+from .limits import DATA_DEPTH, RANGE_ITEMS, depth_error, json_depth_within
+
+MAX_RANGE_ITEMS = RANGE_ITEMS
 _HASHES = {"MD5": hashlib.md5, "SHA-1": hashlib.sha1, "SHA-256": hashlib.sha256,
            "SHA-384": hashlib.sha384, "SHA-512": hashlib.sha512}
 
 _local = threading.local()
 
 
-class JsonataFunctionError(Exception):
+class JsonataFunctionError(EvaluationError):
     """One of AWS's functions was called with arguments it refuses."""
 
 
@@ -67,9 +70,11 @@ def range_(start: Any = None, end: Any = None, step: Any = None) -> list:
     step = _integer("$range", "the step", step)
     if step == 0:
         raise JsonataFunctionError("The function $range requires a non-zero step.")
-    values = list(range(start, end + (1 if step > 0 else -1), step))
-    if len(values) > MAX_RANGE_ITEMS:
-        raise JsonataFunctionError(f"The function $range can produce at most {MAX_RANGE_ITEMS} items.")
+    span = range(start, end + (1 if step > 0 else -1), step)
+    if len(span) > MAX_RANGE_ITEMS:  # counted before a single item is made
+        raise JsonataFunctionError(f"The function $range can produce at most {MAX_RANGE_ITEMS} items, but "
+                                   f"{len(span):,} were asked for.")
+    values = list(span)
     # A sequence, as AWS returns it: one item comes out as that item (recorded: $range(1, 9, 9) is 1).
     return Utils.create_sequence_from_iter(values) if len(values) == 1 else values
 
@@ -96,6 +101,8 @@ def uuid_() -> str:
 def parse(text: Any = None) -> Any:
     if not isinstance(text, str):
         raise JsonataFunctionError("The function $parse requires a JSON string.")
+    if not json_depth_within(text, DATA_DEPTH):
+        raise JsonataFunctionError(f"The function $parse refused the string: {depth_error('JSON', DATA_DEPTH)}")
     try:
         return json.loads(text)
     except ValueError as e:

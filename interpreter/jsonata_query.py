@@ -1,4 +1,5 @@
-"""JSONata in ASL: ``{% expression %}`` strings, parsed once, evaluated with time and depth bounds.
+"""JSONata in ASL: ``{% expression %}`` strings, parsed once, evaluated within time and memory
+bounds (``jsonata_bounds.py``).
 
 An expression sees ``$states`` (``input``, ``context``, and ``result`` / ``errorOutput`` where
 the state has them), the workflow's variables as ``$name``, and AWS's added functions. Whatever
@@ -9,7 +10,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import time
 from typing import Any, Callable
 
 from jsonata import Jsonata
@@ -18,12 +18,10 @@ from jsonata.utils import Utils
 
 from .diagnostic import Diagnostic
 from .errors import DefinitionError, StateRuntimeError
+from .jsonata_bounds import BOUNDED_FUNCTIONS, BoundedJsonata, Bounds
 from .jsonata_functions import AWS_FUNCTIONS, JsonataFunctionError, set_rng
 from .jsontext import dumps
-
-# A hostile expression (endless recursion, a huge loop) must not hold a worker.
-TIMEOUT_MS = 2000
-MAX_DEPTH = 250
+from .limits import EVALUATION_CHARS
 
 QUERY_ERROR = "States.QueryEvaluationError"
 # $states used other than as $states.input / .result / .errorOutput may read the context.
@@ -36,32 +34,15 @@ def is_expression(value: Any) -> bool:
     return type(value) is str and value.startswith("{%") and value.endswith("%}") and len(value) >= 4
 
 
-class _Bounds:
-    """The evaluation entry/exit hooks jsonata calls; counts depth and watches the clock."""
-    __slots__ = ("depth", "deadline")
-
-    def __init__(self):
-        self.depth = 0
-        self.deadline = time.monotonic() + TIMEOUT_MS / 1000
-
-    def entry(self, expr, input, env) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise JException("D1011", -1)
-        if time.monotonic() > self.deadline:
-            raise JException("D1012", -1, TIMEOUT_MS)
-
-    def exit(self, expr, input, env, result) -> None:
-        self.depth -= 1
-
-
 @functools.lru_cache(maxsize=4096)
 def _compile(text: str) -> Jsonata:
-    compiled = Jsonata(text)
+    compiled = BoundedJsonata(text)
     compiled.set_output_convert_nulls(False)
     compiled.set_validate_input(False)
     for name, function in AWS_FUNCTIONS.items():
         compiled.register_lambda(name, function)
+    for name, function in BOUNDED_FUNCTIONS.items():
+        compiled.register_function(name, function)
     return compiled
 
 
@@ -99,7 +80,7 @@ class Expression:
         self._reads_context = _CONTEXT_USE.search(self.text) is not None
 
     def evaluate(self, env: "Env") -> Any:
-        bounds = _Bounds()
+        bounds = Bounds()
         bindings: dict[str, Any] = {"__evaluate_entry": bounds.entry, "__evaluate_exit": bounds.exit}
         variables = env.variables
         if variables:
@@ -121,9 +102,12 @@ class Expression:
         if value is None:
             raise self._error("returned nothing (undefined).")
         try:
-            return _to_json(value)
+            return _Converter().convert(value)
         except _Unsupported:
             raise self._error("returned an unsupported result type.") from None
+        except _TooLarge:
+            raise self._error(f"threw an error: Its result is more than {EVALUATION_CHARS:,} characters of JSON, "
+                              f"the most one evaluation may build.") from None
 
     def _error(self, what: str) -> StateRuntimeError:
         error = StateRuntimeError(QUERY_ERROR, f"The JSONata expression '{self.text}' specified for the field "
@@ -230,25 +214,55 @@ class _Unsupported(Exception):
     pass
 
 
-def _to_json(value: Any) -> Any:
+class _TooLarge(Exception):
+    pass
+
+
+class _Converter:
     """jsonata's values as plain JSON: its null marker as None, sequences as lists, and integral
-    numbers as integers (JSONata numbers are doubles, which JSON prints without a fraction)."""
-    t = type(value)
-    if t is str or t is bool or t is int:
-        return value
-    if t is float:
-        if math.isfinite(value) and value.is_integer() and abs(value) < 2 ** 53:
-            return int(value)
-        if not math.isfinite(value):
-            raise _Unsupported
-        return value
-    if value is _NULL:
-        return None
-    if isinstance(value, dict):
-        return {k: _to_json(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_to_json(v) for v in value if v is not None]
-    raise _Unsupported
+    numbers as integers (JSONata numbers are doubles, which JSON prints without a fraction).
+
+    Counts what it builds against the evaluation bound: a result that holds one value many times
+    (``[$a, $a, ...]``, nested) is small in memory but not as JSON, and is refused part-way."""
+    __slots__ = ("left",)
+
+    def __init__(self):
+        self.left = EVALUATION_CHARS
+
+    def convert(self, value: Any) -> Any:
+        t = type(value)
+        if t is str:
+            self.left -= len(value)
+            if self.left < 0:
+                raise _TooLarge
+            return value
+        if t is bool:
+            return value
+        if t is int or t is float:
+            if t is float:
+                if not math.isfinite(value):
+                    raise _Unsupported
+                if value.is_integer() and abs(value) < 2 ** 53:
+                    value = int(value)
+            self.left -= 2 if -10 < value < 10 else len(repr(value))
+            if self.left < 0:
+                raise _TooLarge
+            return value
+        if value is _NULL:
+            return None
+        if isinstance(value, dict):
+            self.left -= len(value) + 1
+            if self.left < 0:
+                raise _TooLarge
+            convert = self.convert
+            return {k: convert(v) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            self.left -= len(value) + 1
+            if self.left < 0:
+                raise _TooLarge
+            convert = self.convert
+            return [convert(v) for v in value if v is not None]
+        raise _Unsupported
 
 
 def json_type(value: Any) -> str:

@@ -108,6 +108,36 @@ def json_size(value: Any) -> int:
 _compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
+def text_size(value: Any, budget: int) -> int:
+    """About how many characters ``value``'s JSON text has, or ``budget + 1`` as soon as it is
+    sure to be more than ``budget``: every item visited adds at least one, so the walk stops
+    within ``budget`` steps even for a value that holds another many times over."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        t = type(item)
+        if t is str:
+            total += len(item) + 2
+        elif t is dict:
+            total += 2 + len(item)
+            for key, child in item.items():
+                total += len(key) + 3
+                stack.append(child)
+        elif isinstance(item, list):
+            total += 2 + len(item)
+            if total > budget:
+                return budget + 1
+            stack.extend(item)
+        elif t is int or t is float:
+            total += len(repr(item))
+        else:
+            total += 5  # true, false, null (a JSONata function prints as "")
+        if total > budget:
+            return budget + 1
+    return total
+
+
 # --- depth before parsing ------------------------------------------------------------------
 
 _BRACKETS = b"[]{}"

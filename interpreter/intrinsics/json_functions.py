@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..limits import EVALUATION_CHARS, text_size
 from .args import bind, describe, require_object, require_string
 from .errors import failure
 from .nodes import Call
@@ -27,6 +28,10 @@ def _string_to_json(call: Call, scope: Any, text: Any) -> Any:
 
 
 def _json_to_string(call: Call, scope: Any, value: Any) -> str:
+    # Measured before it is written: a value may hold one large value many times over.
+    if type(value) in (list, dict, str) and text_size(value, EVALUATION_CHARS) > EVALUATION_CHARS:
+        raise failure(call.text, f"The JSON text would be more than {EVALUATION_CHARS:,} characters long; one "
+                                 f"intrinsic call may build at most {EVALUATION_CHARS:,}")
     try:
         return to_json_text(value)
     except RecursionError:

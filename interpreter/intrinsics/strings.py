@@ -5,12 +5,38 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..limits import EVALUATION_CHARS, EVALUATION_ITEMS, text_size
 from .args import bind, describe, require_string
 from .errors import IntrinsicSyntaxError, failure
 from .nodes import Call, Evaluator, Literal
 from .render import format_value
 
 PLACEHOLDER = "{}"
+
+
+def _formatted(call: Call, value: Any) -> str:
+    """A value as Format inserts it, measured first when it is not text: an object or array is
+    written out whole, and it may hold one large value many times."""
+    if type(value) is str:
+        return value
+    if type(value) in (list, dict) and text_size(value, EVALUATION_CHARS) > EVALUATION_CHARS:
+        raise _too_long(call, None)
+    return format_value(value)
+
+
+def _joined(call: Call, pieces: list) -> str:
+    """The pieces joined, once their total length is known to be within the bound (a Format
+    with many placeholders, nested in another, multiplies what it is given)."""
+    total = sum(map(len, pieces))
+    if total > EVALUATION_CHARS:
+        raise _too_long(call, total)
+    return "".join(pieces)
+
+
+def _too_long(call: Call, length: int | None):
+    said = f"{length:,}" if length is not None else f"more than {EVALUATION_CHARS:,}"
+    return failure(call.text, f"The result would be {said} characters long; one intrinsic call may build at most "
+                              f"{EVALUATION_CHARS:,}")
 
 
 def _placeholder_mismatch(parts: int, given: int) -> str:
@@ -30,7 +56,7 @@ def build_format(call: Call) -> Evaluator:
         parts = template_arg.template
         if len(parts) != n + 1:
             raise IntrinsicSyntaxError(_placeholder_mismatch(len(parts), n), position=template_arg.position)
-        return _literal_template(parts, getters)
+        return _literal_template(parts, getters, call)
 
     template_getter = template_arg.evaluate
 
@@ -44,14 +70,13 @@ def build_format(call: Call) -> Evaluator:
             raise failure(call.text, _placeholder_mismatch(len(parts), n))
         out = [parts[0]]
         for getter, part in zip(getters, parts[1:]):
-            value = getter(data, scope)
-            out.append(value if type(value) is str else format_value(value))
+            out.append(_formatted(call, getter(data, scope)))
             out.append(part)
-        return "".join(out)
+        return _joined(call, out)
     return evaluate
 
 
-def _literal_template(parts: tuple[str, ...], getters: tuple) -> Evaluator:
+def _literal_template(parts: tuple[str, ...], getters: tuple, call: Call) -> Evaluator:
     if not getters:
         (text,) = parts
         return lambda data, scope: text
@@ -61,7 +86,9 @@ def _literal_template(parts: tuple[str, ...], getters: tuple) -> Evaluator:
 
         def evaluate_one(data, scope):
             value = g0(data, scope)
-            return head + (value if type(value) is str else format_value(value)) + tail
+            if type(value) is str:  # the usual case: no larger than what it was given, and the template
+                return head + value + tail
+            return head + _formatted(call, value) + tail
         return evaluate_one
     pairs = tuple(zip(getters, parts[1:]))
     head = parts[0]
@@ -69,10 +96,9 @@ def _literal_template(parts: tuple[str, ...], getters: tuple) -> Evaluator:
     def evaluate(data, scope):
         out = [head]
         for getter, part in pairs:
-            value = getter(data, scope)
-            out.append(value if type(value) is str else format_value(value))
+            out.append(_formatted(call, getter(data, scope)))
             out.append(part)
-        return "".join(out)
+        return _joined(call, out)
     return evaluate
 
 
@@ -92,6 +118,11 @@ def _splitter(delimiters: str):
 def _split(call: Call, scope: Any, text: Any, delimiters: Any) -> list:
     text = require_string(call, 0, text)
     delimiters = require_string(call, 1, delimiters)
+    if len(text) > EVALUATION_ITEMS:  # only then could there be too many pieces: count them first
+        pieces = sum(text.count(d) for d in set(delimiters)) + 1
+        if pieces > EVALUATION_ITEMS:
+            raise failure(call.text, f"The string would split into {pieces:,} pieces; one intrinsic call may build "
+                                     f"at most {EVALUATION_ITEMS:,}")
     return _splitter(delimiters)(text)
 
 

@@ -109,3 +109,23 @@ def test_a_20_mb_body_is_413_like_the_other_size_errors(client_for):
     assert response.json() == {"error": "too_large", "detail": "The request body is 20,971,520 bytes; Statewise "
                                                               "accepts at most 5,242,880 bytes (5 MiB)."}
     assert "DATA_UPLOAD" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("output, cause", [
+    ("{% $range(0, 100000000, 1) %}", "The function $range can produce at most 1000 items, but 100,000,001 were asked for."),
+    ("{% $pad('', 1000000000, 'x') %}", "It would build a string of 1,000,000,000 characters; one evaluation may build "
+                                        "at most 4,000,000."),
+])
+def test_a_run_that_breaks_an_evaluation_bound_fails_with_aws_error_naming_the_bound(client_for, output, cause):
+    owner = client_for("owner")
+    workflow_id = _workflow(owner, {"QueryLanguage": "JSONata", "StartAt": "Huge", "States": {
+        "Huge": {"Type": "Pass", "Output": output, "End": True}}})
+    run = owner.post(f"/api/workflows/{workflow_id}/executions/", {}, format="json").json()
+    assert owner.post(f"/api/executions/{run['id']}/control/", {"command": "continue"},
+                      format="json").status_code == 200
+    detail = _wait_for_end(owner, run["id"], seconds=60)
+    assert detail["status"] == "FAILED" and detail["error"] == "States.QueryEvaluationError"
+    assert detail["cause"].endswith(cause)
+    events = owner.get(f"/api/executions/{run['id']}/events/").json()["events"]
+    assert [e["type"] for e in events][-2:] == ["EvaluationFailed", "ExecutionFailed"]

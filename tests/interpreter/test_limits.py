@@ -197,3 +197,81 @@ def test_the_cli_refuses_a_callback_output_nested_too_deeply(tmp_path):
     # (An argument cannot hold 256 KiB on Linux, so the size quota is tested through the web app.)
     proc = cli("run", definition, "--seed", "7", "--send-task-success", f"{token}=" + "[" * 5000 + "]" * 5000)
     assert proc.returncode == 2 and "callback output is nested more than 200 levels deep" in proc.stderr
+
+
+# --- every evaluation bounded in time and memory, checked before allocating -------------------
+
+MEASURED_CLI = ("import resource, runpy, sys\nsys.argv = ['interpreter'] + sys.argv[1:]\ntry:\n"
+                "    runpy.run_module('interpreter', run_name='__main__')\nfinally:\n"
+                "    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+
+
+def jsonata_pass(expression: str) -> dict:
+    return {"QueryLanguage": "JSONata", "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "Output": "{% " + expression + " %}", "End": True}}}
+
+
+def intrinsic_pass(call: str) -> dict:
+    return {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"v.$": call}, "End": True}}}
+
+
+@pytest.mark.parametrize("definition, error, cause", [
+    (jsonata_pass("$range(0, 100000000, 1)"), "States.QueryEvaluationError",
+     "The function $range can produce at most 1000 items, but 100,000,001 were asked for."),
+    (jsonata_pass("$count([0..100000000])"), "States.QueryEvaluationError",
+     "It would build an array of 100,000,001 items; one evaluation may build at most 1,000,000."),
+    (intrinsic_pass("States.ArrayRange(0, 100000000, 1)"), "States.IntrinsicFailure",
+     "The range would have 100000001 elements, but at most 1000 are allowed"),
+])
+def test_the_cli_refuses_a_huge_range_before_building_it(tmp_path, definition, error, cause):
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(definition))
+    proc = subprocess.run([sys.executable, "-c", MEASURED_CLI, "run", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    result = json.loads(proc.stdout)
+    assert (result["status"], result["error"]) == ("FAILED", error) and cause in result["cause"]
+    peak_mb = int(proc.stderr.split("MAXRSS_KB")[1].split()[0]) / 1024
+    assert peak_mb < 200, f"the CLI used {peak_mb:.0f} MB"  # it used 3.9 GB when the list was built first
+
+
+def run_one(definition: dict, input_value=None):
+    return run_history(definition, {} if input_value is None else input_value)
+
+
+DOUBLED = "($a := [1..1000]; $b := [$a,$a,$a,$a,$a,$a,$a,$a]; $c := [$b,$b,$b,$b,$b,$b,$b,$b]; " \
+          "$d := [$c,$c,$c,$c,$c,$c,$c,$c]; [$d,$d,$d,$d,$d,$d,$d,$d])"
+
+
+@pytest.mark.parametrize("expression, bound", [
+    ("$pad('', 1000000000, 'x')", "a string of 1,000,000,000 characters; one evaluation may build at most 4,000,000"),
+    ("$string([1..900000])", "a string of more than 4,000,000 characters"),
+    ("($a := $pad('', 3000000, 'x'); $a & $a)", "a string of 6,000,000 characters"),
+    ("$join($map([1..100], function($v){$pad('', 50000, 'x')}), ',')", "a string of more than 4,000,000 characters"),
+    ("$append([1..900000], [1..900000])", "an array of 1,800,000 items"),
+    ("$replace($pad('', 100000, 'a'), 'a', $pad('', 1000, 'b'))", "a string of 100,100,000 characters"),
+    ("[1..2000].([1..1000])", "an array of 2,000,000 items"),
+    ("[1..1000].([10000..10999])", "Its result is more than 4,000,000 characters of JSON"),
+    (DOUBLED, "one evaluation may build at most"),
+    ("($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))", "nested more than 250 calls deep"),
+])
+def test_jsonata_allocations_are_bounded_with_a_cause_naming_the_bound(expression, bound):
+    run = run_one(jsonata_pass(expression))
+    assert run.status == "FAILED" and run.error == "States.QueryEvaluationError"
+    assert bound in run.cause, run.cause
+
+
+def test_a_jsonata_loop_is_stopped_by_its_cpu_time_bound():
+    run = run_one(jsonata_pass("($f := function($n){$f($n)}; $f(1))"))
+    assert run.error == "States.QueryEvaluationError"
+    assert "took more than 2 s of processing time, the most one evaluation may take" in run.cause
+
+
+@pytest.mark.parametrize("call, bound", [
+    ("States.Format('{}{}{}{}{}{}{}{}', $.s, $.s, $.s, $.s, $.s, $.s, $.s, $.s)", "would be 4,800,000 characters long"),
+    ("States.JsonToString(States.Array($.s, $.s, $.s, $.s, $.s, $.s, $.s, $.s))", "more than 4,000,000 characters"),
+    ("States.Format('{}', States.Array($.s, $.s, $.s, $.s, $.s, $.s, $.s, $.s))", "more than 4,000,000 characters"),
+    ("States.StringSplit($.commas, ',')", "would split into 1,100,001 pieces"),
+])
+def test_intrinsics_measure_what_they_would_build_first(call, bound):
+    run = run_one(intrinsic_pass(call), {"s": "x" * 600_000, "commas": "," * 1_100_000})
+    assert run.error == "States.IntrinsicFailure" and bound in run.cause, run.cause

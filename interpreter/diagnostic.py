@@ -20,6 +20,29 @@ def escape(part: str | int) -> str:
     return part
 
 
+def unescape(part: str) -> str:
+    """One JSON Pointer segment as the name it stands for."""
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def parts(pointer: str) -> list[str]:
+    """A JSON Pointer's segments, unescaped (``""`` is the whole document: no segments)."""
+    return [unescape(p) for p in pointer.split("/")[1:]] if pointer else []
+
+
+_NOTHING = object()
+
+
+def resolve(doc, pointer: str, default=None):
+    """The value a JSON Pointer names in ``doc``, or ``default`` when there is none."""
+    for part in parts(pointer):
+        try:
+            doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return default
+    return doc
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str

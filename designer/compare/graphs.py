@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interpreter.compare import Diff, EdgeChange
+from interpreter.diagnostic import resolve, unescape
 
 from ..graph import EdgeKey, Layer, Mark
 
@@ -26,19 +27,6 @@ EDGE_MARKS = {
     ADDED: Mark(colour="#15803d", width=2.5, classes=("diff-added",)),
     REMOVED: Mark(colour="#dc2626", width=1.5, dashed=True, classes=("diff-removed",)),
 }
-
-
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
-
-
-def _at(doc: Any, pointer: str) -> Any:
-    for part in [_unescape(p) for p in pointer.split("/")[1:]] if pointer else []:
-        try:
-            doc = doc[int(part)] if isinstance(doc, list) else doc[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return None
-    return doc
 
 
 def _follow_renames(state: Any, renames: dict[str, str]) -> Any:
@@ -71,14 +59,14 @@ def union_definition(old: Any, new: Any, d: Diff) -> Union:
         if change.kind != REMOVED:
             continue
         if change.inside is None:
-            program = _at(union.definition, change.program)
+            program = resolve(union.definition, change.program)
             states = program.get("States") if isinstance(program, dict) else None
             if isinstance(states, dict) and change.name not in states:
                 states[change.name] = _follow_renames(change.value, d.renames)
         elif change.inside.rsplit("/", 2)[-2:-1] == ["Branches"]:
             # A whole branch removed from a Parallel that is still there: drawn back, last.
-            parallel = _at(union.definition, change.inside.rsplit("/", 2)[0])
-            old_branch = _at(old, change.old_pointer.rsplit("/States/", 1)[0])
+            parallel = resolve(union.definition, change.inside.rsplit("/", 2)[0])
+            old_branch = resolve(old, change.old_pointer.rsplit("/States/", 1)[0])
             if isinstance(parallel, dict) and isinstance(parallel.get("Branches"), list) and isinstance(old_branch, dict):
                 if not any(b == old_branch for b in parallel["Branches"]):
                     parallel["Branches"].append(copy.deepcopy(old_branch))
@@ -112,7 +100,7 @@ def _ghost_rules(union: Union, old: Any, d: Diff) -> None:
 
 
 def _state(definition: Any, program: str, name: str | None) -> Any:
-    states = _at(definition, program + "/States") if name is not None else None
+    states = resolve(definition, program + "/States") if name is not None else None
     return states.get(name) if isinstance(states, dict) else None
 
 
@@ -136,7 +124,7 @@ def _edge_keys(definition: Any, edge: EdgeChange, program: str, source: str | No
         if program == "":
             return [EdgeKey("", "start")]
         container, _, rest = program.rpartition("/States/")[2].partition("/")
-        name = _unescape(container)
+        name = unescape(container)
         if rest.startswith("Branches/"):
             return [EdgeKey(name, "branch", int(rest.split("/")[1]))]
         return [EdgeKey(name, "items")]

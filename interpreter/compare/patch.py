@@ -10,15 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..diagnostic import parts as pointer_parts
 from .structural import MISSING, Diff, FieldChange
-
-
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
-
-
-def _parts(pointer: str) -> list[str]:
-    return [_unescape(p) for p in pointer.split("/")[1:]] if pointer else []
 
 
 def _at(doc: Any, parts: list[str]) -> Any:
@@ -28,7 +21,7 @@ def _at(doc: Any, parts: list[str]) -> Any:
 
 
 def _rename(doc: Any, old_pointer: str, new_name: str) -> None:
-    parts = _parts(old_pointer)
+    parts = pointer_parts(old_pointer)
     program = _at(doc, parts[:-2])
     states, old_name = program["States"], parts[-1]
     program["States"] = {new_name if k == old_name else k: v for k, v in states.items()}
@@ -47,7 +40,7 @@ def _rename(doc: Any, old_pointer: str, new_name: str) -> None:
 
 
 def _set(doc: Any, change: FieldChange) -> Any:
-    parts = _parts(change.pointer)
+    parts = pointer_parts(change.pointer)
     if not parts:
         return copy.deepcopy(change.new)
     parent, last = _at(doc, parts[:-1]), parts[-1]
@@ -68,7 +61,7 @@ def _set(doc: Any, change: FieldChange) -> Any:
 
 
 def _is_list_item(doc: Any, change: FieldChange) -> bool:
-    parts = _parts(change.pointer)
+    parts = pointer_parts(change.pointer)
     if not parts:
         return False
     try:
@@ -97,9 +90,9 @@ def apply_patch(old: Any, d: Diff) -> Any:
         if change.inside is not None:
             continue
         if change.kind == "removed":
-            parts = _parts(change.pointer)
+            parts = pointer_parts(change.pointer)
             del _at(doc, parts[:-1])[parts[-1]]
         elif change.kind == "added":
-            parts = _parts(change.pointer)
+            parts = pointer_parts(change.pointer)
             _at(doc, parts[:-1])[parts[-1]] = copy.deepcopy(change.value)
     return doc

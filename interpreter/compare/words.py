@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from .. import wording
+from ..diagnostic import resolve, unescape
 from ..explain import explain
 from ..wording.expressions import expression_words, is_expression
 from ..wording.resources import task_sentence
@@ -18,19 +19,8 @@ from ..wording.retries import failure_clause, retry_sentence
 from .structural import MISSING, Diff, EdgeChange, FieldChange, StateChange
 
 
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
-
-
 def _resolve(doc: Any, pointer: str | None) -> Any:
-    if pointer is None:
-        return None
-    for part in [_unescape(p) for p in pointer.split("/")[1:]] if pointer else []:
-        try:
-            doc = doc[int(part)] if isinstance(doc, list) else doc[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return None
-    return doc
+    return None if pointer is None else resolve(doc, pointer)
 
 
 def value_words(value: Any, limit: int = 60) -> str:
@@ -331,7 +321,7 @@ def state_change_words(change: StateChange, old_definition: Any, new_definition:
     old, new = (old if isinstance(old, dict) else {}), (new if isinstance(new, dict) else {})
     out = [f"Renamed from “{change.old_name}”."] if change.kind == "renamed" else []
     base = len(change.pointer)
-    rel = [[_unescape(p) for p in f.pointer[base:].split("/")[1:]] for f in change.fields]
+    rel = [[unescape(p) for p in f.pointer[base:].split("/")[1:]] for f in change.fields]
     pairs = list(zip(change.fields, rel))
     for key, group in groupby(pairs, key=lambda pair: pair[1][0] if pair[1] else ""):
         group = list(group)
@@ -343,7 +333,7 @@ def state_change_words(change: StateChange, old_definition: Any, new_definition:
 
 
 def top_change_words(change: FieldChange) -> str:
-    key = _unescape(change.pointer.split("/")[1]) if change.pointer.count("/") >= 1 else ""
+    key = unescape(change.pointer.split("/")[1]) if change.pointer.count("/") >= 1 else ""
     o, n = change.old, change.new
     if key == "StartAt" and change.pointer == "/StartAt":
         return f"The workflow now starts at {_name(n)} instead of {_name(o)}."
@@ -361,7 +351,7 @@ def top_change_words(change: FieldChange) -> str:
             "The workflow's description was removed."
     if not key:
         return "The whole definition changed."
-    return f"Workflow setting {_field_words([_unescape(p) for p in change.pointer.split('/')[1:]])}: {_instead(o, n)}."
+    return f"Workflow setting {_field_words([unescape(p) for p in change.pointer.split('/')[1:]])}: {_instead(o, n)}."
 
 
 def edge_words(edge: EdgeChange) -> str:

@@ -169,8 +169,28 @@ function inspect(name, change, side) {
   box.replaceChildren(...parts);
 }
 
+// From the list, bring the step into view at a size where it can be read.
+function focus(view, name) {
+  const node = name != null ? view.nodeFor(name) : null;
+  if (!node || !view.view) return;
+  const b = view.bboxOf(node);
+  const v = view.view;
+  const w = Math.min(v.w, Math.max(b.width * 5, view.full.w / 20));
+  const h = w * (v.h / v.w);
+  view.view = { x: b.x + b.width / 2 - w / 2, y: b.y + b.height / 2 - h / 2, w, h };
+  view.userMoved = true;
+  view.apply();
+}
+
 for (const button of document.querySelectorAll("#changes .state-link")) {
-  button.addEventListener("click", () => select(button.closest("li").getAttribute("data-state"), "union"));
+  button.addEventListener("click", () => {
+    const name = button.closest("li").getAttribute("data-state");
+    select(name, "union");
+    const change = byNew.get(name);
+    if ($("side-view").hidden) focus(views.union, name);
+    else if (change?.kind === "removed") focus(views.old, change.oldName ?? name);
+    else focus(views.new, name);
+  });
 }
 
 // --- the test cases on both versions ---

@@ -199,9 +199,14 @@ def _apply_slice(nodes, bounds, data, scope):
 
 
 def _descendants(node, out):
-    out.append(node)
-    for item in _children(node):
-        _descendants(item, out)
+    """``node`` and everything under it, depth first as Jayway scans (a loop: data may nest deep)."""
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        children = _children(node)
+        if children:
+            todo.extend(reversed(children))
 
 
 def _apply_deep(nodes, selector, data, scope):

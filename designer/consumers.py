@@ -2,7 +2,8 @@
 
 On connect: check the user may see the run (else an error frame, then close with code 4403 and a
 reason), join the run's group, send ``hello`` (the run's state and whether this user may control
-it), then every event after the ``after`` query parameter, in frames of at most ``REPLAY_CHUNK``.
+it), then every event after the ``after`` query parameter, in frames within ``frames.FRAME_EVENTS``
+and ``frames.FRAME_BYTES`` (read from the database a frame's worth at a time).
 Afterwards, each broadcast update is relayed as it comes; the consumer keeps its client's stream
 in order and complete: an update that would leave a gap is preceded by the missing events read
 from the database, an update the client already has is skipped.
@@ -24,12 +25,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from interpreter.limits import DATA_DEPTH, MESSAGE_BYTES, depth_error, json_depth_within
 
 from . import commands, live, selectors, simulation, timeline
+from .frames import FRAME_EVENTS, row_size, split_frames
 from .errors import DomainError
 from .models import ExecutionMode
 from .simulation import runner
 
 log = logging.getLogger(__name__)
-REPLAY_CHUNK = 2000
+REPLAY_CHUNK = FRAME_EVENTS
 MAX_SEQ = 2**31 - 1
 MAX_MESSAGE = MESSAGE_BYTES  # a command carrying a 256 KiB callback output, with room to spare
 
@@ -93,26 +95,47 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
 
     # --- the stream ---
 
-    def _read(self, after: int):
+    def _state(self) -> dict:
         execution = simulation.execution_get(user=self.scope["user"], execution_id=self.execution_id)
-        state = simulation.execution_state(execution)
-        rows = [timeline.event_row(e) for e in
-                simulation.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
-        return state, rows
+        return simulation.execution_state(execution)
+
+    def _page(self, after: int, upto: int) -> list[list]:
+        """The next events after ``after`` (up to ``upto``), at most a frame's count, in frames."""
+        from .models import ExecutionEvent
+
+        events = list(ExecutionEvent.objects.filter(execution_id=self.execution_id, seq__gt=after, seq__lte=upto)
+                      .order_by("seq")[:FRAME_EVENTS])
+        rows = [timeline.event_row(e) for e in events]
+        return split_frames(rows, [row_size(row, e.details_json) for row, e in zip(rows, events)])
+
+    async def _send_events(self, after: int, upto: int, replay: bool, state: dict | None = None) -> bool:
+        """Every event in (after, upto], a page at a time; the last frame carries ``state``."""
+        sent = False
+        while after < upto:
+            frames = await _db(self._page)(after, upto)
+            if not frames:
+                break
+            for chunk in frames:
+                after = chunk[-1]["id"]
+                frame = {"type": "events", "events": chunk}
+                if replay:
+                    frame["replay"] = True
+                if state is not None and after >= upto:
+                    frame["execution"] = state
+                await self.send_json(frame)
+                sent = True
+        return sent
 
     async def _replay(self, after: int, hello: bool = False) -> dict:
         try:
-            state, rows = await _db(self._read)(after)
+            state = await _db(self._state)()
         except DomainError as exc:  # removed since the connection opened
             await self._refuse(exc.default_code, exc.message, 4404)
             return {"mode": "", "status": ""}
         if hello:
             await self.send_json({"type": "hello", "canControl": self.can_control, "execution": state})
-        for i in range(0, len(rows), REPLAY_CHUNK):
-            chunk = rows[i:i + REPLAY_CHUNK]
-            await self.send_json({"type": "events", "replay": True, "events": chunk,
-                                  **({"execution": state} if i + REPLAY_CHUNK >= len(rows) else {})})
-        if not rows and not hello:
+        sent = await self._send_events(after, state["lastSeq"], replay=True, state=state)
+        if not sent and not hello:
             await self.send_json({"type": "events", "replay": True, "events": [], "execution": state})
         self.last_sent = state["lastSeq"]
         self.revision = max(self.revision, state["revision"])
@@ -122,19 +145,12 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
         if message["revision"] <= self.revision:
             return  # the client already has this (and newer)
         if message["first"] > self.last_sent + 1:
-            rows = await _db(self._gap)(self.last_sent, message["first"] - 1)
-            for i in range(0, len(rows), REPLAY_CHUNK):
-                await self.send_json({"type": "events", "events": rows[i:i + REPLAY_CHUNK]})
+            await self._send_events(self.last_sent, message["first"] - 1, replay=False)
+        for text in message.get("earlier", ()):
+            await self.send(text_data=text)
         await self.send(text_data=message["text"])
         self.last_sent = max(self.last_sent, message["last"])
         self.revision = message["revision"]
-
-    def _gap(self, after: int, upto: int) -> list[dict]:
-        from .models import ExecutionEvent
-
-        return [timeline.event_row(e) for e in
-                ExecutionEvent.objects.filter(execution_id=self.execution_id, seq__gt=after, seq__lte=upto)
-                .order_by("seq")]
 
     # --- commands ---
 

@@ -52,9 +52,10 @@ def announce_access_change(workflow_id: int) -> None:
 
 def message(update: Update) -> dict:
     # sentAt: when the (committed) update left for the viewers, so they can measure the delay.
-    text = f'{update.text[:-1]},"sentAt":{time.time():.6f}}}'
-    return {"type": "execution.update", "text": text, "first": update.first, "last": update.last,
-            "revision": update.revision}
+    sent = f',"sentAt":{time.time():.6f}}}'
+    return {"type": "execution.update", "text": update.text[:-1] + sent,
+            "earlier": [text[:-1] + sent for text in update.earlier], "first": update.first,
+            "last": update.last, "revision": update.revision}
 
 
 async def publish(update: Update | None) -> None:

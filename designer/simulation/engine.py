@@ -32,6 +32,7 @@ from interpreter.mocks import Mocks
 from interpreter.wording.errors import explain_error
 
 from .. import timeline
+from ..frames import row_size, split_frames
 from ..errors import InvalidInput, NotFound
 from ..runlist import live as runlist_live
 from ..models import Execution, ExecutionEvent, ExecutionMode, ExecutionStatus
@@ -50,6 +51,9 @@ class Update:
     text: str
     stop: bool = False  # for the runner: nothing more to do while continuing
     speed: float = 0.0  # the run's speed after the write (the runner paces by it)
+    # Frames sent before ``text`` when the write's events do not fit one (live.FRAME_EVENTS,
+    # live.FRAME_BYTES): events only; ``text``, the last, says where the run stands.
+    earlier: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------------------
@@ -189,15 +193,19 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
             stop: bool = False) -> Update:
     run = live.run
     rows: list[dict] = []
+    sizes: list[int] = []
     objects = []
     for e in events:
         step = live.steps.step(e.id, e.previous_event_id, e.type, e.details)
         resource = resource_of(e.details)
-        rows.append({"id": e.id, "previousEventId": e.previous_event_id, "type": e.type,
-                     "timestamp": e.timestamp, "step": step, "resource": resource, "details": e.details})
+        row = {"id": e.id, "previousEventId": e.previous_event_id, "type": e.type,
+               "timestamp": e.timestamp, "step": step, "resource": resource, "details": e.details}
+        rows.append(row)
+        details_json = dumps(e.details) if e.details is not None else ""
+        sizes.append(row_size(row, details_json))
         objects.append(ExecutionEvent(execution_id=execution.pk, seq=e.id, previous_event_id=e.previous_event_id,
                                       type=e.type, timestamp=e.timestamp, step=step[:200], resource=resource[:300],
-                                      details_json=dumps(e.details) if e.details is not None else ""))
+                                      details_json=details_json))
     if objects:
         ExecutionEvent.objects.bulk_create(objects, batch_size=500)
         execution.last_seq = objects[-1].seq
@@ -233,9 +241,10 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
         transaction.on_commit(lambda: _keep(execution.pk, kept))
     live.revision = execution.revision
     first = rows[0]["id"] if rows else execution.last_seq + 1
-    frame = {"type": "events", "events": rows, "execution": execution_state(execution)}
+    *earlier, last = split_frames(rows, sizes) or [[]]
+    frame = {"type": "events", "events": last, "execution": execution_state(execution)}
     return Update(execution.pk, execution.revision, first, execution.last_seq, dumps(frame), stop=stop,
-                  speed=execution.speed)
+                  speed=execution.speed, earlier=tuple(dumps({"type": "events", "events": chunk}) for chunk in earlier))
 
 
 def dumps(value: Any) -> str:

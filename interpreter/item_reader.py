@@ -82,6 +82,8 @@ class ItemReader:
             from .states.base import select
 
             value = select(self.max_items_path, data, scope)
+            if type(value) is str and value.isdigit():  # as MaxConcurrencyPath takes "2" from a variable
+                value = int(value)
             if type(value) is not int:
                 text = value if isinstance(value, str) else dumps(value)
                 raise ItemReaderFailed(f"The MaxItemsPath field refers to value '{text}' which is not a valid "

@@ -196,6 +196,11 @@ class ExpressionPath:
         return self.expression.evaluate(Env(data, scope))
 
 
+def is_dynamic(value: Any) -> bool:
+    """Whether a JSON value holds a ``{% %}`` expression at any depth."""
+    return _dynamic(value)
+
+
 def _dynamic(value: Any) -> bool:
     if is_expression(value):
         return True

@@ -28,7 +28,10 @@ from ..variables import checked
 IDENTITY = "$"
 _ABSENT = object()
 # AWS reads these from a string of digits too (recorded: MaxConcurrencyPath naming "1").
-_STRING_COUNTS = frozenset({"MaxConcurrencyPath"})
+# Counts AWS also takes as a string of digits from a path or a variable (recorded for
+# MaxConcurrencyPath and ToleratedFailure*Path set from "1", and the ItemReader/ItemBatcher counts
+# set from variables in the same recorded tests).
+_STRING_COUNTS = frozenset({"MaxConcurrencyPath", "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"})
 
 
 def quick_init(cls: type) -> type:
@@ -274,8 +277,13 @@ def read_count(path: JsonPath, data: Any, scope: Any, field: str, minimum: int) 
     value = select(path, data, scope)
     if type(value) is str and field in _STRING_COUNTS and value.isdigit():
         value = int(value)
+    if type(value) is int and value < minimum and field == "MaxConcurrencyPath":
+        raise StateRuntimeError("States.Runtime", f"Expected non-negative integer for MaxConcurrency, got "
+                                f"'{value}' instead.")
     if type(value) is not int or value < minimum:
-        raise StateRuntimeError("States.Runtime", f"The {field} field refers to value {dumps(value)} "
+        # AWS quotes the value's text: "NoNumber", "{}", "-1".
+        shown = value if type(value) is str else dumps(value)
+        raise StateRuntimeError("States.Runtime", f'The {field} field refers to value "{shown}" '
                                 f"which is not a valid integer: {path.text}")
     return value
 

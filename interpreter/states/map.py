@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import StateRuntimeError, StatesError
-from ..jsonata_query import QUERY_ERROR, Env, Expression
+from ..jsonata_query import QUERY_ERROR, Env, Expression, compile_template, is_dynamic
 from ..jsontext import dumps
 from .base import IDENTITY, Fields, State, finish, quick_init, read_count, select
 
@@ -61,7 +61,11 @@ class MapState(State):
         else:
             fields["max_concurrency"] = f.number("MaxConcurrency", integer=True, minimum=0) or 0
         if f.jsonata:
-            fields["items"] = f.value("Items")
+            items = f.value("Items")
+            if isinstance(items, list) and is_dynamic(items):
+                # `{% %}` elements of a literal array are evaluated, as anywhere in a JSONata template
+                items = ItemsTemplate(compile_template(items, "Items", f.at("Items")))
+            fields["items"] = items
         else:
             fields["items_path"] = f.path("ItemsPath", nullable=False, single=True)
         fields.update(f.common(), parameters=None, arguments=None, **f.transition(), **f.error_handling(),
@@ -116,6 +120,8 @@ class MapState(State):
             items = self.items.evaluate(Env(data, scope))
             if type(items) is not list:
                 raise self.items.type_error("array", items)
+        elif isinstance(self.items, ItemsTemplate):
+            items = self.items.template(Env(data, scope))
         else:
             items = data if self.items is None else self.items
         if type(items) is not list:
@@ -155,6 +161,14 @@ class MapState(State):
             ex.emit(th, "MapIterationAborted", {"name": self.name, "index": other.index})
         th.pending = [error, cause]
         ex.resume(th, "child_failed")
+
+
+class ItemsTemplate:
+    """A JSONata Map's literal Items array holding ``{% %}`` elements."""
+    __slots__ = ("template",)
+
+    def __init__(self, template):
+        self.template = template
 
 
 def _failure(pending: list, event: str | None) -> StatesError:

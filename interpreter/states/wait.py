@@ -60,12 +60,15 @@ class WaitState(State):
         if self.timestamp_expression is not None:
             expression = self.timestamp_expression
             value = expression.evaluate(Env(data, scope))
-            micros = parse_timestamp(value) if isinstance(value, str) else None
+            if not isinstance(value, str):
+                raise expression.type_error("timestamp", value)
+            micros = parse_timestamp(value)
             if micros is None:
-                raise expression.type_error("timestamp", value) if not isinstance(value, str) else \
-                    StateRuntimeError("States.QueryEvaluationError", f"The JSONata expression '{expression.text}' "
-                                      f"specified for the field 'Timestamp' returned a value that is not an "
-                                      f"ISO-8601 extended offset date-time: {value}")
+                # A string that is no timestamp is a States.Runtime, worded as for TimestampPath with the
+                # expression in the path's place (what LocalStack's AWS-validated Wait reports).
+                raise StateRuntimeError("States.Runtime", f"The Timestamp parameter does not reference a valid "
+                                        f"ISO-8601 extended offset date-time format string: {expression.text} == "
+                                        f"{value}")
             return -(-micros // 1000)
         if self.seconds is not None:
             return now_ms + self.seconds * 1000

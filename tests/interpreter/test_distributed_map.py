@@ -183,7 +183,10 @@ def test_batches_by_bytes_and_by_path():
     assert all(len(json.dumps(b, separators=(",", ":"))) <= 33 for b in ex.output)
     ex = run(dmap(ItemsPath="$.xs", ItemBatcher={"MaxItemsPerBatchPath": "$.n"}), {"xs": [1, 2, 3], "n": 3})
     assert ex.output == [{"Items": [1, 2, 3]}]
-    bad = run(dmap(ItemsPath="$.xs", ItemBatcher={"MaxItemsPerBatchPath": "$.n"}), {"xs": [1], "n": "3"})
+    # A string of digits is a count, as AWS takes MaxConcurrencyPath's "1" (see test_recorded_behaviour.py).
+    ex = run(dmap(ItemsPath="$.xs", ItemBatcher={"MaxItemsPerBatchPath": "$.n"}), {"xs": [1, 2, 3], "n": "2"})
+    assert ex.output == [{"Items": [1, 2]}, {"Items": [3]}]
+    bad = run(dmap(ItemsPath="$.xs", ItemBatcher={"MaxItemsPerBatchPath": "$.n"}), {"xs": [1], "n": "three"})
     assert bad.result()["error"] == "States.Runtime" and "MapRunFailed" in types(bad)
 
 

@@ -1,0 +1,129 @@
+"""Behaviours AWS recorded that the interpreter got wrong, each matched and generalised.
+
+Sources, named on each test:
+- [corpus] a recording in tests/interpreter/conformance/cases (AWS executions, see its NOTICE);
+- [localstack] LocalStack's Step Functions test suite, whose tests are validated against AWS
+  (``@markers.aws.validated``, snapshots recorded on AWS) and whose implementation follows them:
+  tests/aws/services/stepfunctions/v2/... and localstack-core/.../stepfunctions/asl/...
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interpreter.definition import parse
+from interpreter.execution import Execution
+from interpreter.mocks import Mocks
+
+CASES = Path(__file__).parent / "conformance" / "cases"
+
+
+def run(definition, input=None, s3=None, mocks=None):
+    ex = Execution(parse(definition), {} if input is None else input, mocks=Mocks.from_lists(mocks or {}, s3), seed=7)
+    ex.run()
+    return ex
+
+
+def types(ex):
+    return [e.type for e in ex.events]
+
+
+def cause(ex):
+    return ex.result().get("cause", "").split("). ", 1)[-1]
+
+
+FACTS = [{"verdict": "true"}, {"verdict": "false"}, {"verdict": "mostly-true"}, {"verdict": "false"}]
+
+
+def _distributed(**more):
+    return {"StartAt": "Start", "States": {
+        "Start": {"Type": "Pass", "Assign": {"count": "2", "bytes": "15000"}, "Next": "Map"},
+        "Map": {"Type": "Map", "MaxConcurrency": 1, "End": True,
+                "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                               "Parameters": {"Bucket.$": "$.Bucket", "Key.$": "$.Key"},
+                               "ReaderConfig": {"InputType": "JSON", **more.pop("reader", {})}},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}, **more}}}
+
+
+def test_counts_set_from_variables_as_strings_are_counts():
+    # [corpus] assign::test_reference_in_map_state[MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH] and
+    # [..._TOLERATED_FAILURE_PATH]: variables holding "1" are taken as 1. [localstack] the same test class
+    # records MAP_STATE_REFERENCE_IN_MAX_ITEMS_PATH ({"maxItems": "2"}) and ..._MAX_PER_BATCH_PATH
+    # ({"maxItemsPerBatch": "2", "maxBytesPerBatch": "15000"}) on AWS, where both runs succeed.
+    where = {"Bucket": "facts", "Key": "file.json"}
+    ex = run(_distributed(reader={"MaxItemsPath": "$count"}), where, s3={"facts/file.json": FACTS})
+    assert ex.status == "SUCCEEDED" and ex.output == FACTS[:2]
+    ex = run(_distributed(reader={"MaxItems": 4},
+                          ItemBatcher={"MaxItemsPerBatchPath": "$count", "MaxInputBytesPerBatchPath": "$bytes"}),
+             where, s3={"facts/file.json": FACTS})
+    assert ex.status == "SUCCEEDED" and ex.output == [{"Items": FACTS[:2]}, {"Items": FACTS[2:]}]
+
+
+MAX_CONCURRENCY_PATH = {"StartAt": "MapState", "States": {"MapState": {
+    "Type": "Map", "ItemsPath": "$.Items", "MaxConcurrencyPath": "$.MaxConcurrency", "End": True,
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "H",
+                      "States": {"H": {"Type": "Pass", "End": True}}}}}}
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("NoNumber", 'The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: '
+                 '$.MaxConcurrency'),
+    ({}, 'The MaxConcurrencyPath field refers to value "{}" which is not a valid integer: $.MaxConcurrency'),
+    (-1, "Expected non-negative integer for MaxConcurrency, got '-1' instead."),
+])
+def test_max_concurrency_path_causes(value, expected):
+    # [localstack] scenarios::test_max_concurrency_path[0, 1, NoNumber, max_concurrency_value0] (AWS-validated)
+    # and its MaxConcurrencyPath component: the value quoted as text, negative values worded apart; the
+    # field is read before MapStateStarted. [corpus] test_map_state_tolerated_failure_count_path[NoNumber]
+    # and [tolerated_failure_count_value0] quote the value the same way ("NoNumber", "{}").
+    ex = run(MAX_CONCURRENCY_PATH, {"Items": [0], "MaxConcurrency": value})
+    assert (ex.status, ex.error, cause(ex)) == ("FAILED", "States.Runtime", expected)
+    assert types(ex) == ["ExecutionStarted", "MapStateEntered", "ExecutionFailed"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "1"])
+def test_max_concurrency_path_values_that_run(value):
+    assert run(MAX_CONCURRENCY_PATH, {"Items": [0, 1], "MaxConcurrency": value}).output == [0, 1]
+
+
+def test_tolerated_failure_count_path_recordings_still_agree():
+    # [corpus] the recorded causes this quoting rule comes from.
+    for name in ("NoNumber", "tolerated_failure_count_value0"):
+        case = json.loads((CASES / f"scenarios_test_base_scenarios.py_TestBaseScenarios_test_map_state_tolerated_"
+                                    f"failure_count_path_{name}.json").read_text())
+        ex = run(case["definition"], case["input"])
+        assert ex.result()["cause"] == case["expected"]["cause"]
+
+
+@pytest.mark.parametrize("items", [[1, '{% $number("2") %}', 3], [1, "{% $number('2') %}", 3],
+                                   [1, {"n": "{% 1 + 1 %}"}, 3]])
+def test_expressions_inside_a_jsonata_items_array_are_evaluated(items):
+    # [localstack] evaluate_jsonata::test_base_map[ITEMS] and [ITEMS_DOUBLE_QUOTES] (AWS-validated):
+    # Items given as [1, '{% $number("2") %}', 3]. JSONata expressions are evaluated wherever they
+    # stand in a JSONata template, array elements and nested objects included.
+    definition = {"QueryLanguage": "JSONata", "StartAt": "Start", "States": {"Start": {
+        "Type": "Map", "Items": items, "MaxConcurrency": 1, "End": True,
+        "ItemProcessor": {"StartAt": "Process", "States": {"Process": {"Type": "Pass", "End": True}}}}}}
+    ex = run(definition)
+    assert ex.status == "SUCCEEDED"
+    assert ex.output == [1, 2, 3] if not isinstance(items[1], dict) else [1, {"n": 2}, 3]
+
+
+def test_a_jsonata_wait_whose_timestamp_is_no_timestamp():
+    # [localstack] the Wait's Timestamp component: a JSONata Timestamp that evaluates to text that is no
+    # ISO-8601 date-time fails as TimestampPath does ([corpus] test_wait_timestamp_path[INVALID_DATE]):
+    # States.Runtime, no EvaluationFailed event, the expression where the path would be.
+    definition = {"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Timestamp": "{% $states.input.at %}", "Next": "P"},
+        "P": {"Type": "Pass", "End": True}}}
+    ex = run(definition, {"at": "2016-13-05T21:29:29Z"})
+    assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
+    assert ex.result()["cause"] == (
+        "An error occurred while executing the state 'W' (entered at the event id #2). The Timestamp parameter "
+        "does not reference a valid ISO-8601 extended offset date-time format string: $states.input.at == "
+        "2016-13-05T21:29:29Z")
+    assert types(ex) == ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"]
+    assert run(definition, {"at": "2016-03-14T01:59:00Z"}).status == "SUCCEEDED"

@@ -44,6 +44,7 @@ _UNSET = object()
 _MOVED = object()  # what _pick returns when a Distributed Map's child moved instead of a thread
 _NO_CAP = 1 << 62  # max_history_events=None: no limit on the history (local experiments)
 # The events that may be the last one: event number 25,000 ends the run if it is one of these.
+_ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})
 _ENDINGS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
 HISTORY_LIMIT_REASON = "Execution history event limit exceeded."
 
@@ -356,6 +357,15 @@ class Execution:
         th.children = []
         return aborted
 
+    def emit_state_aborted(self, parent: Thread, child: Thread) -> None:
+        """``TaskStateAborted`` (or Wait/Map/Parallel's) for the state an aborted branch or iteration
+        was in; nothing when it had not entered one yet."""
+        if child.phase is ENTER:
+            return
+        kind = child.program.states[child.state].type
+        if kind in _ABORTABLE:
+            self.emit(parent, kind + "StateAborted", None, after=child)
+
     def _abort(self, th: Thread) -> None:
         if th.phase == "map_run":
             map_run.abort(self, self.map_runs[th.data["arn"]])
@@ -410,6 +420,10 @@ class Execution:
             th.status = "ready"
             self._push(th)
         return self._ready[-1]
+
+    def next_wake_is_now(self) -> bool:
+        """Whether another timer is due at this very instant (a sibling's timeout, say)."""
+        return self._next_timer() == self.clock
 
     def _next_timer(self) -> int | None:
         """When the earliest timer still armed fires (dropping those that no longer count)."""
@@ -612,9 +626,10 @@ class Execution:
         if root is not None:
             self.redriving.node = self._capture(root)
             self.abort_children(root)
-            self.emit(root, "ExecutionTimedOut", {"error": "States.Timeout",
-                                                  "cause": "The execution timed out."})
-        self.status, self.error, self.cause = TIMED_OUT, "States.Timeout", "The execution timed out."
+            # Recorded (test_timeouts::test_global_timeout): DescribeExecution of a run past its
+            # TimeoutSeconds says TIMED_OUT with no error and no cause, and the event carries none.
+            self.emit(root, "ExecutionTimedOut", None)
+        self.status, self.error, self.cause = TIMED_OUT, None, None
         self._stop_everything()
 
     def abort(self, error: str | None = None, cause: str | None = None) -> list[Event]:

@@ -92,9 +92,20 @@ class MapState(State):
             redo = redo[th.id]
             while th.next_index < len(th.items) and th.next_index not in redo:
                 th.next_index += 1
-        if th.next_index < len(th.items) and (th.limit == 0 or ex.active_children(th) < th.limit):
-            self.start_iteration(ex, th, th.next_index)
-            th.next_index += 1
+        limit = th.limit or INLINE_CONCURRENCY
+        if th.next_index < len(th.items) and ex.active_children(th) < limit:
+            # Iterations start together up to the limit (recorded: an inline Map without
+            # MaxConcurrency writes MapIterationStarted for each of its four items before any of
+            # their first states), then one more as each ends.
+            starting = []
+            while True:
+                starting.append(self.begin_iteration(ex, th, th.next_index))
+                th.next_index += 1
+                if th.next_index >= len(th.items) or ex.active_children(th) + len(starting) >= limit or (
+                        redo and th.next_index not in redo):
+                    break
+            for index, value in reversed(starting):  # the scheduler runs the last one pushed first
+                ex.spawn(th, self.processor, value, index)
         elif ex.active_children(th) == 0:
             if ex.redriving.redo:
                 ex.redriving.redo.pop(th.id, None)
@@ -142,13 +153,14 @@ class MapState(State):
             return self.max_concurrency
         return read_count(self.max_concurrency_path, data, scope, "MaxConcurrencyPath", 0)
 
-    def start_iteration(self, ex, th, index: int) -> None:
+    def begin_iteration(self, ex, th, index: int) -> tuple[int, Any]:
+        """The iteration's input, and its MapIterationStarted; the caller spawns it."""
         value = th.items[index]
         if self.item_selector is not None:
             scope = ex.scope(th, map_item=(index, value))
             value = self.item_selector(Env(th.input, scope)) if self.jsonata else self.item_selector(th.data, scope)
         ex.emit(th, "MapIterationStarted", {"name": self.name, "index": index})
-        ex.spawn(th, self.processor, value, index)
+        return index, value
 
     def child_succeeded(self, ex, th, child, output) -> None:
         th.results[child.index] = output
@@ -156,11 +168,22 @@ class MapState(State):
         ex.resume(th, "iterate")
 
     def child_failed(self, ex, th, child, error, cause) -> None:
+        # Recorded (an inline Map whose iterations all time out): MapIterationFailed, TaskStateAborted
+        # for the Task that failed it, then MapIterationAborted and the aborted state's event for each
+        # iteration still running.
         ex.emit(th, "MapIterationFailed", {"name": self.name, "index": child.index}, after=child)
-        for other in ex.abort_children(th):
+        if child.program.states[child.state].type == "Task":
+            ex.emit(th, "TaskStateAborted", None, after=child)
+        for other in sorted(ex.abort_children(th), key=lambda other: other.index):
             ex.emit(th, "MapIterationAborted", {"name": self.name, "index": other.index})
+            ex.emit_state_aborted(th, other)
         th.pending = [error, cause]
         ex.resume(th, "child_failed")
+
+
+# AWS's guide: "Inline mode supports up to 40 concurrent iterations", which is what a MaxConcurrency
+# of 0 (no limit) gets.
+INLINE_CONCURRENCY = 40
 
 
 class ItemsTemplate:

@@ -54,6 +54,7 @@ class ParallelState(State):
         task_aborted = child.program.states[child.state].type == "Task"
         if task_aborted:
             ex.emit(th, "TaskStateAborted", None, after=child)
-        ex.abort_children(th)
+        for other in sorted(ex.abort_children(th), key=lambda other: other.index):
+            ex.emit_state_aborted(th, other)
         th.pending = [error, cause, task_aborted]
         ex.resume(th, "child_failed")

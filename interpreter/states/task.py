@@ -71,6 +71,14 @@ class TaskState(State):
         if phase == "timed_out":
             res = self.resource
             ex.emit(th, res.event_prefix + "TimedOut", self._details({"error": "States.Timeout"}))
+            # Tasks of other branches or iterations timing out at this same instant record their
+            # timeouts before this failure reaches the Map or Parallel (recorded: an inline Map whose
+            # four iterations time out together writes four TaskTimedOut, then MapIterationFailed).
+            if ex.next_wake_is_now():
+                ex.sleep(th, ex.clock, "timeout_raise")
+                return
+            raise StatesError("States.Timeout", None)
+        if phase == "timeout_raise":
             raise StatesError("States.Timeout", None)
         scope = ex.scope(th, with_token=self.resource.pattern == "waitForTaskToken")
         params = arguments(ex, th, self, scope)

@@ -127,3 +127,58 @@ def test_a_jsonata_wait_whose_timestamp_is_no_timestamp():
         "2016-13-05T21:29:29Z")
     assert types(ex) == ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"]
     assert run(definition, {"at": "2016-03-14T01:59:00Z"}).status == "SUCCEEDED"
+
+
+def test_an_inline_map_whose_iterations_all_time_out():
+    # [localstack] timeouts::test_service_lambda_map_timeout (AWS snapshot, 10-03-2024): four iterations
+    # without MaxConcurrency start together, all four Tasks time out at the same instant and each writes
+    # TaskTimedOut; then MapIterationFailed for the first, TaskStateAborted for its Task, and for each
+    # other iteration MapIterationAborted and TaskStateAborted; MapStateFailed; ExecutionFailed.
+    definition = {"StartAt": "MapWait", "States": {"MapWait": {
+        "Type": "Map", "ItemsPath": "$.Inputs", "End": True, "Iterator": {"StartAt": "LambdaInvoke", "States": {
+            "LambdaInvoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 5,
+                             "Parameters": {"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"},
+                             "End": True}}}}}}
+    ex = run(definition, {"Inputs": [{"FunctionName": "f", "Payload": None}] * 4},
+             mocks={"LambdaInvoke": [{"Pending": True}] * 4})
+    assert (ex.status, ex.error) == ("FAILED", "States.Timeout")
+    recorded = (["ExecutionStarted", "MapStateEntered", "MapStateStarted"] + ["MapIterationStarted"] * 4
+                + ["TaskStateEntered", "TaskScheduled", "TaskStarted"] * 4 + ["TaskTimedOut"] * 4
+                + ["MapIterationFailed", "TaskStateAborted"] + ["MapIterationAborted", "TaskStateAborted"] * 3
+                + ["MapStateFailed", "ExecutionFailed"])
+    assert sorted(types(ex)) == sorted(recorded)  # AWS interleaves the iterations' Task events
+    tail = types(ex)[types(ex).index("TaskTimedOut"):]
+    assert tail == recorded[recorded.index("TaskTimedOut"):]
+    assert [e.details["index"] for e in ex.events if e.type.startswith("MapIteration")] == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert ex.events[-1].timestamp - ex.events[0].timestamp == 5000
+
+
+def test_an_inline_map_without_a_limit_runs_at_most_40_iterations_at_once():
+    # AWS's guide (state-map-inline): Inline mode "supports up to 40 concurrent iterations".
+    definition = {"StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemProcessor": {
+        "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}}}}
+    ex = run(definition, list(range(100)))
+    first_second = [e for e in ex.events if e.type == "MapIterationStarted" and e.timestamp == ex.events[0].timestamp]
+    assert len(first_second) == 40 and ex.output == list(range(100))
+
+
+def test_a_run_past_its_timeout_seconds_has_no_error_or_cause():
+    # [localstack] timeouts::test_global_timeout (AWS snapshot): DescribeExecution says TIMED_OUT with no
+    # error and no cause; LocalStack's AWS-validated provider writes ExecutionTimedOut with no details.
+    definition = {"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}
+    ex = run(definition)
+    assert ex.result() == {"status": "TIMED_OUT", "error": None, "cause": None}
+    assert ex.events[-1].type == "ExecutionTimedOut" and not ex.events[-1].details
+
+
+def test_a_failing_parallel_branch_aborts_the_states_its_siblings_are_in():
+    # Generalised from the Map recording above: a sibling aborted while in a Task or Wait records that
+    # state's Aborted event; one not yet in a state records nothing.
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Sleeps", "States": {"Sleeps": {"Type": "Wait", "Seconds": 60, "End": True}}},
+        {"StartAt": "Fails", "States": {"Fails": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                                  "Parameters": {"FunctionName": "f"}, "End": True}}}]}}}
+    ex = run(definition, mocks={"Fails": [{"Throw": {"Error": "Boom", "Cause": "no"}}]})
+    assert ex.error == "Boom"
+    assert types(ex).count("TaskStateAborted") == 1 and types(ex).count("WaitStateAborted") == 1
+    assert "ParallelStateFailed" not in types(ex)  # [corpus] a Task failing a branch: none

@@ -66,7 +66,7 @@ WAIT_THEN_PASS = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 40
 
 def test_an_express_execution_ends_after_five_minutes():
     run = Execution(parse(WAIT_THEN_PASS), {}, express=True, seed=1).run()
-    assert (run.status, run.error) == ("TIMED_OUT", "States.Timeout")
+    assert (run.status, run.error, run.cause) == ("TIMED_OUT", None, None)
     assert run.events[-1].type == "ExecutionTimedOut"
     assert run.events[-1].timestamp - run.events[0].timestamp == 300_000
     standard = Execution(parse(WAIT_THEN_PASS), {}, seed=1).run()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "channels",
     "designer",
     "designer.suites",
+    "designer.glossary",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ from interpreter.wording import vocabulary
 from . import commands, graph, live, selectors, services, simulation, timeline
 from .suites.selectors import latest_by_version as latest_suite_by_version
 from .asl_io import read_definition
+from .glossary.selectors import glossary_applied, glossary_stored
 from .errors import DomainError, InvalidInput, NotFound
 from .simulation import runner
 
@@ -71,6 +72,8 @@ def workflow_editor(request, workflow_id: int):
     else:
         version = selectors.version_latest(workflow=workflow)
     definition = version.definition if version else services.EMPTY_DEFINITION
+    stored = glossary_stored(workflow_id=workflow.pk)
+    glossary = glossary_applied(definition, stored)
     problems = version.problems if version else []
     latest = selectors.version_latest(workflow=workflow)
     draft = selectors.draft_get(workflow=workflow, user=request.user) if not number else None
@@ -87,6 +90,8 @@ def workflow_editor(request, workflow_id: int):
         "draft": {"definition": draft.definition, "baseVersion": draft.base_version,
                   "updated": draft.updated.isoformat()} if draft else None,
         "vocabulary": vocabulary(),
+        # The data glossary: names people wrote (sent back with each drawing) and every field in words.
+        "glossaryStored": stored, "glossary": glossary,
     }
     return render(request, "designer/editor.html", {
         "workflow": workflow, "version": version, "role": role, "page": page,
@@ -94,7 +99,7 @@ def workflow_editor(request, workflow_id: int):
         "test_cases": list(simulation.test_case_list(workflow=workflow)),
         "recent_runs": simulation.execution_list(workflow=workflow)[:5],
         # Drawn on the server too, so the graph shows before (and without) any script.
-        "svg": graph.render_svg(definition, problems), "problems": problems,
+        "svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
     })
 
 
@@ -179,6 +184,7 @@ def execution_page(request, execution_id: int):
     can_control = selectors.can(user=request.user, workflow=execution.workflow, action="control_runs")
     version = execution.version
     state = simulation.execution_state(execution)
+    glossary = glossary_applied(version.definition, glossary_stored(workflow_id=execution.workflow_id))
     events = list(simulation.execution_events_after(execution=execution,
                                                    after=max(0, execution.last_seq - PAGE_EVENTS)))
     rows = [{**timeline.event_row(e), "said": event_said(e.type, e.step),
@@ -188,11 +194,11 @@ def execution_page(request, execution_id: int):
     page = {"executionId": execution.pk, "workflowId": execution.workflow_id, "canControl": can_control,
             "execution": state, "websocket": f"/ws/executions/{execution.pk}/", "tableLimit": PAGE_EVENTS,
             # The history's words: the page fills them in as events arrive.
-            "eventWords": event_words(), "choiceWords": choice_words(version.definition)}
+            "eventWords": event_words(), "choiceWords": choice_words(version.definition, glossary)}
     return render(request, "designer/execution.html", {
         "execution": execution, "workflow": execution.workflow, "version": version, "state": state,
         "can_control": can_control, "page": page, "rows": rows, "hidden_rows": execution.last_seq - len(rows),
-        "svg": graph.render_svg(version.definition, version.problems),
+        "svg": graph.render_svg(version.definition, version.problems, glossary=glossary),
         "colour_css": _colour_css(state),
         "speeds": SPEEDS, "recent": simulation.execution_list(workflow=execution.workflow)[:8]})
 

@@ -114,6 +114,19 @@ class DefinitionRequestSerializer(serializers.Serializer):
     definition = DefinitionField()
 
 
+class RenderRequestSerializer(DefinitionRequestSerializer):
+    glossary = serializers.DictField(child=serializers.CharField(max_length=200), required=False, default=dict,
+                                     help_text="the workflow's names for data fields (path -> name); other fields "
+                                               "the definition reads get proposed names")
+
+    def validate_glossary(self, value):
+        if len(value) > 500:
+            raise serializers.ValidationError("At most 500 names.")
+        if any(len(k) > 500 for k in value):
+            raise serializers.ValidationError("A path is at most 500 characters.")
+        return value
+
+
 class ValidateResponseSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     problems = ProblemSerializer(many=True)

@@ -32,6 +32,7 @@ urlpatterns = [
          name="api-execution-dataflow"),
     path("", include("designer.suites.urls")),
     path("", include("designer.compare.api_urls")),
+    path("", include("designer.glossary.urls")),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),
     path("render/", views.RenderView.as_view(), name="api-render"),
 ]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from interpreter.limits import DEFINITION_TEXT_BYTES
 
+from ..glossary.selectors import glossary_applied
 from .. import graph, selectors, services
 from ..asl_io import export_json
 from ..imports import services as imports
@@ -291,13 +292,15 @@ class ValidateView(APIView):
 class RenderView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.DefinitionRequestSerializer, responses=s.RenderResponseSerializer,
-                   summary="Draw a definition as SVG, with its problems marked")
+    @extend_schema(request=s.RenderRequestSerializer, responses=s.RenderResponseSerializer,
+                   summary="Draw a definition as SVG, with its problems marked and its data in plain words")
     def post(self, request):
-        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
+        data = _valid(s.RenderRequestSerializer, request.data)
+        definition = data["definition"]
         problems = definition_problems(definition)
-        return Response({"svg": graph.render_svg(definition, problems), "problems": problems,
-                         "hash": graph.definition_hash(definition, problems)})
+        glossary = glossary_applied(definition, data["glossary"])
+        return Response({"svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
+                         "hash": graph.definition_hash(definition, problems, glossary=glossary)})
 
 
 def _valid(serializer_class, data) -> dict:

@@ -63,6 +63,17 @@ const inspector = new Inspector($("inspector"), {
   },
   onConnect: (name) => startConnect(name),
   onError: (msg) => notice(msg, "error"),
+  glossary: {
+    names: () => page.glossary || {},
+    load: async () => (await api("GET", `${base}/glossary/`)).terms,
+    save: async (terms) => {
+      const answer = await api("PUT", `${base}/glossary/`, { terms });
+      page.glossaryStored = Object.fromEntries(answer.terms.filter((t) => !t.proposed).map((t) => [t.path, t.name]));
+      page.glossary = Object.fromEntries(answer.terms.map((t) => [t.path, t.name]));
+      scheduleRender(); // the Choice arrows say the new names
+      return answer.terms;
+    },
+  },
 });
 
 const read = mountReadTab({ graphTab: $("tab-graph"), readTab: $("tab-read"), graphBox: $("graph"),
@@ -110,7 +121,7 @@ async function render() {
   const seq = ++renderSeq;
   document.body.classList.add("rendering");
   try {
-    const result = await api("POST", "/api/render/", { definition: current() });
+    const result = await api("POST", "/api/render/", { definition: current(), glossary: page.glossaryStored || {} });
     if (seq !== renderSeq) return;
     graph.replace(result.svg);
     graph.highlight(selected);

@@ -27,8 +27,9 @@ function bestUnit(seconds) {
 }
 
 export class Inspector {
-  constructor(container, { vocab, onChange, onRename, onDelete, onConnect, onError }) {
-    Object.assign(this, { container, vocab, onChange, onRename, onDelete, onConnect, onError });
+  constructor(container, { vocab, onChange, onRename, onDelete, onConnect, onError, glossary = null }) {
+    // glossary: {names() -> {path: name}, load() -> Promise<terms>, save({path: name}) -> Promise<terms>}
+    Object.assign(this, { container, vocab, onChange, onRename, onDelete, onConnect, onError, glossary });
   }
 
   show(def, name, canEdit) {
@@ -102,7 +103,36 @@ export class Inspector {
       this.field("What it is for", comment), this.field("Starts with", start),
       this.field("Give up after (seconds, whole run)", timeout), this.field("Expressions are written in", ql));
     if (!canEdit) form.querySelectorAll("input, select, textarea").forEach((c) => { c.disabled = true; });
+    if (this.glossary) form.append(this.glossarySection(canEdit));
     return form;
+  }
+
+  // The data glossary: a plain name for each field the workflow reads, proposed from its path.
+  glossarySection(canEdit) {
+    const list = el("div", { class: "glossary-terms", id: "glossary-terms" }, el("p", { class: "muted small", text: "Loading…" }));
+    const status = el("span", { class: "small muted", "aria-live": "polite" });
+    const box = el("fieldset", { id: "glossary" }, el("legend", { text: "Words for the data" }),
+      el("p", { class: "muted small", text: "A plain name for each field this workflow reads. The graph, the step forms and the run history say these names." }),
+      list, status);
+    const draw = (terms) => {
+      if (!terms.length) { list.replaceChildren(el("p", { class: "muted small", text: "The saved version reads no fields." })); return; }
+      list.replaceChildren(...terms.map((t) => {
+        const input = el("input", { value: t.name, maxlength: 200, "data-path": t.path, "aria-label": `Name for ${t.path}`,
+          class: t.proposed ? "proposed" : "" });
+        input.disabled = !canEdit;
+        input.addEventListener("change", async () => {
+          try {
+            draw(await this.glossary.save({ [t.path]: input.value.trim() }));
+            status.textContent = "Saved.";
+          } catch (err) { this.onError(err.message); }
+        });
+        return el("label", { class: "term" }, el("code", { text: t.path }), input,
+          t.proposed ? el("span", { class: "help", text: "proposed from the path" }) : null,
+          t.read ? null : el("span", { class: "help", text: "the saved version no longer reads it" }));
+      }));
+    };
+    this.glossary.load().then(draw).catch((err) => list.replaceChildren(el("p", { class: "error small", text: err.message })));
+    return box;
   }
 
   jsonata() { return (this.state.QueryLanguage || this.def.QueryLanguage) === "JSONata"; }
@@ -272,6 +302,8 @@ export class Inspector {
         opSelect.addEventListener("change", write);
         value.addEventListener("change", write);
         row.append(el("span", { text: "If" }), variable, opSelect, value);
+        const named = this.glossary?.names()[rule.Variable];
+        if (named) row.append(el("span", { class: "help field-name", text: `the field: ${named}` }));
       } else {
         const text = el("textarea", { rows: 2, class: "code rule-json" });
         const { Next, ...cond } = rule || {};

@@ -126,7 +126,7 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.assertEqual(axe_violations(self.page), [], "with the drawer and the simulate panel open")
         # Long labels wrap; hovering an edge gives its whole text, and a node its whole name.
         self.assertEqual(self.page.locator('#graph g.edge[data-from="Review Approved?"][data-kind="choice"] > title')
-                         .text_content(), "if reviewDecision.approved is true → Approve Application")
+                         .text_content(), "if review decision approved is true → Approve Application")
         self.assertEqual(self.page.locator('#graph g.state[data-state="Wait For Review"] text').count(), 4)
 
         # 25 steps in a row do not fit legibly: the graph opens legible at the start, with a minimap.
@@ -266,6 +266,18 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
                        {"Variable": "$.score", "NumericGreaterThan": 700, "Next": "Approve Application"},
                        "the rule builder did not write the rule")
         self.page.wait_for_selector('#graph .edge-choice text:has-text("if score is greater than 700")')
+
+        # The data glossary: with nothing selected, name a field in plain words; the arrows say it.
+        self.page.keyboard.press("Escape")
+        self.page.mouse.click(*self._empty_graph_point())
+        term = self.page.locator('#glossary input[data-path="$.reviewDecision.approved"]')
+        self.assertEqual(term.input_value(), "review decision approved")  # proposed from the path
+        term.fill("the reviewer approved")
+        term.press("Tab")
+        self.page.wait_for_function("""() => [...document.querySelectorAll('#graph g.edge-choice > title')].some(
+            (t) => t.textContent === 'if the reviewer approved is true → Approve Application')""")
+        self.node("Review Approved?").click()
+        self.page.wait_for_selector("#choice-rules .field-name:has-text('the field: the reviewer approved')")
 
         # Everything was autosaved: a reload brings the draft back, and it can be discarded.
         self.page.wait_for_selector("#draft-status:has-text('Draft saved')")

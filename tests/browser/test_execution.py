@@ -157,8 +157,9 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
                       [r[1:5] for r in rows])
         # The history in words: where each Choice went and why; elapsed time in human units, simulated.
         said = [r[3] for r in rows]
-        self.assertIn("Went to ‘Wait For Review’ because checks[0].flagged is true or checks[1].flagged is true", said)
-        self.assertIn("Went to ‘Approve Application’ because reviewDecision.approved is true", said)
+        self.assertIn("Went to ‘Wait For Review’ because flagged (first of checks) is true or flagged (second of checks) "
+                      "is true", said)
+        self.assertIn("Went to ‘Approve Application’ because review decision approved is true", said)
         self.assertEqual(said[0], "The run started")
         units = re.compile(r"\d+(\.\d+)? s|\d+ min( \d+ s)?|\d+ h( \d+ min)?|\d+ days?( \d+ h)?")
         self.assertTrue(all(units.fullmatch(r[5]) for r in rows), [r[5] for r in rows])

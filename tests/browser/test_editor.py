@@ -349,6 +349,39 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         self.page.wait_for_selector("#draft-status:has-text('Draft saved')")
         self.assertIn("Pass data", services.selectors.draft_get(workflow=workflow, user=self.demo).definition["States"])
 
+    def test_every_step_and_control_by_keyboard(self):
+        self.login()
+        self.open_bank_sample()
+        focused = lambda: self.page.evaluate(  # noqa: E731
+            "() => { const a = document.activeElement; return a.closest('g.state')?.dataset.state || a.id || a.tagName; }")
+        # Tab from the toolbar's start reaches every step of the graph, in order, without a mouse.
+        self.page.focus("#undo")
+        reached = []
+        for _ in range(80):
+            self.page.keyboard.press("Tab")
+            now = focused()
+            if now in _all_state_names(self.json_view()) and now not in reached:
+                reached.append(now)
+        self.assertEqual(set(reached), set(_all_state_names(self.json_view())))
+        # The graph pans with the arrow keys and zooms with + and -.
+        self.page.focus("#graph")
+        before = self.page.get_attribute("#graph svg", "viewBox")
+        self.page.keyboard.press("ArrowRight")
+        self.assertNotEqual(self.page.get_attribute("#graph svg", "viewBox"), before)
+        self.page.keyboard.press("+")
+        self.page.keyboard.press("0")
+        self.assertTrue(self.drawing_in_view())
+        # The drawer opens from the keyboard; the problems and the JSON are then reachable.
+        self.page.focus("#drawer-toggle")
+        self.page.keyboard.press("Enter")
+        self.assertEqual(self.page.get_attribute("#drawer-toggle", "aria-expanded"), "true")
+        self.page.keyboard.press("Tab")  # no problems to list: straight to the JSON
+        self.assertEqual(focused(), "json-view")
+        # Simulate opens from the keyboard too.
+        self.page.focus("#simulate summary")
+        self.page.keyboard.press("Enter")
+        self.assertTrue(self.page.is_visible("#simulate-start"))
+
     def test_keyboard_opens_a_step(self):
         self.login()
         self.open_bank_sample()

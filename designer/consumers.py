@@ -24,7 +24,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from interpreter.limits import DATA_DEPTH, MESSAGE_BYTES, depth_error, json_depth_within
 
-from . import commands, live, selectors, simulation, timeline
+from . import live, selectors, simulation, timeline
 from .frames import FRAME_EVENTS, row_size, split_frames
 from .errors import DomainError
 from .models import ExecutionMode
@@ -183,7 +183,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
                                      "ask the workflow's owner to make you an editor.",
                                      command=name if isinstance(name, str) else None)
         try:
-            update = await _db(commands.command_run)(
+            update = await _db(runner.command)(
                 user=self.scope["user"], execution_id=self.execution_id, body=body)
         except DomainError as exc:
             return await self._error(ident, exc.default_code, exc.message, field=exc.field, pointer=exc.pointer,

@@ -13,7 +13,7 @@ from interpreter.timestamps import format_millis
 from interpreter.wording.events import choice_words, elapsed_words, event_words, said as event_said
 from interpreter.wording import vocabulary
 
-from . import commands, graph, live, selectors, services, simulation, timeline
+from . import graph, live, selectors, services, simulation, timeline
 from .suites.selectors import latest_by_version as latest_suite_by_version
 from .asl_io import read_definition
 from .glossary.selectors import glossary_applied, glossary_stored
@@ -242,7 +242,7 @@ def execution_control(request, execution_id: int):
                 body["cause"] = request.POST.get("cause") or None
         elif body["command"] == "set_breakpoints":
             body["breakpoints"] = request.POST.getlist("breakpoints")
-        update = commands.command_run(user=request.user, execution_id=execution.pk, body=body)
+        update = runner.command(user=request.user, execution_id=execution.pk, body=body)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("execution-page", execution_id=execution.pk)

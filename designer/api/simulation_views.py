@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from interpreter.events import Event
 from interpreter.inspection import visits
 
-from .. import commands, live, selectors, simulation, timeline
+from .. import live, selectors, simulation, timeline
 from ..errors import InvalidInput
 from ..models import ExecutionMode
 from ..simulation import runner
@@ -136,7 +136,7 @@ class ExecutionControlView(APIView):
     @extend_schema(request=s.CommandSerializer, responses=OpenApiTypes.OBJECT,
                    summary="Step, continue, pause, abort, set breakpoints or speed, answer a callback (editors)")
     def post(self, request, execution_id: int):
-        update = commands.command_run(user=request.user, execution_id=execution_id, body=request.data)
+        update = runner.command(user=request.user, execution_id=execution_id, body=request.data)
         live.publish_sync(update)
         execution = _execution(request, execution_id)
         if execution.mode == ExecutionMode.CONTINUING:

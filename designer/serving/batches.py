@@ -9,6 +9,8 @@ def child_main(conn, databases: dict, memory_mb: int) -> None:
     """The child: bound its memory, set Django up on the parent's database, then serve batches."""
     import resource
 
+    # Runs' computation yields the CPU to the server's requests: a page load must not wait behind it.
+    os.nice(10)
     if memory_mb:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_mb * 1024 * 1024
@@ -22,21 +24,21 @@ def child_main(conn, databases: dict, memory_mb: int) -> None:
     django.setup()
     from django.db import close_old_connections
 
-    from designer.errors import NotFound
-    from designer.simulation.engine import announcements_kept
-    from designer.simulation.runner import execution_advance
+    from designer.errors import DomainError, NotFound
+    from designer.simulation.workers import do
 
     conn.send(("ready", None))
     while True:
         try:
-            kwargs = conn.recv()
+            kind, kwargs = conn.recv()
         except (EOFError, OSError):
             return  # the server is gone
         try:
-            with announcements_kept() as announcements:
-                result = ("ok", (execution_advance(**kwargs), announcements))
-        except NotFound:
-            result = ("not_found", None)
+            result = ("ok", do(kind, kwargs))
+        except NotFound as exc:
+            result = ("not_found", None) if kind == "advance" else ("domain", exc)
+        except DomainError as exc:
+            result = ("domain", exc)
         except MemoryError:
             result = ("memory", None)
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it

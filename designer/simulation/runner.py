@@ -35,7 +35,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from asgiref.sync import async_to_sync
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,7 +44,7 @@ from interpreter.execution import RUNNING
 from interpreter.inspection import about_to_enter
 
 from .. import live
-from ..errors import NotFound
+from ..errors import DomainError, NotFound
 from ..models import Execution, ExecutionMode, ExecutionStatus
 from .engine import Update, advancing, persist, waiting_for_person
 
@@ -235,7 +236,8 @@ class Runner:
             return None  # deleted meanwhile
         except BatchFailed as failure:
             log.error("Execution %s: %s", execution_id, failure.detail)
-            update = await self._db(execution_halt, execution_id=execution_id, reason=failure.reason)
+            update = await self._db(execution_halt, execution_id=execution_id,
+                                    reason=f"Paused: {failure.reason}; nothing of that batch was kept.")
             if update is not None:
                 await self._publish(update)
             return None
@@ -325,6 +327,37 @@ def wake(execution_id: int) -> None:
 def wake_after_commit(execution_id: int) -> None:
     """The same from synchronous code: once the command is committed, so the runner sees it."""
     transaction.on_commit(lambda: wake(execution_id), robust=True)
+
+
+class CommandStopped(DomainError):
+    """A person's command broke a bound of the server (time, memory) and was not done."""
+    status_code = 422
+    default_code = "over_bound"
+
+
+def command(*, user, execution_id: int, body) -> Update:
+    """A person's command on a run (step, continue, answer a callback...), done where batches are
+    done: in the batch process, so no interpreter work happens in the server process and a step
+    that computes for seconds holds up only its own run. Called from threads (views, and the
+    consumer's pool threads), never on an event loop. Inside a caller's transaction (a test's) it
+    runs here, in that transaction, since another process could not see what the caller wrote."""
+    from .. import commands
+
+    runner = start()
+    if connection.in_atomic_block or not runner.processes:
+        return commands.command_run(user=user, execution_id=execution_id, body=body)
+    from .workers import BatchFailed
+
+    kwargs = {"user_id": user.pk, "execution_id": execution_id, "body": body}
+    future = asyncio.run_coroutine_threadsafe(runner._workers.command(execution_id, kwargs), runner.loop)
+    try:
+        update, announcements = future.result()
+    except BatchFailed as failure:
+        log.error("Execution %s: a command failed: %s", execution_id, failure.detail)
+        raise CommandStopped(f"Not done: {failure.reason}. The run is as it was.") from None
+    for group, message in announcements:
+        async_to_sync(live.group_send)(group, message)
+    return update
 
 
 def note_loop() -> None:

@@ -11,7 +11,8 @@ with two bounds a batch may not break:
 - memory: ``STATEWISE_RUNNER_MEMORY_MB`` of address space (default 2048); past it the interpreter
   gets a MemoryError, the batch is rolled back, and the child is replaced.
 
-Either way the run is paused with a reason a person can read, and nothing was written: a batch is
+The child runs at a lower CPU priority (nice 10), so when the machine is busy the server's
+requests go first. Either way the run is paused with a reason a person can read, and nothing was written: a batch is
 one transaction, and a killed child's transaction never commits. A run goes to the same child
 each time (``execution_id % processes``), so the child's kept interpreter object is usually current.
 """
@@ -40,6 +41,10 @@ class BatchFailed(Exception):
 
 
 class _Gone(Exception):
+    pass
+
+
+class _Late(Exception):
     pass
 
 
@@ -72,7 +77,7 @@ class BatchProcess:
                 self.ready = True
             self.conn.send(kwargs)
             if not self.conn.poll(deadline):
-                raise TimeoutError
+                raise _Late  # (not TimeoutError: that is an OSError, which means the child is gone)
             return self.conn.recv()
         except (EOFError, OSError) as exc:
             raise _Gone(f"the batch process stopped ({str(exc) or type(exc).__name__})") from None
@@ -101,40 +106,50 @@ class Pool:
 
     async def advance(self, execution_id: int, kwargs: dict) -> tuple:
         """The batch's Update (or None) and the run-list announcements it made, to publish."""
+        return await self.run(execution_id, "advance", kwargs)
+
+    async def command(self, execution_id: int, kwargs: dict) -> tuple:
+        """A person's command (``commands.command_run`` with ``user_id``): its Update and
+        announcements; a DomainError it raised is raised here."""
+        return await self.run(execution_id, "command", kwargs)
+
+    async def run(self, execution_id: int, kind: str, kwargs: dict) -> tuple:
         loop = asyncio.get_running_loop()
         if not self.slots:
-            return await loop.run_in_executor(None, _advance_here, kwargs)
+            return await loop.run_in_executor(None, _run_here, kind, kwargs)
         slot = self.slots[execution_id % len(self.slots)]
-        async with slot.lock:
+        async with slot.lock:  # one run's work always in the same child, one piece at a time
             if slot.process is None:  # retired after a failed batch
                 slot.process = _shared(execution_id % len(self.slots))
             process = slot.process
             try:
-                kind, value = await loop.run_in_executor(None, process.call, kwargs, DEADLINE_SECONDS)
-            except TimeoutError:
+                outcome, value = await loop.run_in_executor(None, process.call, (kind, kwargs), DEADLINE_SECONDS)
+            except _Late:
                 _retire(slot)
-                raise BatchFailed(f"Paused: one batch of this run took longer than {DEADLINE_SECONDS:g} s, "
-                                  "the server's limit.", f"batch over {DEADLINE_SECONDS:g} s; its process was replaced")
+                raise BatchFailed(f"this run's work took longer than {DEADLINE_SECONDS:g} s at once, the "
+                                  "server's limit", f"{kind} over {DEADLINE_SECONDS:g} s; its process was replaced")
             except _Gone as exc:
                 _retire(slot)
-                raise BatchFailed("Paused: the process advancing this run stopped (it may have run out of "
-                                  "memory); nothing of the failed batch was kept.", str(exc))
-        return _result(kind, value, slot)
+                raise BatchFailed("the process doing this run's work stopped (it may have run out of memory)",
+                                  str(exc))
+        return _result(outcome, value, slot)
 
 
-def _result(kind: str, value: Any, slot: _Slot | None = None):
+def _result(outcome: str, value: Any, slot: _Slot | None = None):
     from ..errors import NotFound
 
-    if kind == "ok":
+    if outcome == "ok":
         return value
-    if kind == "not_found":
+    if outcome == "not_found":
         raise NotFound("No such execution.")
+    if outcome == "domain":
+        raise value  # a person's mistake, as the command would have raised it here
     if slot is not None:
         _retire(slot)  # after a MemoryError or a defect, start the next batch in a clean process
-    if kind == "memory":
-        raise BatchFailed(f"Paused: this run needed more than the {MEMORY_MB} MB of memory the server allows "
-                          "one batch; nothing of that batch was kept.", "MemoryError in a batch")
-    raise BatchFailed("Paused: the server could not advance this run (the error has been logged).", value)
+    if outcome == "memory":
+        raise BatchFailed(f"this run needed more than the {MEMORY_MB} MB of memory the server allows its work "
+                          "at once", "MemoryError in a batch process")
+    raise BatchFailed("the server could not do this run's work (the error has been logged)", value)
 
 
 # Processes outlive a runner that is stopped and started again (tests do so): one per slot index.
@@ -173,22 +188,36 @@ def pool(processes: int) -> Pool:
     return Pool(processes)
 
 
-def _advance_here(kwargs: dict):
+def _run_here(kind: str, kwargs: dict):
     from django.db import close_old_connections
 
-    from ..errors import NotFound
-    from .engine import announcements_kept
-    from .runner import execution_advance
+    from ..errors import DomainError
 
     try:
-        with announcements_kept() as announcements:
-            return execution_advance(**kwargs), announcements
-    except NotFound:
+        return do(kind, kwargs)
+    except DomainError:
         raise
     except MemoryError:
         return _result("memory", None)
-    except Exception as exc:  # noqa: BLE001 - logged and turned into a paused run
-        log.exception("Batch of execution %s failed", kwargs.get("execution_id"))
+    except Exception as exc:  # noqa: BLE001 - logged and turned into a paused run or a refusal
+        log.exception("%s on execution %s failed", kind, kwargs.get("execution_id"))
         return _result("error", f"{type(exc).__name__}: {exc}")
     finally:
         close_old_connections()
+
+
+def do(kind: str, kwargs: dict) -> tuple:
+    """The work itself, wherever it runs: (Update or None, run-list announcements)."""
+    from .engine import announcements_kept
+
+    with announcements_kept() as announcements:
+        if kind == "advance":
+            from .runner import execution_advance
+
+            return execution_advance(**kwargs), announcements
+        from django.contrib.auth import get_user_model
+
+        from .. import commands
+
+        user = get_user_model().objects.get(pk=kwargs["user_id"])
+        return commands.command_run(user=user, execution_id=kwargs["execution_id"], body=kwargs["body"]), announcements

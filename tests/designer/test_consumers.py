@@ -248,6 +248,7 @@ async def test_a_server_defect_is_an_error_frame_not_a_closed_socket(users, run,
     def broken(*, user, execution):
         raise RuntimeError("boom")
 
+    monkeypatch.setenv("STATEWISE_RUNNER_PROCESSES", "0")  # commands in this process, where the patch is
     monkeypatch.setattr(simulation, "execution_pause", broken)
     editor, _ = await _connect(users["editor"], run.pk)
     await _frames_until(editor, lambda f, fs: f["type"] == "events")

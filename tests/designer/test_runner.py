@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -163,3 +164,30 @@ def test_a_run_left_continuing_is_advanced_with_nobody_asking(users, monkeypatch
     done = _wait(lambda: (row := Execution.objects.get(pk=execution.pk)).status != "RUNNING" and row, timeout=60)
     assert done.status == "SUCCEEDED" and done.runner_id == ""
     assert list(done.events.values_list("seq", flat=True)) == list(range(1, done.last_seq + 1))
+
+
+def test_a_step_that_computes_too_long_is_stopped_and_the_run_is_as_it_was(users):
+    """A person's step runs where batches run: past the server's time bound its process is
+    replaced, the step is refused (422, saying which bound) and nothing of it is kept."""
+    url = devservers.database_url(connection.settings_dict)
+    server = devservers.ServerProcess(database_url=url, kind="serve", workers=1,
+                                      extra_env={"STATEWISE_BATCH_DEADLINE": "1"}).start()
+    # Twenty fields of ~50,000 calls each: far over a second, however fast the machine (and each
+    # stops at the evaluation's own 2 s bound, however slow).
+    costly = "{% $sum($map([0..999], function($v) { $sum($map([0..49], function($w) { $v * $w })) })) %}"
+    slow = {"QueryLanguage": "JSONata", "StartAt": "Work", "States": {
+        "Work": {"Type": "Pass", "Output": {f"f{i}": costly for i in range(20)}, "End": True}}}
+    try:
+        workflow = services.workflow_create(owner=users["owner"], name="Slow", definition=slow)
+        execution, _ = simulation.execution_start(user=users["owner"], workflow=workflow, input={})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _control(server, execution.pk, _token(users["owner"]), {"command": "step"})
+        body = json.load(refused.value)
+        with urllib.request.urlopen(f"{server.url}/accounts/login/", timeout=30) as page:
+            alive = page.status
+    finally:
+        server.stop()
+    assert refused.value.code == 422 and body["error"] == "over_bound", body
+    assert "took longer than 1 s" in body["detail"] and "as it was" in body["detail"]
+    row = Execution.objects.get(pk=execution.pk)
+    assert row.last_seq == 1 and row.status == "RUNNING" and alive == 200

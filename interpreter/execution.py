@@ -29,8 +29,8 @@ from .errors import StateRuntimeError, StatesError
 from .events import Event
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
-from .jsontext import dumps
-from .limits import EXPRESS_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
+from .jsontext import dumps, size
+from .limits import EXPRESS_MAX_SECONDS, PAYLOAD_BYTES, STANDARD_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
 from .mocks import Mocks
 from .timestamps import format_millis, now_millis
 
@@ -44,6 +44,7 @@ _UNSET = object()
 _MOVED = object()  # what _pick returns when a Distributed Map's child moved instead of a thread
 _NO_CAP = 1 << 62  # max_history_events=None: no limit on the history (local experiments)
 # The events that may be the last one: event number 25,000 ends the run if it is one of these.
+_CONTAINERS = (dict, list, str)
 _ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})
 _ENDINGS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
 HISTORY_LIMIT_REASON = "Execution history event limit exceeded."
@@ -218,13 +219,15 @@ class Execution:
             "State": state_ctx,
         }
         if with_token:
-            ctx["Task"] = {"Token": th.token}
+            ctx["Task"] = {"Token": self._ensure_token(th)}
         if map_item is not None:
             ctx["Map"] = {"Item": {"Index": map_item[0], "Value": map_item[1]}}
         return ctx
 
-    def scope(self, th: Thread, with_token: bool = False, map_item: tuple | None = None) -> Scope:
-        if with_token:
+    def scope(self, th: Thread, with_token: bool = False, map_item: tuple | None = None,
+              lazy_token: bool = False) -> Scope:
+        """``with_token``: ``$$.Task.Token`` is there (made now, or only once read with ``lazy_token``)."""
+        if with_token and not lazy_token:
             self._ensure_token(th)
         return Scope(self, th, with_token, map_item)
 
@@ -356,6 +359,14 @@ class Execution:
             aborted.append(child)
         th.children = []
         return aborted
+
+    def wait_until(self, th: Thread, wake: int) -> None:
+        """A Wait's sleep. A Standard execution runs for at most a year (AWS's guide: past the
+        one-year maximum it times out), so a wait that ends later ends the run at the year."""
+        limit = self.start_time + STANDARD_MAX_SECONDS * 1000
+        if wake > limit and not self.express:
+            self._add_timer(limit, _DEADLINE)
+        self.sleep(th, wake, "waited")
 
     def emit_state_aborted(self, parent: Thread, child: Thread) -> None:
         """``TaskStateAborted`` (or Wait/Map/Parallel's) for the state an aborted branch or iteration
@@ -499,6 +510,11 @@ class Execution:
 
     def exit_state(self, th: Thread, state: Any, output: Any, target: str | None = None,
                    silent: bool = False, assigned: dict | None = None) -> None:
+        if output is not th.input and type(output) in _CONTAINERS and size(output) > PAYLOAD_BYTES:
+            # Recorded (test_start_large_input): a state whose output passes 256 KiB fails with
+            # no StateExited, and the cause names the state.
+            raise StatesError("States.DataLimitExceeded", f"The state/task '{state.name}' returned a result "
+                              f"with a size exceeding the maximum number of bytes service limit.")
         if assigned is not None:
             self._assign(th, assigned)
         if not silent:

@@ -18,6 +18,7 @@ from jsonata.utils import Utils
 
 from .diagnostic import Diagnostic
 from .errors import DefinitionError, StateRuntimeError
+from .jsonata_errors import cause_of
 from .jsonata_bounds import BOUNDED_FUNCTIONS, BoundedJsonata, Bounds
 from .jsonata_functions import AWS_FUNCTIONS, JsonataFunctionError, set_rng
 from .jsontext import dumps
@@ -91,12 +92,14 @@ class Expression:
         set_rng(env.rng)
         try:
             value = self._compiled.evaluate(None, bindings)
-        except JsonataFunctionError as e:
-            raise self._error(f"threw an error: {e}") from None
-        except JException as e:
-            raise self._error(f"threw an error: {_message(e)}") from None
+        except (JsonataFunctionError, JException) as e:
+            raise self._error(f"threw an error during evaluation{cause_of(e)}") from None
         except RecursionError:
-            raise self._error("threw an error: the expression recursed too deeply.") from None
+            raise self._error("threw an error during evaluation: the expression recursed too deeply.") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as e:
+            # jsonata-python raises these where jsonata-js raises a coded error (or gives nothing):
+            # still the expression's failure, never the interpreter's.
+            raise self._error(f"threw an error during evaluation{cause_of(e)}") from None
         finally:
             set_rng(None)
         if value is None:
@@ -106,8 +109,8 @@ class Expression:
         except _Unsupported:
             raise self._error("returned an unsupported result type.") from None
         except _TooLarge:
-            raise self._error(f"threw an error: Its result is more than {EVALUATION_CHARS:,} characters of JSON, "
-                              f"the most one evaluation may build.") from None
+            raise self._error(f"threw an error during evaluation: Its result is more than {EVALUATION_CHARS:,} "
+                              f"characters of JSON, the most one evaluation may build.") from None
 
     def _error(self, what: str) -> StateRuntimeError:
         error = StateRuntimeError(QUERY_ERROR, f"The JSONata expression '{self.text}' specified for the field "

@@ -40,6 +40,8 @@ def history_limit_cause(cap: int = HISTORY_EVENTS) -> str:
 #: long). Statewise measures the definition's compact JSON in UTF-8, so the verdict is the same
 #: however it arrives (pretty JSON, YAML, the editor).
 DEFINITION_BYTES = 1_048_576
+#: How long a Standard execution may run ("Maximum duration: One year").
+STANDARD_MAX_SECONDS = 365 * 24 * 3600
 #: How long an Express execution may run ("Maximum duration: Five minutes").
 EXPRESS_MAX_SECONDS = 300
 #: SendTaskFailure's ``error`` and ``cause``.

@@ -80,7 +80,11 @@ class TaskState(State):
             raise StatesError("States.Timeout", None)
         if phase == "timeout_raise":
             raise StatesError("States.Timeout", None)
-        scope = ex.scope(th, with_token=self.resource.pattern == "waitForTaskToken")
+        # A .sync task has a token too (recorded: test_sync_with_task_token passes $$.Task.Token to the
+        # job, whose worker ends the task early with SendTaskSuccess); it is made only when read.
+        pattern = self.resource.pattern
+        scope = ex.scope(th, with_token=pattern == "waitForTaskToken" or pattern == "sync",
+                         lazy_token=pattern == "sync")
         params = arguments(ex, th, self, scope)
         timeout = self.seconds(self.timeout_seconds, "TimeoutSeconds", th.input, scope)
         heartbeat = self.seconds(self.heartbeat_seconds, "HeartbeatSeconds", th.input, scope)
@@ -124,7 +128,8 @@ class TaskState(State):
             # A recorded timeout: let the virtual clock run to it, as the real one did.
             waiting = True
         if waiting:
-            token_answer = bool(answer.get("Callback")) or (res.kind == "activity" and not answer.get("Pending"))
+            token_answer = bool(answer.get("Callback")) or (res.kind == "activity" and not answer.get("Pending")) \
+                or (res.pattern == "sync" and th.token is not None)
             ex.await_answer(th, self, timeout, heartbeat, callback=token_answer)
             return
         self.complete(ex, th, answer)

@@ -107,7 +107,7 @@ class WaitState(State):
             data = th.input if self.jsonata else select(self.input_path, th.input, scope)
             wake = self.wake_time(data, scope, ex.clock)
             if wake > ex.clock:
-                ex.sleep(th, wake, "waited")
+                ex.wait_until(th, wake)
                 return
         finish(ex, th, self)
 

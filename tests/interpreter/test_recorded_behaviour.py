@@ -182,3 +182,59 @@ def test_a_failing_parallel_branch_aborts_the_states_its_siblings_are_in():
     assert ex.error == "Boom"
     assert types(ex).count("TaskStateAborted") == 1 and types(ex).count("WaitStateAborted") == 1
     assert "ParallelStateFailed" not in types(ex)  # [corpus] a Task failing a branch: none
+
+
+def test_a_wait_past_a_year_ends_the_standard_run_at_the_year():
+    # AWS's guide ("Choosing workflow type": Standard maximum duration one year; RedriveExecution and the
+    # test suite's notes: "If an execution runs for more than the 1-year maximum, it will fail with a
+    # States.Timeout error and emit a ExecutionsTimedOut CloudWatch metric").
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "End": True}}}
+    ex = run(definition)
+    assert ex.status == "TIMED_OUT"
+    assert ex.events[-1].timestamp - ex.events[0].timestamp == 365 * 24 * 3600 * 1000
+    month = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30 * 24 * 3600, "End": True}}}
+    assert run(month).status == "SUCCEEDED"
+
+
+def test_a_state_whose_output_passes_256_kib_fails_the_run():
+    # [localstack] error_handling::test_start_large_input (AWS snapshot, 21-03-2024): PassStateEntered, then
+    # ExecutionFailed, States.DataLimitExceeded, "The state/task 'State_1' returned a result with a size
+    # exceeding the maximum number of bytes service limit." The Task form of it is in the corpus.
+    definition = {"StartAt": "State_1", "States": {"State_1": {"Type": "Pass", "Result": {"v": "x" * 270_000},
+                                                               "End": True}}}
+    ex = run(definition)
+    assert (ex.error, ex.cause) == ("States.DataLimitExceeded", "The state/task 'State_1' returned a result with a "
+                                    "size exceeding the maximum number of bytes service limit.")
+    assert types(ex) == ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
+
+
+def test_task_token_in_a_sync_task():
+    # [localstack] callback::test_sync_with_task_token (AWS-validated): a states:startExecution.sync task passes
+    # $$.Task.Token to the job, and a worker ends the task early with SendTaskSuccess on that token.
+    definition = {"StartAt": "Start", "States": {"Start": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "End": True,
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+                       "Input": {"TaskToken.$": "$$.Task.Token"}}}}}
+    ex = run(definition, mocks={"Start": [{"Pending": True}]})
+    [token] = ex.waiting_tokens()
+    scheduled = next(e for e in ex.events if e.type == "TaskScheduled")
+    assert scheduled.details["parameters"]["Input"]["TaskToken"] == token
+    ex.send_task_success(token, {"worker": "done"})
+    ex.run()
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"worker": "done"})
+
+
+@pytest.mark.parametrize("expression,tail", [
+    ("$abs('x')", 'T0410: Argument 1 of function "abs" does not match function signature'),
+    ("'hello world'/42", 'T2001: The left side of the "/" operator must evaluate to a number'),
+    ("$number('abc')", 'D3030: Unable to cast value to a number: "abc"'),
+])
+def test_jsonata_function_errors_are_worded_as_jsonata_and_aws_write_them(expression, tail):
+    # AWS's cause (measured against AWS by another emulator, floci issues 2736/2783): "...threw an error during
+    # evaluation. <CODE>: <jsonata-js message>", the message as jsonata-js renders its catalog.
+    definition = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {
+        "Type": "Pass", "Output": "{% " + expression + " %}", "End": True}}}
+    ex = run(definition)
+    assert ex.error == "States.QueryEvaluationError"
+    assert ex.cause.endswith(f"The JSONata expression '{expression}' specified for the field 'Output' threw an "
+                             f"error during evaluation. {tail}")

@@ -304,3 +304,56 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         driver.click("#result .aws-error summary")
         self.assertEqual(driver.text_content("#result .aws-error dd code"), "States.Runtime")
         self.assertIn("could not be found in the input", driver.text_content("#result .aws-error .cause"))
+
+    def test_importing_a_template_offers_its_placeholders_then_it_runs_as_express(self):
+        # Issue 10: a SAM template (states named Yes/No, placeholders, Type: EXPRESS) imported through the
+        # import page, its placeholders filled or kept, then simulated as the Express workflow it declares.
+        template = (
+            "Transform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n"
+            "  Checker: {Type: AWS::Serverless::Function, Properties: {FunctionName: checker}}\n"
+            "  Approval:\n"
+            "    Type: AWS::Serverless::StateMachine\n"
+            "    Properties:\n"
+            "      Type: EXPRESS\n"
+            "      DefinitionSubstitutions: {CheckerArn: !GetAtt Checker.Arn, Greeting: hello}\n"
+            "      Definition:\n"
+            "        StartAt: Approved?\n"
+            "        States:\n"
+            "          Approved?:\n"
+            "            Type: Choice\n"
+            "            Choices: [{Variable: $.ok, BooleanEquals: true, Next: Yes}]\n"
+            "            Default: No\n"
+            "          Yes: {Type: Pass, Result: '${Greeting}', End: true}\n"
+            "          No: {Type: Task, Resource: '${CheckerArn}', End: true}\n")
+        page = self.new_page("demo", "statewise-demo")
+        page.goto(f"{self.live_server_url}/workflows/import/")
+        page.fill("textarea[name=text]", template)
+        page.click("#import-upload button[type=submit]")
+        page.wait_for_selector("#placeholders")
+        rows = page.locator("#placeholders tbody tr")
+        self.assertEqual([rows.nth(i).get_attribute("data-placeholder") for i in range(rows.count())],
+                         ["Greeting", "CheckerArn"])
+        self.assertEqual(page.input_value("[aria-label='Value for ${CheckerArn}']"),
+                         "arn:aws:lambda:us-east-1:123456789012:function:checker")
+        self.assertIn("Express", page.text_content("#import-review"))
+        self.assertEqual(axe_violations(page), [], "the import page listing placeholders")
+        page.fill("[aria-label='Value for ${Greeting}']", "bonjour")
+        page.check("[aria-label='Keep ${CheckerArn} as written']")
+        page.fill("input[name=name]", "Approval")
+        page.click("#import-confirm")
+        page.wait_for_url(re.compile(r".*/workflows/\d+/$"))
+        page.wait_for_selector("body[data-editor-ready=true]")
+        workflow_id = re.search(r"/workflows/(\d+)/", page.url).group(1)
+        version = page.request.get(f"{self.live_server_url}/api/workflows/{workflow_id}/versions/1/").json()
+        self.assertEqual(version["definition"]["States"]["Yes"]["Result"], "bonjour")
+        self.assertEqual(version["definition"]["States"]["No"]["Resource"], "${CheckerArn}")
+        page.click("#simulate summary")
+        self.assertEqual(page.input_value("#simulate-type"), "EXPRESS")
+        page.fill("#simulate-input", '{"ok": true}')
+        page.click("#simulate-start")
+        page.wait_for_url("**/executions/*/")
+        self.wait_live(page)
+        self.assertTrue(page.is_visible("#run-type"))
+        page.click("#btn-continue")
+        page.wait_for_selector("#run-status:text('SUCCEEDED')")

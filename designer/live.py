@@ -31,23 +31,31 @@ def access_group(workflow_id: int) -> str:
 def announce_access_change(workflow_id: int) -> None:
     """After the commit, each open socket on the workflow's runs checks again who may see it, so a
     member removed (or the workflow deleted) stops receiving the run at once, not at reconnect."""
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        call = functools.partial(async_to_sync(layer.group_send), access_group(workflow_id), {"type": "access.changed"})
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            call()
-            return
-        # Called by code that runs inside an event loop (a script, a browser-driving test):
-        # async_to_sync cannot block that loop's thread, so the message goes from another.
-        thread = threading.Thread(target=call)
-        thread.start()
-        thread.join()
+    send_after_commit(access_group(workflow_id), {"type": "access.changed"})
+
+
+def send_after_commit(group: str, message: dict) -> None:
+    """Send ``message`` to ``group`` once the current transaction commits (at once outside one)."""
     # robust: the change is committed; a channel layer that is down must not turn it into an error
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(functools.partial(send_now, group, message), robust=True)
+
+
+def send_now(group: str, message: dict) -> None:
+    """``group_send`` from synchronous code, whether or not this thread runs an event loop."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    call = functools.partial(async_to_sync(layer.group_send), group, message)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        call()
+        return
+    # Called by code that runs inside an event loop (a script, a browser-driving test):
+    # async_to_sync cannot block that loop's thread, so the message goes from another.
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
 
 
 def message(update: Update) -> dict:

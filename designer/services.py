@@ -4,15 +4,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from . import live, selectors
 from .asl_io import check_shape, to_text
 from .diagnostics import definition_problems
-from .errors import InvalidInput, NotFound, StaleBaseVersion
-from .models import Draft, Membership, Role, Workflow, WorkflowType, WorkflowVersion
+from .access import services as members
+from .errors import InvalidInput, StaleBaseVersion
+from .models import Draft, Membership, Workflow, WorkflowType, WorkflowVersion
+from .review.reviews import version_saved
 
 EMPTY_DEFINITION = {
     "Comment": "A new workflow.",
@@ -99,6 +100,8 @@ def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: An
                                    field="base_version") from None
         Draft.objects.filter(workflow=workflow, user=user).delete()
         workflow.save(update_fields=["updated"])
+        # Comments follow renamed steps; older versions' open reviews are superseded.
+        version_saved(user=user, version=version, previous=latest)
     return version
 
 
@@ -129,23 +132,9 @@ def draft_discard(*, user: AbstractBaseUser, workflow: Workflow) -> None:
 
 
 def membership_set(*, user: AbstractBaseUser, workflow: Workflow, username: str, role: str) -> Membership:
-    """Give someone a role on the workflow (or change it). Only the owner may."""
-    selectors.require_owner(user=user, workflow=workflow)
-    if role not in Role.values:
-        raise InvalidInput(f"Role must be one of {', '.join(Role.values)}.", field="role")
-    member = get_user_model().objects.filter(username=username).first()
-    if member is None:
-        raise InvalidInput(f"There is no user called '{username}'.", field="username")
-    if member.pk == workflow.owner_id:
-        raise InvalidInput("The owner already has every right.", field="username")
-    membership, _ = Membership.objects.update_or_create(workflow=workflow, user=member, defaults={"role": role})
-    live.announce_access_change(workflow.pk)
-    return membership
+    """Give someone a role on the workflow (or change it). Only the owner may (see access.services)."""
+    return members.member_set(user=user, workflow=workflow, who=username, role=role)
 
 
 def membership_remove(*, user: AbstractBaseUser, workflow: Workflow, member_id: int) -> None:
-    selectors.require_owner(user=user, workflow=workflow)
-    deleted, _ = Membership.objects.filter(workflow=workflow, user_id=member_id).delete()
-    if not deleted:
-        raise NotFound("That user is not a member of this workflow.")
-    live.announce_access_change(workflow.pk)
+    members.member_remove(user=user, workflow=workflow, member_id=member_id)

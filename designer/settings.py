@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "designer",
     "designer.suites",
     "designer.glossary",
+    "designer.review",
+    "designer.access",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "designer.review.context.inbox",
             ],
         },
     },
@@ -162,6 +165,14 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks there first (collectstatic 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Notifications also go by e-mail to people who have an address, through Django's e-mail backend
+# (printed on the console unless EMAIL_BACKEND says otherwise). Off with STATEWISE_EMAIL_NOTIFICATIONS=0.
+STATEWISE_EMAIL_NOTIFICATIONS = _flag("STATEWISE_EMAIL_NOTIFICATIONS", True)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "statewise@localhost")
+# Where e-mailed links point (e.g. https://statewise.example.com); links are relative without it.
+STATEWISE_BASE_URL = os.environ.get("STATEWISE_BASE_URL", "")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow-list"

@@ -20,6 +20,8 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/test-cases/", views.workflow_test_case_create, name="workflow-test-case-create"),
     path("executions/<int:execution_id>/", views.execution_page, name="execution-page"),
     path("executions/<int:execution_id>/control/", views.execution_control, name="execution-control"),
+    path("", include("designer.review.urls")),
+    path("", include("designer.access.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("designer.api.urls")),

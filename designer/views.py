@@ -18,6 +18,7 @@ from .suites.selectors import latest_by_version as latest_suite_by_version
 from .asl_io import read_definition
 from .glossary.selectors import glossary_applied, glossary_stored
 from .errors import DomainError, InvalidInput, NotFound
+from .review import pages as review_pages
 from .simulation import runner
 
 
@@ -100,19 +101,23 @@ def workflow_editor(request, workflow_id: int):
         "recent_runs": simulation.execution_list(workflow=workflow)[:5],
         # Drawn on the server too, so the graph shows before (and without) any script.
         "svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
+        **review_pages.review_context(request, workflow, version, role, "editor"),
     })
 
 
 @login_required
 def workflow_versions(request, workflow_id: int):
     workflow = _visible(request, workflow_id)
+    role = selectors.workflow_role(user=request.user, workflow=workflow)
     versions = list(selectors.version_list(workflow=workflow))
     suites = latest_suite_by_version(workflow=workflow)
     for version in versions:
         version.suite = suites.get(version.pk)  # the last suite run: "12/12 pass"
     return render(request, "designer/versions.html", {
-        "workflow": workflow, "versions": versions,
-        "role": selectors.workflow_role(user=request.user, workflow=workflow)})
+        "workflow": workflow, "versions": versions, "role": role,
+        **review_pages.version_rows_context(workflow),
+        **review_pages.review_context(request, workflow, selectors.version_latest(workflow=workflow), role,
+                                      "versions")})
 
 
 # --- simulation -----------------------------------------------------------------------------
@@ -200,6 +205,8 @@ def execution_page(request, execution_id: int):
         "can_control": can_control, "page": page, "rows": rows, "hidden_rows": execution.last_seq - len(rows),
         "svg": graph.render_svg(version.definition, version.problems, glossary=glossary),
         "colour_css": _colour_css(state),
+        **review_pages.review_context(request, execution.workflow, version,
+                                      selectors.workflow_role(user=request.user, workflow=execution.workflow), "run"),
         "speeds": SPEEDS, "recent": simulation.execution_list(workflow=execution.workflow)[:8]})
 
 

@@ -162,17 +162,20 @@ class ExecutionDataFlowView(APIView):
     @extend_schema(parameters=[OpenApiParameter("state", str, required=True)], responses=OpenApiTypes.OBJECT,
                    summary="A state's data flow in this run, stage by stage (AWS TestState's names)")
     def get(self, request, execution_id: int):
-        execution = _execution(request, execution_id)
-        name = request.query_params.get("state")
-        if not name:
-            raise InvalidInput("Say which state: ?state=<name>.", field="state")
-        machine = simulation.machine_of(execution)
-        if not any(name in program.states for program in machine.programs.values()):
-            raise InvalidInput(f"There is no state called '{name}' in this run's version.", field="state")
-        rows = [timeline.event_row(e) for e in execution.events.filter(step=name).order_by("seq")]
-        context = {"Id": f"arn:aws:states:us-east-1:123456789012:execution:{execution.name}", "Input": execution.input,
-                   "Name": execution.name}
-        return Response({"state": name, "visits": visits(machine, rows, name, execution=context)})
+        return Response(dataflow(_execution(request, execution_id), request.query_params.get("state")))
+
+
+def dataflow(execution, name: str | None) -> dict:
+    """A state's visits in a run, stage by stage (also read through share links)."""
+    if not name:
+        raise InvalidInput("Say which state: ?state=<name>.", field="state")
+    machine = simulation.machine_of(execution)
+    if not any(name in program.states for program in machine.programs.values()):
+        raise InvalidInput(f"There is no state called '{name}' in this run's version.", field="state")
+    rows = [timeline.event_row(e) for e in execution.events.filter(step=name).order_by("seq")]
+    context = {"Id": f"arn:aws:states:us-east-1:123456789012:execution:{execution.name}", "Input": execution.input,
+               "Name": execution.name}
+    return {"state": name, "visits": visits(machine, rows, name, execution=context)}
 
 
 def _query_int(request, name: str, default: int) -> int:

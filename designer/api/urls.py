@@ -17,9 +17,6 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/versions/<int:number>/export/<str:fmt>/", views.VersionExportView.as_view(),
          name="api-version-export"),
     path("workflows/<int:workflow_id>/draft/", views.DraftView.as_view(), name="api-draft"),
-    path("workflows/<int:workflow_id>/members/", views.MemberListView.as_view(), name="api-member-list"),
-    path("workflows/<int:workflow_id>/members/<int:user_id>/", views.MemberDetailView.as_view(),
-         name="api-member-detail"),
     path("workflows/<int:workflow_id>/test-cases/", sim.TestCaseListView.as_view(), name="api-test-case-list"),
     path("workflows/<int:workflow_id>/test-cases/<int:test_case_id>/", sim.TestCaseDetailView.as_view(),
          name="api-test-case-detail"),
@@ -33,6 +30,8 @@ urlpatterns = [
     path("", include("designer.suites.urls")),
     path("", include("designer.compare.api_urls")),
     path("", include("designer.glossary.urls")),
+    path("", include("designer.access.api")),
+    path("", include("designer.review.api.urls")),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),
     path("render/", views.RenderView.as_view(), name="api-render"),
 ]

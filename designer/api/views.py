@@ -253,31 +253,6 @@ class DraftView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberListView(APIView):
-    @extend_schema(responses=s.MembershipSerializer(many=True), summary="Members and their roles")
-    def get(self, request, workflow_id: int):
-        workflow = _workflow(request, workflow_id)
-        return Response(s.MembershipSerializer(selectors.membership_list(workflow=workflow), many=True).data)
-
-    @extend_schema(request=s.MembershipSerializer, responses={201: s.MembershipSerializer},
-                   summary="Give a user a role (owner only)")
-    def post(self, request, workflow_id: int):
-        workflow = _workflow(request, workflow_id)
-        selectors.require_owner(user=request.user, workflow=workflow)
-        data = _valid(s.MembershipSerializer, request.data)
-        membership = services.membership_set(user=request.user, workflow=workflow,
-                                             username=data["user"]["username"], role=data["role"])
-        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-
-
-class MemberDetailView(APIView):
-    @extend_schema(responses={204: None}, summary="Remove a member (owner only)")
-    def delete(self, request, workflow_id: int, user_id: int):
-        workflow = _workflow(request, workflow_id)
-        services.membership_remove(user=request.user, workflow=workflow, member_id=user_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
 class ValidateView(APIView):
     parser_classes = [BoundedJSONParser]
 

@@ -1,0 +1,1 @@
+from .views import urlpatterns  # noqa: F401  (pages; the API is in api.py)

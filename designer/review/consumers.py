@@ -314,7 +314,7 @@ class ShareExecutionConsumer(_ShareMixin, ExecutionConsumer):
         execution.refresh_from_db()
         state = simulation.execution_state(execution)
         rows = [timeline.event_row(e) for e in
-                access.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
+                simulation.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
         return state, rows
 
     async def receive(self, text_data=None, bytes_data=None):

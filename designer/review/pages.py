@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from interpreter.wording import vocabulary
+
 from .. import graph, simulation
 from .. import selectors as access
 from ..errors import DomainError, NotFound
 from ..models import Workflow, WorkflowVersion
-from . import notifications, selectors, sharing
-from .serializers import ActivitySerializer, NotificationSerializer, ReviewSerializer, ShareLinkSerializer, \
-    comments_out
+from . import notifications, selectors, sharing, words
+from .serializers import NotificationSerializer, ReviewSerializer, ShareLinkSerializer, comments_out
 
 ACTIVITY_PAGE = 500
 
@@ -64,7 +65,9 @@ def activity_page(request, workflow_id: int):
     last = selectors.activity_last_seq(workflow_id=workflow.pk)
     entries = selectors.activity_after(workflow=workflow, after=max(0, last - ACTIVITY_PAGE))
     return render(request, "review/activity.html", {
-        "workflow": workflow, "role": role, "entries": ActivitySerializer(entries, many=True).data[::-1],
+        "workflow": workflow, "role": role,
+        "entries": [{"seq": e.seq, "kind": e.kind, "created": e.created, "words": words.activity_words(e)}
+                    for e in reversed(list(entries))],
         "older": max(0, last - ACTIVITY_PAGE),
         **review_context(request, workflow, access.version_latest(workflow=workflow), role, "activity")})
 
@@ -72,7 +75,9 @@ def activity_page(request, workflow_id: int):
 @login_required
 def inbox_page(request):
     notes = selectors.notification_list(user=request.user)[:200]
-    return render(request, "review/inbox.html", {"notes": NotificationSerializer(notes, many=True).data})
+    return render(request, "review/inbox.html", {"notes": [
+        {"id": n.pk, "words": words.notification_words(n), "created": n.created, "is_read": n.read is not None}
+        for n in notes]})
 
 
 @login_required
@@ -102,14 +107,13 @@ def share_page(request, token: str):
         link = sharing.share_link_open(token, touch=True)
     except DomainError:
         raise Http404("This link does not exist, was revoked or has expired.") from None
-    from ..vocabulary import vocabulary
-
     version = link.version
     workflow = link.workflow
     page = {"shareToken": token, "kind": "run" if link.execution_id else "version", "workflow": workflow.name,
             "versionNumber": version.number, "definition": version.definition, "problems": version.problems,
             "vocabulary": vocabulary(), "expires": link.expires.isoformat() if link.expires else None,
             "comments": comments_out(selectors.comment_list(workflow=workflow), workflow=workflow),
+            "lastSeq": selectors.activity_last_seq(workflow_id=workflow.pk),
             "feed": reverse("share-page", args=[token]).replace("/s/", "/ws/share/", 1) + "feed/"}
     context = {"link": link, "workflow": workflow, "version": version, "page": page,
                "svg": graph.render_svg(version.definition, version.problems)}

@@ -9,7 +9,6 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ... import selectors as access
 from ... import simulation, timeline
 from ...api.simulation_views import EVENTS_PAGE, dataflow
 from ...errors import Forbidden, InvalidInput, NotFound
@@ -64,7 +63,7 @@ class ShareEventsView(ShareAPIView):
         execution = self._execution()
         after = min(_query_int(request, "after", 0), 2**31 - 1)
         limit = min(_query_int(request, "limit", EVENTS_PAGE) or EVENTS_PAGE, EVENTS_PAGE)
-        rows = [timeline.event_row(e) for e in access.execution_events_after(execution=execution, after=after,
+        rows = [timeline.event_row(e) for e in simulation.execution_events_after(execution=execution, after=after,
                                                                               limit=limit)]
         return Response({"events": rows, "lastSeq": execution.last_seq,
                          "more": bool(rows) and rows[-1]["id"] < execution.last_seq})

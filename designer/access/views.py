@@ -122,7 +122,7 @@ def invitation_page(request, token: str):
     response = render(request, "access/invitation.html", {
         "invitation": invitation, "role_words": ROLE_WORDS.get(invitation.role, ""), "error": error,
         "suggested": request.POST.get("username") or invitation.email.split("@")[0]})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -124,8 +124,9 @@ def share_page(request, token: str):
                     websocket=page["feed"].removesuffix("feed/") + "execution/", tableLimit=1000)
         context.update(execution=execution, state=state)
     response = render(request, "review/share.html", context)
-    # The link is the credential: it must not leak through the Referer header or a search engine.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the credential: it must not leak to other sites through the Referer header, nor to a
+    # search engine.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -91,7 +91,8 @@ def review_answer(*, user: AbstractBaseUser, request: ReviewRequest, decision: A
         raise InvalidInput("decision must be 'approved' or 'changes_requested'.", field="decision")
     note = text.clean(comment, field="comment", required=decision == Decision.CHANGES_REQUESTED)
     with transaction.atomic():
-        request = ReviewRequest.objects.select_for_update().select_related("version", "superseded_by").get(pk=request.pk)
+        request = ReviewRequest.objects.select_for_update(of=("self",)).select_related("version", "superseded_by").get(
+            pk=request.pk)
         answer = request.answers.filter(reviewer=user).first()
         if answer is None:
             raise Forbidden(f"You were not asked to review version {request.version.number}.")

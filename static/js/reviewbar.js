@@ -198,8 +198,12 @@ window.addEventListener("review:frame", (e) => {
     render();
   }
   if (entry.kind === "version.saved" && entry.version > (data.latestVersion || 0)) {
+    const followed = data.page === "editor" && entry.actor === data.user && data.versionNumber === data.latestVersion;
     data.latestVersion = entry.version;
-    if (data.page !== "versions") {
+    if (followed) {
+      // This page saved it: the editor now shows the new version, unreviewed.
+      Object.assign(data, { versionNumber: entry.version, review: null, summary: null });
+    } else if (data.page !== "versions") {
       say(`${entry.actor} saved version ${entry.version}.`, { href: `/workflows/${data.workflowId}/?version=${entry.version}`, text: "Open it" });
     }
     render();
@@ -212,6 +216,7 @@ window.addEventListener("review:frame", (e) => {
       if (wasOpen) $("share-menu").open = true;
     }).catch(() => {});
   }
+  if (entry.kind.startsWith("member.") && data.page === "members") say(entry.words);
   const list = document.getElementById("activity");
   if (list) {
     list.querySelector(".none")?.remove();

@@ -60,7 +60,7 @@ def test_a_share_page_shows_the_version_and_nothing_else(client, users, workflow
     path = sharing.share_link_path(link)
     response = client.get(path)
     html = response.content.decode()
-    assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 200 and response["Referrer-Policy"] == "same-origin"
     assert 'data-state="Check Address"' in html and "Looks fine" in html
     for elsewhere in ("/workflows/", "/api/docs/", "Log out", "Inbox", "review-bar", "/admin/"):
         assert elsewhere not in html, elsewhere

@@ -7,6 +7,9 @@ import { commentNodes } from "./commenttext.js";
 import { el } from "./inspector.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+// The arrows a comment can be pinned to: transitions between two steps (not the start, the end,
+// or the way into a branch).
+const ARROWS = "g.edge[data-from]:is([data-kind=next], [data-kind=choice], [data-kind=default], [data-kind=catch])";
 const KIND_WORDS = { next: "then", choice: "if", default: "otherwise", catch: "on error" };
 
 export const anchorKey = (c) => c.anchor === "state" ? `state:${c.state}`
@@ -98,7 +101,7 @@ export class CommentLayer {
       layer.append(this.badge(key, counts.get(key), box.x + box.width - 2, box.y + 2));
     }
     const drawn = new Set(); // two rules of one decision may lead to the same step: one badge
-    for (const edge of svg.querySelectorAll("g.edge[data-from]")) {
+    for (const edge of svg.querySelectorAll(ARROWS)) {
       const key = `edge:${edge.getAttribute("data-from")}\u0000${edge.getAttribute("data-to")}\u0000${edge.getAttribute("data-kind")}`;
       if (!counts.has(key) || drawn.has(key)) continue;
       drawn.add(key);
@@ -191,7 +194,7 @@ export class CommentLayer {
   targets() {
     const svg = this.graph.querySelector("svg");
     const states = svg ? [...svg.querySelectorAll("g.state")].map((n) => n.getAttribute("data-state")) : [];
-    const edges = svg ? [...svg.querySelectorAll("g.edge[data-from]")].map((e) =>
+    const edges = svg ? [...svg.querySelectorAll(ARROWS)].map((e) =>
       `edge:${e.getAttribute("data-from")}\u0000${e.getAttribute("data-to")}\u0000${e.getAttribute("data-kind")}`) : [];
     return { states: [...new Set(states)], edges: [...new Set(edges)] };
   }

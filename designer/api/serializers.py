@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from ..asl_io import check_shape, read_definition
 from ..models import Membership, Role, Workflow, WorkflowVersion
+from ..review import selectors as review_selectors
+from ..review.serializers import ReviewSummarySerializer
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -70,19 +72,43 @@ class WorkflowUpdateSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    """A version. Its review status and whether it is the released one are read per version,
+    unless the context has them for all (``reviews``: number -> summary, ``released``: number)."""
+
     author = serializers.CharField(source="author.username", read_only=True, default=None)
     definition = serializers.JSONField(read_only=True)
     problems = ProblemSerializer(many=True, read_only=True)
     is_valid = serializers.BooleanField(read_only=True)
+    review = serializers.SerializerMethodField(help_text="where its newest review stands (null: never reviewed)")
+    is_released = serializers.SerializerMethodField(help_text="the workflow's released version")
 
     class Meta:
         model = WorkflowVersion
-        fields = ["number", "definition", "author", "message", "created", "problems", "is_valid"]
+        fields = ["number", "definition", "author", "message", "created", "problems", "is_valid", "review",
+                  "is_released"]
+
+    @extend_schema_field(ReviewSummarySerializer(allow_null=True))
+    def get_review(self, obj):
+        reviews = self.context.get("reviews")
+        return reviews.get(obj.number) if reviews is not None else review_selectors.version_review(version=obj)
+
+    def get_is_released(self, obj) -> bool:
+        if "released" in self.context:
+            return self.context["released"] == obj.number
+        released = review_selectors.version_released(workflow=obj.workflow)
+        return released is not None and released.pk == obj.pk
 
 
 class VersionSummarySerializer(VersionSerializer):
     class Meta(VersionSerializer.Meta):
-        fields = ["number", "author", "message", "created", "is_valid"]
+        fields = ["number", "author", "message", "created", "is_valid", "review", "is_released"]
+
+
+def version_list_context(workflow) -> dict:
+    """What VersionSummarySerializer needs for a whole list, read once."""
+    released = review_selectors.version_released(workflow=workflow)
+    return {"reviews": review_selectors.version_reviews(workflow=workflow),
+            "released": released.number if released else None}
 
 
 class VersionCreateSerializer(serializers.Serializer):

@@ -148,7 +148,7 @@ class VersionListView(APIView):
     def get(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
         versions = list(selectors.version_list(workflow=workflow))
-        rows = s.VersionSummarySerializer(versions, many=True).data
+        rows = s.VersionSummarySerializer(versions, many=True, context=s.version_list_context(workflow)).data
         suites = latest_suite_by_version(workflow=workflow)
         for version, row in zip(versions, rows):
             run = suites.get(version.pk)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import selectors as access
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput
 from ..models import Membership, Workflow, WorkflowVersion
 from . import feed, selectors, text
 from .models import Anchor, Comment, EdgeKind, NotificationKind
@@ -23,12 +23,7 @@ def _version(workflow: Workflow, number: Any) -> WorkflowVersion:
         if version is None:
             raise InvalidInput("This workflow has no saved version to comment on.", field="version")
         return version
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise InvalidInput("version must be a version number.", field="version")
-    try:
-        return access.version_get(workflow=workflow, number=number)
-    except NotFound:
-        raise InvalidInput(f"This workflow has no version {number}.", field="version") from None
+    return selectors.version_named(workflow=workflow, number=number)
 
 
 def _name(value: Any, field: str) -> str:

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 16 * 1024
 MAX_SEQ = 2**31 - 1
 PRESENCE_TTL = dt.timedelta(seconds=90)  # a page says "here" every 30 s; a dead server's rows age out
+HERE_LIMIT = (10, 10.0)  # at most 10 "here" messages in 10 s per page: each one reaches every page
 PAGES = {"editor", "versions", "run", "activity", "members", "share", "inbox"}
 
 
@@ -62,6 +63,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     joined: tuple[str, ...] = ()
     permissions: dict | None = None
     present = False
+    heres: list[float] | None = None
 
     # --- who is asking ---
 
@@ -217,6 +219,11 @@ class FeedConsumer(AsyncWebsocketConsumer):
             if page not in PAGES or not isinstance(state, str) or len(state) > 200:
                 return await self._error(ident, "invalid_input", f"here needs 'page' (one of {', '.join(sorted(PAGES))}) "
                                          "and optionally 'state' (a step's name).", field="page")
+            now = asyncio.get_running_loop().time()
+            self.heres = [t for t in self.heres or [] if now - t < HERE_LIMIT[1]] + [now]
+            if len(self.heres) > HERE_LIMIT[0]:
+                return await self._error(ident, "too_many", f"Say where you are at most {HERE_LIMIT[0]} times in "
+                                         f"{HERE_LIMIT[1]:g} seconds.")
             await self._here(page, state)
             return await self.send_json({"type": "ack", "id": ident, "command": "here"})
         return await self._error(ident, "unknown_command", "Commands are replay, here and ping; comments and "

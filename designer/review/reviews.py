@@ -12,7 +12,7 @@ from django.utils import timezone
 from interpreter.renames import state_renames
 
 from .. import selectors as access
-from ..errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..errors import DomainError, Forbidden, InvalidInput
 from ..models import Workflow, WorkflowVersion
 from . import comments, feed, selectors, text
 from .models import Decision, NotificationKind, Release, ReviewAnswer, ReviewRequest, ReviewStatus
@@ -24,15 +24,6 @@ class ReviewClosed(DomainError):
     """The review was superseded or withdrawn: answers go to the newer request."""
     status_code = 409
     default_code = "review_closed"
-
-
-def _version(workflow: Workflow, number: Any) -> WorkflowVersion:
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise InvalidInput("version must be a version number.", field="version")
-    try:
-        return access.version_get(workflow=workflow, number=number)
-    except NotFound:
-        raise InvalidInput(f"This workflow has no version {number}.", field="version") from None
 
 
 def _reviewers(workflow: Workflow, names: Any, asking: AbstractBaseUser) -> list[AbstractBaseUser]:
@@ -61,7 +52,7 @@ def review_request(*, user: AbstractBaseUser, workflow: Workflow, version: Any, 
     """Ask members to review the latest version. If that version is already in review, the new
     reviewers join the open request (nobody asked twice)."""
     access.require(user=user, workflow=workflow, action="request_review")
-    target = _version(workflow, version)
+    target = selectors.version_named(workflow=workflow, number=version)
     latest = access.version_latest(workflow=workflow)
     if latest is not None and target.number != latest.number:
         raise InvalidInput(f"Only the latest version ({latest.number}) can be put in review; version "
@@ -138,7 +129,7 @@ def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion, previous:
 def version_release(*, user: AbstractBaseUser, workflow: Workflow, version: Any) -> Release:
     """Mark an approved version as the released one: export and the hand-over bundle default to it."""
     access.require(user=user, workflow=workflow, action="release")
-    target = _version(workflow, version)
+    target = selectors.version_named(workflow=workflow, number=version)
     summary = selectors.version_review(version=target)
     if summary is None or not summary["approved_by_all"] or summary["changes_requested"]:
         where = summary["label"] if summary else "not reviewed"

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from .. import selectors as access
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import Membership, Workflow, WorkflowVersion
 from .models import Activity, Comment, Decision, Notification, Presence, Release, ReviewAnswer, ReviewRequest, \
     ReviewStatus, ShareLink
@@ -48,6 +48,17 @@ def transitions(definition: Any) -> dict[str, set[tuple[str, str]]]:
                 if isinstance(state.get(key), dict):
                     machines.append(state[key])
     return out
+
+
+def version_named(*, workflow: Workflow, number: Any) -> WorkflowVersion:
+    """The version a request names, or InvalidInput naming the field ``version`` (a version that
+    does not exist is bad input here, not a missing page)."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise InvalidInput("version must be a version number.", field="version")
+    try:
+        return access.version_get(workflow=workflow, number=number)
+    except NotFound:
+        raise InvalidInput(f"This workflow has no version {number}.", field="version") from None
 
 
 def latest_state_names(workflow: Workflow) -> set[str]:

@@ -24,7 +24,7 @@ from .. import live
 from .. import selectors as access
 from ..errors import InvalidInput, NotFound
 from ..models import Execution, Workflow
-from . import feed, text
+from . import feed, selectors, text
 from .models import ShareLink
 
 _SIGNER = signing.Signer(salt="statewise.review.share-link", sep=".")
@@ -72,20 +72,13 @@ def share_link_create(*, user: AbstractBaseUser, workflow: Workflow, version: An
             raise InvalidInput("This workflow has no such run.", field="execution")
         target = run.version
     else:
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise InvalidInput("version must be a version number.", field="version")
-        try:
-            target = access.version_get(workflow=workflow, number=version)
-        except NotFound:
-            raise InvalidInput(f"This workflow has no version {version}.", field="version") from None
+        target = selectors.version_named(workflow=workflow, number=version)
     expires = None
     if expires_in_days is not None:
         if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, (int, float)) \
-                or not 0 < expires_in_days <= MAX_DAYS:
-            raise InvalidInput(f"expires_in_days must be a number of days from 1 hour (0.05) to {MAX_DAYS}.",
-                               field="expires_in_days")
-        if expires_in_days < 0.04:
-            raise InvalidInput("A link must stay open for at least an hour (0.05 days).", field="expires_in_days")
+                or not 0.04 <= expires_in_days <= MAX_DAYS:
+            raise InvalidInput(f"expires_in_days is how many days the link stays open: from an hour (0.04) to "
+                               f"{MAX_DAYS}.", field="expires_in_days")
         expires = timezone.now() + dt.timedelta(days=expires_in_days)
     label = text.clean(label, field="label", required=False, limit=200)
     with transaction.atomic():

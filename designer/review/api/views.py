@@ -13,7 +13,7 @@ from ... import selectors as access
 from ...api.views import VersionExportView, _valid, _workflow
 from ...errors import InvalidInput, NotFound
 from .. import comments, consumers, notifications, reviews, selectors, sharing
-from ..models import Anchor, Decision
+from ..models import Decision
 from ..serializers import (ActivitySerializer, CommentSerializer, EdgeSerializer, NotificationSerializer,
                            ReviewSerializer, ShareLinkSerializer, comment_out, comments_out)
 

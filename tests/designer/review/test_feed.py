@@ -176,6 +176,10 @@ async def test_presence_and_notifications_reach_the_pages(users, workflow, revie
     for page in (inbox, other):
         note = (await until(page, lambda f: f["type"] == "notification"))[-1]
         assert note["unread"] == 1 and note["notification"]["kind"] == "review_requested"
+    for n in range(12):  # each "here" reaches every page: a page may not flood them
+        await other.send_json_to({"command": "here", "page": "editor", "id": 100 + n})
+    answers = [f for f in await _drain(other) for f in [json.loads(f)] if f.get("id", 0) >= 100]
+    assert [a["type"] for a in answers].count("ack") == 9 and answers[-1]["error"] == "too_many"
     await other.disconnect()
     frames = await until(owner, lambda f: f["type"] == "presence" and len(f["here"]) == 1)
     assert frames[-1]["here"][0]["name"] == "owner"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from designer.errors import Forbidden, InvalidInput
-from designer.review import reviews, selectors
+from designer.review import comments, reviews, selectors
 from designer.review.models import Activity, Notification
 from designer.review.reviews import ReviewClosed
 
@@ -116,3 +116,32 @@ def test_the_log_is_numbered_without_gaps_and_append_only(users, workflow, revie
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     with pytest.raises(AssertionError):
         entries[0].save()
+
+
+def test_notifications_are_emailed_when_on_and_never_needed(users, workflow, reviewer, settings, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    settings.STATEWISE_EMAIL_NOTIFICATIONS = True
+    settings.STATEWISE_BASE_URL = "https://statewise.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(users, workflow, who=("reviewer", "editor"))  # the editor has no address: inbox only
+    assert [m.to for m in mailoutbox] == [["rev@example.com"]]
+    assert mailoutbox[0].subject == "[Statewise] owner asked you to review version 1 of “Bank account application”"
+    note = Notification.objects.get(user=reviewer)
+    assert f"https://statewise.example.com/inbox/{note.pk}/open/" in mailoutbox[0].body
+    settings.STATEWISE_EMAIL_NOTIFICATIONS = False
+    settings.EMAIL_BACKEND = "no.such.Backend"  # would fail if anything tried to send
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comment_create(user=users["owner"], workflow=workflow, text_="@reviewer look", state="Check Address")
+    assert len(mailoutbox) == 1 and Notification.objects.filter(user=reviewer, kind="mentioned").exists()
+
+
+def test_the_versions_api_says_where_each_review_stands(users, workflow, reviewer, save, client_for):
+    request = ask(users, workflow)
+    reviews.review_answer(user=reviewer, request=request, decision="approved")
+    reviews.version_release(user=users["owner"], workflow=workflow, version=1)
+    save()
+    rows = client_for("viewer").get(f"/api/workflows/{workflow.pk}/versions/").json()
+    assert [(r["number"], r["review"] and r["review"]["label"], r["is_released"]) for r in rows] == [
+        (2, None, False), (1, "approved, then superseded by version 2", True)]
+    one = client_for("viewer").get(f"/api/workflows/{workflow.pk}/versions/1/").json()
+    assert one["review"]["approved_by_all"] and one["is_released"]

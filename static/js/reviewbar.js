@@ -56,6 +56,7 @@ function render() {
   if (released) {
     released.hidden = data.released == null;
     $("released-number").textContent = data.released ?? "";
+    if ($("released-downloads")) $("released-downloads").hidden = data.released == null;
   }
   document.body.dataset.reviewState = data.summary?.state || "none";
 }

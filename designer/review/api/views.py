@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from ... import selectors as access
 from ...api.views import VersionExportView, _valid, _workflow
+from ...suites.api import BundleView
 from ...errors import InvalidInput, NotFound
 from .. import comments, consumers, notifications, reviews, selectors, sharing
 from ..models import Decision
@@ -225,14 +226,25 @@ class WorkflowExportView(VersionExportView):
                    (200, "image/png"): OpenApiTypes.BINARY},
         summary="Download the released version (or the one named) as ASL JSON, SVG or PNG")
     def get(self, request, workflow_id: int, fmt: str):
-        workflow = _workflow(request, workflow_id)
-        number = _query_int(request, "version", None)
-        if number is None:
-            version = selectors.version_for_export(workflow=workflow)
-            if version is None:
-                raise NotFound("This workflow has no version yet.")
-            number = version.number
-        return super().get(request, workflow_id, number, fmt)
+        return super().get(request, workflow_id, _default_version(request, workflow_id), fmt)
+
+
+class WorkflowBundleView(BundleView):
+    @extend_schema(parameters=[OpenApiParameter("version", int, description="default: the released version, else the latest")],
+                   responses={(200, "application/zip"): OpenApiTypes.BINARY},
+                   summary="The hand-over bundle of the released version (or the one named)")
+    def get(self, request, workflow_id: int):
+        return super().get(request, workflow_id, _default_version(request, workflow_id))
+
+
+def _default_version(request, workflow_id: int) -> int:
+    number = _query_int(request, "version", None)
+    if number is None:
+        version = selectors.version_for_export(workflow=_workflow(request, workflow_id))
+        if version is None:
+            raise NotFound("This workflow has no version yet.")
+        number = version.number
+    return number
 
 
 # --- activity, presence and notifications ---------------------------------------------------------

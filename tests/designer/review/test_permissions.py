@@ -58,6 +58,7 @@ ROWS = [
     ("GET", "{wf}/release/", None, READ),
     ("POST", "{wf}/release/", {"version": 1}, EDITORS),
     ("GET", "{wf}/export/asl/", None, READ),
+    ("GET", "{wf}/bundle/", None, READ),
     ("GET", "{wf}/activity/", None, READ),
     ("GET", "{wf}/presence/", None, READ),
     # share links, the members' side

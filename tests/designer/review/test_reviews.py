@@ -106,6 +106,8 @@ def test_release_needs_approval_and_export_defaults_to_it(users, workflow, revie
     assert "-v1.asl.json" in export["Content-Disposition"]
     latest = client_for("viewer").get(f"/api/workflows/{workflow.pk}/export/asl/?version=2")
     assert b"version two" in latest.content
+    bundle = client_for("viewer").get(f"/api/workflows/{workflow.pk}/bundle/")
+    assert bundle.status_code == 200 and "-v1-handover.zip" in bundle["Content-Disposition"]
 
 
 def test_the_log_is_numbered_without_gaps_and_append_only(users, workflow, reviewer, save):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from .. import selectors
 from ..errors import NotFound
 from ..models import TestCase, Workflow
+from ..review import selectors as review_selectors
 from .models import CaseSpec, SuiteRun
 
 
@@ -40,6 +41,5 @@ def suite_run_get(*, user: AbstractBaseUser, workflow: Workflow, suite_run_id: i
 
 
 def version_handed_over(*, workflow: Workflow):
-    """The version a bundle is made of when none is named: the released one once versions can be
-    released, else the latest."""
-    return selectors.version_latest(workflow=workflow)
+    """The version a bundle is made of when none is named: the released one, else the latest."""
+    return review_selectors.version_for_export(workflow=workflow)

@@ -20,7 +20,6 @@ urlpatterns = [
          name="api-review-withdraw"),
     path("workflows/<int:workflow_id>/release/", v.ReleaseView.as_view(), name="api-release"),
     path("workflows/<int:workflow_id>/export/<str:fmt>/", v.WorkflowExportView.as_view(), name="api-workflow-export"),
-    path("workflows/<int:workflow_id>/bundle/", v.WorkflowBundleView.as_view(), name="api-workflow-bundle"),
     path("workflows/<int:workflow_id>/activity/", v.ActivityView.as_view(), name="api-activity"),
     path("workflows/<int:workflow_id>/presence/", v.PresenceView.as_view(), name="api-presence"),
     path("workflows/<int:workflow_id>/share-links/", v.ShareLinkListView.as_view(), name="api-share-link-list"),

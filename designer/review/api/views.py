@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from ... import selectors as access
 from ...api.views import VersionExportView, _valid, _workflow
-from ...suites.api import BundleView
 from ...errors import InvalidInput, NotFound
 from .. import comments, consumers, notifications, reviews, selectors, sharing
 from ..models import Decision
@@ -227,14 +226,6 @@ class WorkflowExportView(VersionExportView):
         summary="Download the released version (or the one named) as ASL JSON, SVG or PNG")
     def get(self, request, workflow_id: int, fmt: str):
         return super().get(request, workflow_id, _default_version(request, workflow_id), fmt)
-
-
-class WorkflowBundleView(BundleView):
-    @extend_schema(parameters=[OpenApiParameter("version", int, description="default: the released version, else the latest")],
-                   responses={(200, "application/zip"): OpenApiTypes.BINARY},
-                   summary="The hand-over bundle of the released version (or the one named)")
-    def get(self, request, workflow_id: int):
-        return super().get(request, workflow_id, _default_version(request, workflow_id))
 
 
 def _default_version(request, workflow_id: int) -> int:

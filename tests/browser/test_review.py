@@ -100,7 +100,7 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         # Rita sees it arrive, without reloading.
         rita.wait_for_function("document.querySelector('#review-status').textContent.includes('in review')")
         rita.wait_for_selector("#review-answer")
-        self.assertEqual(rita.text_content("#inbox-count").strip(), "1")
+        rita.wait_for_function("document.querySelector('#inbox-count').textContent.trim() === '1'")
 
         # Rita comments on "Check Address", replies to herself, and requests changes.
         rita.click('#graph g.state[data-state="Check Address"]')

@@ -312,17 +312,14 @@ class ShareExecutionConsumer(_ShareMixin, ExecutionConsumer):
         if self.joined:
             await self.channel_layer.group_discard(live.group_name(self.execution_id), self.channel_name)
 
-    def _read(self, after: int):
-        from .. import simulation, timeline
+    def _state(self) -> dict:
+        from .. import simulation
 
         if self._open_link() is None:
             raise NotFound("This link was revoked or has expired.")
         execution = self.link.execution
         execution.refresh_from_db()
-        state = simulation.execution_state(execution)
-        rows = [timeline.event_row(e) for e in
-                simulation.execution_events_after(execution=execution, after=after, upto=execution.last_seq)]
-        return state, rows
+        return simulation.execution_state(execution)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:

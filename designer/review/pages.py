@@ -14,6 +14,7 @@ from interpreter.wording import vocabulary
 from .. import graph, simulation
 from .. import selectors as access
 from ..errors import DomainError, NotFound
+from ..glossary.selectors import glossary_applied, glossary_stored
 from ..models import Workflow, WorkflowVersion
 from . import notifications, selectors, sharing, words
 from .serializers import NotificationSerializer, ReviewSerializer, ShareLinkSerializer, comments_out
@@ -115,8 +116,10 @@ def share_page(request, token: str):
             "comments": comments_out(selectors.comment_list(workflow=workflow), workflow=workflow),
             "lastSeq": selectors.activity_last_seq(workflow_id=workflow.pk),
             "feed": reverse("share-page", args=[token]).replace("/s/", "/ws/share/", 1) + "feed/"}
+    # The workflow's own plain names for its data fields, as members see them.
+    glossary = glossary_applied(version.definition, glossary_stored(workflow_id=workflow.pk))
     context = {"link": link, "workflow": workflow, "version": version, "page": page,
-               "svg": graph.render_svg(version.definition, version.problems)}
+               "svg": graph.render_svg(version.definition, version.problems, glossary=glossary)}
     if link.execution_id:
         execution = link.execution
         state = simulation.execution_state(execution)

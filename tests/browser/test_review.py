@@ -12,6 +12,7 @@ import re
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
 
+from a11y import axe_violations
 from chromium import BrowserMixin, needs_chromium
 
 
@@ -130,6 +131,7 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         owner.wait_for_function("document.querySelectorAll('#comments-panel .thread .comment').length === 2")
         self.assertIn("And the country", owner.text_content("#comments-panel .thread"))
         self.assertEqual(owner.text_content("#comments-panel .mention"), "@demo")
+        self.assertEqual(axe_violations(owner), [], "the editor with the comments panel open")
         owner.click("#comments-panel .thread button.resolve")
         owner.wait_for_selector(f"{badge}", state="detached")
         rita.wait_for_selector(badge, state="detached")
@@ -157,6 +159,13 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual(owner.text_content('[data-review-version="2"]').strip(),
                          "changes requested, then superseded by version 3")
 
+        self.assertEqual(axe_violations(owner), [], "the versions page with reviews")
+        rita.goto(f"{self.live_server_url}/inbox/")
+        self.assertEqual(axe_violations(rita), [], "the inbox")
+        rita.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/activity/")
+        self.assertIn("rita approved version 3", rita.text_content("#activity"))
+        self.assertEqual(axe_violations(rita), [], "the activity page")
+
         # A share link, opened by someone without an account.
         owner.click("#share-menu summary")
         owner.select_option("#share-expiry", "1")
@@ -176,6 +185,7 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual([h for h in links if not h.startswith("https://example.com")], [])  # nothing else of the site
         self.assertEqual(guest.locator("#review-bar, #inbox-link").count(), 0)
         owner.wait_for_function("document.body.dataset.presence.includes('Guest with a share link')")
+        self.assertEqual(axe_violations(guest), [], "a share link's page")
 
         # Revoked: the open page is told at once, and its next load is 404.
         owner.click("#share-links button.share-revoke")
@@ -199,10 +209,12 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         owner.select_option("#invite-role", "reviewer")
         owner.click("#invite-submit")
         link = owner.input_value('#invitation-table tr[data-email="nina@example.com"] input.invitation-url')
+        self.assertEqual(axe_violations(owner), [], "the members page")
         owner.wait_for_selector("body[data-review-feed=live]")
 
         nina = self.new_page()
         nina.goto(link)
+        self.assertEqual(axe_violations(nina), [], "the invitation page")
         nina.fill("#invite-username", "nina")
         nina.fill("#invite-password", "nina-joins-2024")
         nina.fill("#invite-password2", "nina-joins-2024")

@@ -75,7 +75,7 @@ class VersionSerializer(serializers.ModelSerializer):
     """A version. Its review status and whether it is the released one are read per version,
     unless the context has them for all (``reviews``: number -> summary, ``released``: number)."""
 
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, default=None, allow_null=True)
     definition = serializers.JSONField(read_only=True)
     problems = ProblemSerializer(many=True, read_only=True)
     is_valid = serializers.BooleanField(read_only=True)
@@ -254,10 +254,10 @@ class ExecutionSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     version = serializers.IntegerField(source="version.number")
-    test_case = serializers.CharField(source="test_case.name", default=None)
+    test_case = serializers.CharField(source="test_case.name", default=None, allow_null=True)
     status = serializers.CharField()
     mode = serializers.CharField()
-    started_by = serializers.CharField(source="started_by.username", default=None)
+    started_by = serializers.CharField(source="started_by.username", default=None, allow_null=True)
     created = serializers.DateTimeField()
     last_seq = serializers.IntegerField()
 

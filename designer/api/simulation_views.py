@@ -23,6 +23,7 @@ from ..models import ExecutionMode
 from ..simulation import runner
 from . import serializers as s
 from .parsers import BoundedJSONParser
+from .schema import ERROR
 from .views import _filename, _valid, _workflow
 
 EVENTS_PAGE = 5000
@@ -133,7 +134,7 @@ class ExecutionEventsView(APIView):
 class ExecutionControlView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.CommandSerializer, responses=OpenApiTypes.OBJECT,
+    @extend_schema(request=s.CommandSerializer, responses={200: OpenApiTypes.OBJECT, 409: ERROR},
                    summary="Step, continue, pause, abort, set breakpoints or speed, answer a callback (editors)")
     def post(self, request, execution_id: int):
         update = runner.command(user=request.user, execution_id=execution_id, body=request.data)

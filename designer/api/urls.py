@@ -1,8 +1,13 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 
 from . import simulation_views as sim
 from . import views
+from .parsers import BoundedJSONParser
+
+# DRF's token view brings its own (unbounded) JSON parser.
+obtain_auth_token = ObtainAuthToken.as_view(parser_classes=[BoundedJSONParser, FormParser, MultiPartParser])
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -24,6 +24,7 @@ from ..errors import InvalidInput, NotFound
 from ..models import Workflow, WorkflowVersion
 from . import serializers as s
 from .parsers import BoundedJSONParser, RawDefinitionParser
+from .schema import ERROR
 
 IMPORT_FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml", "tf": "terraform"}
 IMPORT_PARAMETERS = [
@@ -157,7 +158,7 @@ class VersionListView(APIView):
         return Response(rows)
 
     @extend_schema(request=s.VersionCreateSerializer,
-                   responses={201: s.VersionSerializer, 409: OpenApiResponse(description="base_version is stale")},
+                   responses={201: s.VersionSerializer, 409: ERROR},
                    summary="Save a new version")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
@@ -175,7 +176,7 @@ class VersionImportView(APIView):
                  "application/yaml": OpenApiTypes.STR},
         parameters=[OpenApiParameter("base_version", int, description="409 if a newer version exists"),
                     OpenApiParameter("message", str), *IMPORT_PARAMETERS],
-        responses={201: s.VersionImportSerializer},
+        responses={201: s.VersionImportSerializer, 409: ERROR},
         summary="Import a state machine (ASL, SAM, CloudFormation, Serverless or Terraform) as the next version")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interpreter.explain import explain
 
 from ..api import serializers as s
+from ..api.parsers import BoundedJSONParser
 from ..api.views import _valid
 
 from . import selectors as compare
@@ -65,7 +65,7 @@ class BehaviourView(APIView):
 
 class ExplainView(APIView):
     """What the editor's Read tab shows for the definition being edited (saved or not)."""
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=s.DefinitionRequestSerializer, responses=OpenApiTypes.OBJECT,
                    summary="A definition in plain words",

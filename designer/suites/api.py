@@ -3,10 +3,10 @@ the hand-over bundle. Each view parses, calls one service or selector, and answe
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +14,7 @@ from interpreter.testing.checks import describe
 from interpreter.testing.spec import read_spec
 
 from .. import live, selectors, simulation
+from ..api.parsers import BoundedJSONParser
 from ..api.views import _filename, _valid, _workflow
 from ..errors import InvalidInput, NotFound
 from ..graph import edge_dom_id, state_dom_id
@@ -103,7 +104,7 @@ def _int(text, field: str) -> int:
 
 
 class ExpectationsView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="A test case's expectations, and in words")
     def get(self, request, workflow_id: int, test_case_id: int):
@@ -121,7 +122,7 @@ class ExpectationsView(APIView):
 
 
 class CaseWithExpectationsView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=CaseWithExpectationsSerializer, responses={201: OpenApiTypes.OBJECT},
                    summary="Save a test case with its expectations, e.g. a suggested one (editors)")
@@ -134,9 +135,10 @@ class CaseWithExpectationsView(APIView):
 
 
 class SuiteRunListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
-    @extend_schema(parameters=[OpenApiParameter("version", int)], responses=OpenApiTypes.OBJECT,
+    @extend_schema(parameters=[OpenApiParameter("version", int)],
+                   responses={200: OpenApiResponse(response=build_array_type(build_basic_type(OpenApiTypes.OBJECT)))},
                    summary="Suite runs, newest first (summaries)")
     def get(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)

@@ -129,3 +129,34 @@ def test_a_run_that_breaks_an_evaluation_bound_fails_with_aws_error_naming_the_b
     assert detail["cause"].endswith(cause)
     events = owner.get(f"/api/executions/{run['id']}/events/").json()["events"]
     assert [e["type"] for e in events][-2:] == ["EvaluationFailed", "ExecutionFailed"]
+
+
+def _api_views():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                callback = pattern.callback
+                while callback is not None and not hasattr(callback, "cls") and hasattr(callback, "__wrapped__"):
+                    callback = callback.__wrapped__
+                view = getattr(callback, "cls", None)
+                if view is not None:
+                    yield str(pattern.pattern), view(**getattr(callback, "initkwargs", {}))
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_api_view_reads_its_body_through_a_bounded_parser():
+    from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+    from designer.api.parsers import BoundedJSONParser, RawDefinitionParser
+
+    views = _api_views()
+    assert len(views) > 30
+    for route, view in views:
+        for parser in view.get_parsers():
+            assert not isinstance(parser, JSONParser) or isinstance(parser, BoundedJSONParser), (route, parser)
+            assert isinstance(parser, (BoundedJSONParser, RawDefinitionParser, FormParser, MultiPartParser)), \
+                (route, parser)

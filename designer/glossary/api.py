@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..api.parsers import BoundedJSONParser
 from ..api.views import _valid, _workflow
 from . import services
 from .selectors import glossary_terms
@@ -36,7 +36,7 @@ def _answer(workflow) -> Response:
 
 
 class GlossaryView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=GlossarySerializer, summary="The data glossary: a plain name for each field the workflow reads")
     def get(self, request, workflow_id: int):

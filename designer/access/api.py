@@ -28,8 +28,8 @@ class RoleChange(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    invited_by = serializers.CharField(source="invited_by.username", default=None)
-    accepted_by = serializers.CharField(source="accepted_by.username", default=None)
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
+    accepted_by = serializers.CharField(source="accepted_by.username", default=None, allow_null=True)
     state = serializers.SerializerMethodField(help_text="open, accepted, revoked or expired")
     url = serializers.SerializerMethodField(help_text="the link to send (only while open)")
 

@@ -24,7 +24,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     thread = serializers.SerializerMethodField(help_text="the id of the thread's first comment")
     version = serializers.IntegerField(source="version.number", help_text="the version it was written on")
-    author = serializers.CharField(source="author.username", default=None)
+    author = serializers.CharField(source="author.username", default=None, allow_null=True)
     state = serializers.CharField(source="state_name", help_text="the step, by its current name ('' for none)")
     edge = serializers.SerializerMethodField()
     written_on_state = serializers.CharField(source="written_state_name",
@@ -32,7 +32,7 @@ class CommentSerializer(serializers.ModelSerializer):
     text = serializers.SerializerMethodField(help_text="plain text; empty once deleted")
     is_deleted = serializers.SerializerMethodField()
     is_resolved = serializers.SerializerMethodField()
-    resolved_by = serializers.CharField(source="resolved_by.username", default=None)
+    resolved_by = serializers.CharField(source="resolved_by.username", default=None, allow_null=True)
     on_removed_step = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,8 +86,8 @@ class ReviewSummarySerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number")
-    requested_by = serializers.CharField(source="requested_by.username", default=None)
-    superseded_by = serializers.IntegerField(source="superseded_by.number", default=None)
+    requested_by = serializers.CharField(source="requested_by.username", default=None, allow_null=True)
+    superseded_by = serializers.IntegerField(source="superseded_by.number", default=None, allow_null=True)
     answers = AnswerSerializer(many=True)
     summary = serializers.SerializerMethodField()
 
@@ -102,7 +102,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     version = serializers.IntegerField(source="version_number", allow_null=True)
     words = serializers.SerializerMethodField(help_text="what happened, in a sentence")
 
@@ -116,10 +116,10 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ShareLinkSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="the link to give out (opens without an account)")
-    version = serializers.IntegerField(source="version.number", default=None)
-    execution = serializers.IntegerField(source="execution_id", default=None)
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+    version = serializers.IntegerField(source="version.number", default=None, allow_null=True)
+    execution = serializers.IntegerField(source="execution_id", default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
     state = serializers.SerializerMethodField(help_text="active, expired or revoked")
 
     class Meta:
@@ -139,7 +139,7 @@ class ShareLinkSerializer(serializers.ModelSerializer):
 class NotificationSerializer(serializers.ModelSerializer):
     workflow = serializers.IntegerField(source="workflow_id")
     workflow_name = serializers.CharField(source="workflow.name")
-    actor = serializers.CharField(source="activity.actor.username", default=None)
+    actor = serializers.CharField(source="activity.actor.username", default=None, allow_null=True)
     words = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="where to look: opening it through /inbox/ marks it read")
     is_read = serializers.SerializerMethodField()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import selectors as access
+from ...api.parsers import BoundedJSONParser
 from ...api.views import VersionExportView, _valid, _workflow
 from ...errors import InvalidInput, NotFound
 from .. import comments, consumers, notifications, reviews, selectors, sharing
@@ -52,7 +52,7 @@ class CommentEdit(serializers.Serializer):
 
 
 class CommentListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(parameters=[OpenApiParameter("state", str, description="only those pinned to this step"),
                                OpenApiParameter("open", bool, description="only threads not resolved")],
@@ -77,7 +77,7 @@ class CommentListView(APIView):
 
 
 class CommentDetailView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=CommentSerializer, summary="One comment")
     def get(self, request, workflow_id: int, comment_id: int):
@@ -135,7 +135,7 @@ class ReviewAnswerRequest(serializers.Serializer):
 
 
 class ReviewListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(parameters=[OpenApiParameter("version", int)], responses=ReviewSerializer(many=True),
                    summary="Review requests, newest first")
@@ -163,7 +163,7 @@ class ReviewDetailView(APIView):
 
 
 class ReviewAnswerView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=ReviewAnswerRequest, responses=ReviewSerializer,
                    summary="Approve or request changes (the reviewers asked)")
@@ -201,7 +201,7 @@ def _release_out(workflow) -> dict:
 
 
 class ReleaseView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=ReleaseOut, summary="The released version (null when none is)")
     def get(self, request, workflow_id: int):
@@ -292,7 +292,7 @@ class ShareLinkCreate(serializers.Serializer):
 
 
 class ShareLinkListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses=ShareLinkSerializer(many=True), summary="Share links, with who made them and last use (editors)")
     def get(self, request, workflow_id: int):

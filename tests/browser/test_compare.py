@@ -66,6 +66,23 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         self.page.click("button[type=submit]")
         self.page.wait_for_url("**/workflows/")
 
+    def review_version_two(self):
+        from django.contrib.auth import get_user_model
+
+        from designer import services
+        from designer.models import Workflow
+        from designer.review.comments import comment_create
+        from designer.review.reviews import review_answer, review_request
+
+        self.workflow = Workflow.objects.get(owner=self.demo, name="Bank account application")
+        get_user_model().objects.create_user(username="rita", password="pw-rita")
+        services.membership_set(user=self.demo, workflow=self.workflow, username="rita", role="reviewer")
+        rita = get_user_model().objects.get(username="rita")
+        request = review_request(user=self.demo, workflow=self.workflow, version=2, reviewers=["rita"])
+        review_answer(user=rita, request=request, decision="approved", comment="The new step reads well")
+        comment_create(user=rita, workflow=self.workflow, text_="Are 5 tries too many?",
+                       state="Verify Identity Documents")
+
     def fill_of(self, selector: str) -> str:
         return self.page.eval_on_selector(f"{selector} > :is(polygon, path)", "e => getComputedStyle(e).fill")
 
@@ -94,10 +111,17 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         assert "selected" in page.get_attribute("#read-panel li[data-state='Notify Applicant']", "class")
         page.click("#tab-graph")
 
-        # From the version list to Compare v1 with v2.
+        # Version 2 goes to review; a reviewer approves it.
+        self.review_version_two()
+
+        # The version list links each version to its comparison with the one before.
         page.click("#versions-link")
         self.assertEqual(axe_violations(page), [], "the version list")
-        page.click("tr[data-version='2'] a.compare-link")
+        assert page.get_attribute("tr[data-version='2'] a.compare-link", "href").endswith("/compare/?from=1&to=2")
+
+        # From the review request (the review bar over version 2) to Compare v1 with v2.
+        page.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/?version=2")
+        page.click("#review-compare")
         page.wait_for_url("**/compare/?from=1&to=2")
         assert page.inner_text("#compare-title") == "Compare v1 with v2"
         assert page.inner_text("#summary") == "1 step added, 1 removed, 3 changed"
@@ -155,6 +179,10 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         assert "Calls the Lambda function VerifyIdDocs." in page.inner_text("#narrative")
         assert "1 step added, 1 removed, 3 changed" in page.inner_text("#doc-changes")
         assert page.locator("#doc-tests-table tbody tr").count() == 3
+        assert page.inner_text("#doc-review-status") == "approved"
+        approvals = page.inner_text("#doc-approvals")
+        assert "rita" in approvals and "approved" in approvals and "The new step reads well" in approvals
+        assert "Are 5 tries too many?" in page.inner_text("#doc-threads")
         self.assertEqual(axe_violations(page), [], "the review document")
         page.emulate_media(media="print")
         assert not page.is_visible("#doc-tools") and not page.is_visible(".topbar")

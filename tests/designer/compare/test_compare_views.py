@@ -228,10 +228,27 @@ def test_explain_api_reads_any_definition(client_for, bank_definition):
 
 
 @pytest.mark.django_db(transaction=True)  # the view runs off the request thread, with its own connection
-def test_review_document_has_the_narrative_the_graph_the_tests_and_the_changes(client, users, workflow, two_versions):
+def test_review_document_has_the_narrative_the_graph_the_tests_and_the_changes(client, users, workflow, two_versions,
+                                                                             django_user_model):
+    from designer.review.comments import comment_create
+    from designer.review.reviews import review_answer, review_request
+
     _bank_test_cases(workflow, users["owner"])
+    services.membership_set(user=users["owner"], workflow=workflow, username="stranger", role="reviewer")
+    request = review_request(user=users["owner"], workflow=workflow, version=2, reviewers=["editor", "stranger"],
+                             message="Please check the new decision step")
+    review_answer(user=users["editor"], request=request, decision="approved", comment="Reads right to me")
+    comment_create(user=users["stranger"], workflow=workflow, text_="Are 5 tries too many?",
+                   state="Verify Identity Documents")
     client.force_login(users["viewer"])
     html = client.get(f"/workflows/{workflow.pk}/versions/2/review/?diff_from=1").content.decode()
+    assert "in review · approved by 1 of 2" in html
+    approvals = html[html.index('id="doc-approvals"'):html.index('id="doc-graph-section"')]
+    assert "editor" in approvals and "approved" in approvals and "Reads right to me" in approvals
+    assert "stranger" in approvals and "not answered yet" in approvals
+    assert "Please check the new decision step" in html
+    threads = html[html.index('id="doc-threads"'):html.index('id="doc-tests"')]
+    assert "On “Verify Identity Documents”" in threads and "Are 5 tries too many?" in threads
     assert "Bank account application · version 2" in html
     assert 'id="doc-graph"' in html and 'data-state="Record Decision"' in html
     assert "Calls the Lambda function VerifyIdDocs." in html
@@ -241,5 +258,9 @@ def test_review_document_has_the_narrative_the_graph_the_tests_and_the_changes(c
     assert "Changes since" not in plain and "editor" not in plain.split('id="doc-author">')[1][:20]
     assert client.get(f"/workflows/{workflow.pk}/versions/9/review/").status_code == 404
     assert client.get(f"/workflows/{workflow.pk}/versions/2/review/?diff_from=x").status_code == 400
-    client.force_login(users["stranger"])
+    client.force_login(users["owner"])
+    editor_page = client.get(f"/workflows/{workflow.pk}/?version=2").content.decode()
+    assert f'href="/workflows/{workflow.pk}/compare/?from=1&amp;to=2"' in editor_page  # from the review bar
+    other = django_user_model.objects.create_user(username="nobody", password="pw")
+    client.force_login(other)
     assert client.get(f"/workflows/{workflow.pk}/versions/2/review/").status_code == 404

@@ -29,9 +29,11 @@ from .errors import StateRuntimeError, StatesError
 from .events import Event
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
-from .jsontext import dumps, size
-from .limits import EXPRESS_MAX_SECONDS, PAYLOAD_BYTES, STANDARD_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, history_limit_cause
+from .jsontext import dumps
+from .limits import (EXPRESS_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, PAYLOAD_BYTES, STANDARD_MAX_SECONDS,
+                     history_limit_cause, json_size)
 from .mocks import Mocks
+from .sizes import small_bound as _small_bound, upper_bound
 from .timestamps import format_millis, now_millis
 
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
@@ -59,10 +61,15 @@ class ExecutionNotRedrivable(Exception):
 
 
 class RedriveState:
-    """Redrive bookkeeping, kept off Thread so that starting a branch or iteration costs no more."""
-    __slots__ = ("count", "node", "redo", "lost")
+    """Redrive bookkeeping, kept off Thread so that starting a branch or iteration costs no more.
 
-    def __init__(self):
+    It also holds the history cap, which decides whether the run can be redriven: the Execution
+    keeps no more than 29 attributes of its own, since a 30th made every ``self.x`` of the hot
+    loop slower (W3 by 8 %, measured)."""
+    __slots__ = ("count", "node", "redo", "lost", "event_cap")
+
+    def __init__(self, event_cap: int = HISTORY_EVENTS):
+        self.event_cap = event_cap  # AWS's 25,000 events, or _NO_CAP
         self.count = 0
         self.node: dict | None = None  # the root's node once the run failed, timed out or aborted
         # By thread id: a redriven Map's iterations still to run again, by index (a node, or None
@@ -75,7 +82,7 @@ class Thread:
     __slots__ = ("id", "parent", "program", "state", "phase", "input", "index", "prev", "entered_id",
                  "entered_at", "retry_count", "attempts", "results", "pending", "items", "data",
                  "next_index", "limit", "children", "status", "wake_at", "token", "in_ready", "vars", "deadline",
-                 "heartbeat")
+                 "heartbeat", "size")
 
     _FIELDS = ("id", "parent", "state", "phase", "input", "index", "prev", "entered_id", "entered_at",
                "retry_count", "attempts", "results", "pending", "items", "data", "next_index", "limit",
@@ -84,6 +91,7 @@ class Thread:
     def __init__(self, id: int, parent: int | None, program: Program, input: Any, index: int, prev: int):
         self.id, self.parent, self.program = id, parent, program
         self.state, self.phase, self.input, self.index, self.prev = program.start_at, ENTER, input, index, prev
+        self.size: int | None = None  # at least the JSON size of ``input`` in bytes; None: not known yet
         self.entered_id = self.entered_at = 0
         self.retry_count = 0
         self.attempts: list[int] | None = None
@@ -155,12 +163,10 @@ class Execution:
         self._next_event = 1
         # One attribute for all of redrive: CPython keeps an instance's attributes inline (fast
         # ``self.x`` in the hot loop) only up to about 30 of them.
-        self.redriving = RedriveState()
         # AWS ends a run at its 25,000th event; None lifts the cap. One comparison a transition
         # (at the end of _advance) finds a transition that reached it: see _history_reached.
-        # (One attribute, not two: past 30 attributes every self.x in the hot loop gets slower.)
         # Express executions keep no history in Step Functions, so its quota does not apply.
-        self._event_cap = (None if express else max_history_events) or _NO_CAP
+        self.redriving = RedriveState((None if express else max_history_events) or _NO_CAP)
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
@@ -187,7 +193,8 @@ class Execution:
 
     @property
     def max_history_events(self) -> int | None:
-        return None if self._event_cap == _NO_CAP else self._event_cap
+        cap = self.redriving.event_cap
+        return None if cap == _NO_CAP else cap
 
     @property
     def redrive_count(self) -> int:
@@ -268,7 +275,7 @@ class Execution:
         AWS fails it: ExecutionFailed as event 25,000, ``States.Runtime``. What the transition set
         in motion stops here, and the run cannot be redriven (AWS: "Execution history event limit
         exceeded")."""
-        cap = self._event_cap
+        cap = self.redriving.event_cap
         events = self.events
         at = len(events) - (self._next_event - cap)  # where event number ``cap`` is in the list
         if 0 <= at < len(events) and events[at].type in _ENDINGS:
@@ -498,7 +505,7 @@ class Execution:
             # A defect of ours must not surface as a traceback; it fails the run, saying so.
             self.fail_thread(th, "States.Runtime", self.runtime_prefix(th) +
                              f"Internal interpreter error ({type(e).__name__}: {e}).")
-        if self._next_event > self._event_cap:
+        if self._next_event > self.redriving.event_cap:
             self._history_reached()
 
     def inside(self, th: Thread, state_type: str) -> bool:
@@ -509,12 +516,24 @@ class Execution:
         return parent.program.states[parent.state].type == state_type
 
     def exit_state(self, th: Thread, state: Any, output: Any, target: str | None = None,
-                   silent: bool = False, assigned: dict | None = None) -> None:
-        if output is not th.input and type(output) in _CONTAINERS and size(output) > PAYLOAD_BYTES:
-            # Recorded (test_start_large_input): a state whose output passes 256 KiB fails with
-            # no StateExited, and the cause names the state.
-            raise StatesError("States.DataLimitExceeded", f"The state/task '{state.name}' returned a result "
-                              f"with a size exceeding the maximum number of bytes service limit.")
+                   silent: bool = False, assigned: dict | None = None, size: int | None = None) -> None:
+        """``size``, when the caller knows it, bounds the output's JSON size (sizes.merged_bound)."""
+        if output is th.input:
+            size = th.size  # passed through: measured, if at all, when it was made
+        elif type(output) in _CONTAINERS:
+            if size is None:
+                size = _small_bound(output)  # the usual output: a few plain fields, added up here
+                if size < 0:
+                    size = upper_bound(output, th, PAYLOAD_BYTES)
+            if size > PAYLOAD_BYTES:
+                size = json_size(output)  # the bound is loose: measure, the one time it matters
+                if size > PAYLOAD_BYTES:
+                    # Recorded (test_start_large_input): a state whose output passes 256 KiB fails
+                    # with no StateExited, and the cause names the state.
+                    raise StatesError("States.DataLimitExceeded", f"The state/task '{state.name}' returned a "
+                                      f"result with a size exceeding the maximum number of bytes service limit.")
+        else:
+            size = 24
         if assigned is not None:
             self._assign(th, assigned)
         if not silent:
@@ -526,7 +545,7 @@ class Execution:
         if following is None:
             self._finish(th, output)
         else:
-            th.state, th.input, th.phase = following, output, ENTER
+            th.state, th.input, th.phase, th.size = following, output, ENTER, size
 
     def _handle_error(self, th: Thread, state: Any, e: StatesError) -> None:
         name, cause = e.name, e.cause
@@ -680,7 +699,7 @@ class Execution:
             raise ExecutionNotRedrivable("Redrive is not supported for EXPRESS workflows.")
         if self.status is RUNNING or self.status is SUCCEEDED:
             raise ExecutionNotRedrivable(f"Execution is {self.status} and cannot be redriven.")
-        if self._next_event >= self._event_cap:
+        if self._next_event >= self.redriving.event_cap:
             raise ExecutionNotRedrivable(HISTORY_LIMIT_REASON)
         root = self._root()
         rd = self.redriving
@@ -700,7 +719,7 @@ class Execution:
         self._reenter(root, node)
         if self.machine.timeout_seconds:
             self._add_timer(self.clock + self.machine.timeout_seconds * 1000, _DEADLINE)
-        if self._next_event > self._event_cap:
+        if self._next_event > self.redriving.event_cap:
             self._history_reached()
         return self.events[before:]
 
@@ -756,7 +775,7 @@ class Execution:
         self._forget(th)
         th.children = []
         if node is not None:
-            th.state, th.input = node["state"], node["input"]
+            th.state, th.input, th.size = node["state"], node["input"], None
             th.vars = dict(node["vars"]) if "vars" in node else None
             if "rerun" in node:
                 self._reenter_begun(th, node)
@@ -1025,7 +1044,7 @@ class Execution:
         ex._calls = dict(snapshot["calls"])
         rd = ex.redriving
         rd.count, rd.node = snapshot.get("redriveCount", 0), snapshot.get("redrive")
-        ex._event_cap = snapshot.get("maxHistoryEvents", HISTORY_EVENTS) or _NO_CAP
+        ex.redriving.event_cap = snapshot.get("maxHistoryEvents", HISTORY_EVENTS) or _NO_CAP
         rd.redo = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("redo", ())}
         rd.lost = {tid: {index: node for index, node in pairs} for tid, pairs in snapshot.get("lost", ())}
         for data in snapshot.get("mapRuns", ()):

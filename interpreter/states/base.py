@@ -23,6 +23,7 @@ from ..jsonpath import JsonPath, JsonPathSyntaxError, PathNotFound, ResultPathMa
 from ..jsonata_query import Env, compile_expression, compile_template as compile_jsonata
 from ..jsontext import dumps
 from ..payload import compile_template
+from ..sizes import merged_bound
 from ..variables import checked
 
 IDENTITY = "$"
@@ -346,11 +347,15 @@ def finish(ex, th, state: State, result: Any = _NO_RESULT, target: str | None = 
             data = select(state.input_path, th.input, scope)
             assigned = assign(data, scope) if assign is not None else None
             output = select(state.output_path, data, scope)
+            size = th.size  # a part of the input: no larger than it
         else:
             if state.result_selector is not None:
                 result = state.result_selector(result, scope)
             assigned = assign(result, scope) if assign is not None else None
             output = place_result(state, th.input, result, scope)
+            size = merged_bound(state.result_path, th.size, result)
+        ex.exit_state(th, state, output, target, silent=silent, assigned=assigned, size=size)
+        return
     ex.exit_state(th, state, output, target, silent=silent, assigned=assigned)
 
 

@@ -278,3 +278,67 @@ def test_a_jsonata_loop_is_stopped_by_its_cpu_time_bound():
 def test_intrinsics_measure_what_they_would_build_first(call, bound):
     run = run_one(intrinsic_pass(call), {"s": "x" * 600_000, "commas": "," * 1_100_000})
     assert run.error == "States.IntrinsicFailure" and bound in run.cause, run.cause
+
+
+# --- a state's output over 256 KiB, found without serialising every output ----------------------
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=10), children, max_size=6),
+    max_leaves=40)
+
+
+class _Thread:
+    def __init__(self, input, size=None):
+        self.input, self.size = input, size
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, JSON_VALUES, st.sampled_from(["keep", "copy", "nest"]))
+def test_the_bound_of_an_output_is_never_below_its_size(source, extra, shape):
+    from interpreter.sizes import merged_bound, small_bound, upper_bound
+
+    if shape == "keep" and isinstance(source, dict):
+        output = {**source, "extra": extra}  # a ResultPath merge: the input's values passed through
+    elif shape == "copy":
+        output = [source, source, extra]   # the input twice over
+    else:
+        output = {"a": {"b": [extra, {"c": source}]}}
+    exact = json_size(output)
+    assert upper_bound(output, _Thread(source), 10**9) >= exact
+    assert upper_bound(output, _Thread(source, json_size(source)), 10**9) >= exact
+    small = small_bound(output)
+    assert small < 0 or small >= exact
+    merged = merged_bound("$", None, extra)
+    assert merged is None or merged >= json_size(extra)
+
+
+def test_an_output_that_doubles_every_iteration_fails_at_256_kib_as_aws_fails_it(tmp_path):
+    # Each pass holds its input twice: the data doubles, and would reach gigabytes of JSON
+    # within 30 iterations (held cheaply in memory, as shared references).
+    definition = {"StartAt": "Double", "States": {
+        "Double": {"Type": "Pass", "Parameters": {"a.$": "$", "b.$": "$"}, "Next": "Again"},
+        "Again": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
+                  "Default": "Double"},
+        "Done": {"Type": "Succeed"}}}
+    path = tmp_path / "double.json"
+    path.write_text(json.dumps(definition))
+    proc = cli("run", path, "--input", json.dumps({"blob": "x" * 1000}), "--event-types")
+    result = json.loads(proc.stdout)
+    assert (result["status"], result["error"]) == ("FAILED", "States.DataLimitExceeded")
+    assert "'Double'" in result["cause"]
+    # 1 KB doubled: 8 times is 259 KB, under 256 KiB (262,144 bytes); the 9th is over
+    assert result["event_types"].count("PassStateExited") == 8
+
+
+def test_a_parallel_copying_its_input_to_every_branch_fails_when_the_results_pass_256_kib():
+    branches = [{"StartAt": f"B{i}", "States": {f"B{i}": {"Type": "Pass", "End": True}}} for i in range(40)]
+    run = run_one({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Branches": branches, "End": True}}},
+                  {"blob": "x" * 10_000})
+    assert run.error == "States.DataLimitExceeded" and "'Fan'" in run.cause
+    small = run_one({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Branches": branches, "End": True}}},
+                    {"blob": "x" * 5_000})
+    assert small.status == "SUCCEEDED"  # 40 x 5 KB: under the quota

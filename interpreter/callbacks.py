@@ -59,9 +59,8 @@ class Callbacks:
         """Task tokens awaiting a callback, with the state that waits for each (a Distributed
         Map's children included: their tokens are answered through this execution)."""
         tokens = {token: self._threads[tid].state for token, tid in self._tokens.items()}
-        for run in self.map_runs.active:
-            for index in run.running:
-                tokens.update(run.children[index].waiting_tokens())
+        for run, index in self.map_runs.waiting.values():
+            tokens.update(run.children[index].waiting_tokens())
         return tokens
 
     def _awaiting_callback(self) -> bool:
@@ -69,13 +68,13 @@ class Callbacks:
         (without building the token list, as the run loop asks this before every step)."""
         if self._tokens:
             return True
-        return any(run.children[index]._tokens for run in self.map_runs.active for index in run.running)
+        return bool(self.map_runs.waiting)
 
     def _children_due(self) -> bool:
         """Whether a Distributed Map's child can move now, without time passing."""
         if not self.map_runs.active:
             return False
-        at, _, _ = map_run.earliest(self.map_runs.active)
+        at, _, _ = self.map_runs.earliest()
         return at is not None and at <= self.clock
 
     def _accept(self, token: str, answer: dict) -> None:
@@ -87,10 +86,13 @@ class Callbacks:
         self.resume(th, "answered")
 
     def _answer(self, token: str, answer: dict) -> list[Event]:
-        child = map_run.waiting_child(self, token) if token not in self._tokens else None
-        if child is not None and self.status is RUNNING:
+        found = map_run.waiting_child(self, token) if token not in self._tokens else None
+        if found is not None and self.status is RUNNING:
+            run, index = found
+            child = run.children[index]
             child.clock = max(child.clock, self.clock)
             child._accept(token, answer)
+            self.map_runs.schedule(run, index)
         else:
             self._accept(token, answer)
         return self.step()
@@ -104,10 +106,13 @@ class Callbacks:
     def send_task_heartbeat(self, token: str) -> None:
         """The worker is alive: HeartbeatSeconds starts again (no history event, as in AWS)."""
         tid = self._tokens.get(token)
-        child = map_run.waiting_child(self, token) if tid is None else None
-        if child is not None and self.status is RUNNING:
+        found = map_run.waiting_child(self, token) if tid is None else None
+        if found is not None and self.status is RUNNING:
+            run, index = found
+            child = run.children[index]
             child.clock = max(child.clock, self.clock)
             child.send_task_heartbeat(token)
+            self.map_runs.schedule(run, index)
             return
         if tid is None or self.status is not RUNNING:
             raise InvalidToken(f"No task is waiting for token '{token}'.")

@@ -435,7 +435,7 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
         live = [at for at, _, tid in self._timers
                 if tid == _DEADLINE or (tid in self._threads and self._threads[tid].wake_at == at)]
         if self.map_runs.active:
-            at, _, _ = map_run.earliest(self.map_runs.active)
+            at, _, _ = self.map_runs.earliest()
             if at is not None:
                 live.append(max(at, self.clock))
         return min(live) if live else None

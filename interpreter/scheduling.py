@@ -123,7 +123,7 @@ class Scheduling:
         while not self._ready:
             if self.map_runs.active:
                 # A Distributed Map's children move when nothing of the parent's comes sooner.
-                at, run, index = map_run.earliest(self.map_runs.active)
+                at, run, index = self.map_runs.earliest()
                 if run is not None:
                     due = self._next_timer()
                     if due is None or at < due:

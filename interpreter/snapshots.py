@@ -79,6 +79,7 @@ class Snapshots:
             ex.map_runs[run.arn] = run
             if run.status == "RUNNING" and run.thread_id in ex._threads:
                 ex.map_runs.active.append(run)
+        ex.map_runs.rebuild()
         return ex
 
 

@@ -5,8 +5,6 @@ problem is known they add ``pointer`` (JSON Pointer into the definition), ``fiel
 """
 from __future__ import annotations
 
-import subprocess
-
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -28,7 +26,7 @@ def exception_handler(exc, context):
         # RequestDataTooBig and friends: Django would answer with an HTML 400 page.
         code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if "too big" in str(exc).lower() else status.HTTP_400_BAD_REQUEST
         return Response({"error": "bad_request", "detail": str(exc) or "The request was refused."}, status=code)
-    if isinstance(exc, (RenderError, subprocess.TimeoutExpired)):
+    if isinstance(exc, RenderError):
         detail = str(exc) if getattr(exc, "plain", False) else "Graphviz could not draw this definition."
         return Response({"error": "cannot_render", "detail": detail},
                         status=status.HTTP_422_UNPROCESSABLE_ENTITY)

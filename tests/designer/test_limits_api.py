@@ -186,3 +186,40 @@ def test_every_serializer_field_that_may_be_null_is_declared_nullable():
             if field.default is None and not isinstance(field, serializers.SerializerMethodField):
                 assert field.allow_null, f"{cls.__module__}.{cls.__name__}.{name} defaults to None but is not nullable"
     assert checked > 50
+
+
+def _tangle(steps: int = 100, arrows: int = 3) -> dict:
+    """Steps whose arrows go anywhere: small as text (30 KB), minutes of work for Graphviz."""
+    import random
+
+    rng = random.Random(1)
+    states = {f"S{i}": {"Type": "Choice", "Default": f"S{(i + 1) % steps}", "Choices": [
+        {"Variable": "$.x", "NumericEquals": j, "Next": f"S{rng.randrange(steps)}"} for j in range(arrows - 1)]}
+        for i in range(steps - 1)}
+    states[f"S{steps - 1}"] = {"Type": "Succeed"}
+    return {"StartAt": "S0", "States": states}
+
+
+@pytest.mark.timeout(120)
+def test_a_tangle_graphviz_cannot_lay_out_in_time_is_drawn_the_lighter_way(client_for, users, client, monkeypatch):
+    """Graphviz was given 60 s per drawing, then the API answered 422 and pages 500; a burst of
+    such drawings took every core. Now dot has a bound (1 s here) and a slot, and past it the
+    lighter layout draws the workflow: every step is on the graph."""
+    from designer.graph import render
+
+    monkeypatch.setattr(render, "DOT_SECONDS", 1.0)
+    owner = client_for("owner")
+    tangle = _tangle()
+    started = time.monotonic()
+    drawn = owner.post("/api/render/", {"definition": tangle}, format="json")
+    elapsed = time.monotonic() - started
+    assert drawn.status_code == 200, drawn.content
+    svg = drawn.json()["svg"]
+    assert all(f'data-state="S{i}"' in svg for i in range(100))
+    assert elapsed < 1.0 + 20, f"{elapsed:.1f} s"  # the bound, and room for a loaded machine
+    workflow_id = _workflow(owner, tangle, name="Tangle")
+    client.force_login(users["owner"])
+    page = client.get(f"/workflows/{workflow_id}/")
+    assert page.status_code == 200 and b'data-state="S99"' in page.content
+    png = owner.get(f"/api/workflows/{workflow_id}/versions/1/export/png/")
+    assert png.status_code == 422 and "too tangled" in png.json()["detail"]

@@ -13,7 +13,12 @@ real interface (HTTP and a websocket):
 - ``input-huge``: three runs started at once with a 300 KiB input, and a 20 MB request body;
 - ``long-run``:   W2 (20,002 transitions, 40,006 events) continued at full speed;
 - ``heavy-run``:  a loop whose every transition is a costly JSONata expression, continued;
-- ``ws-deep``:    websocket frames nested 10,000 levels deep, sent back to back.
+- ``ws-deep``:    websocket frames nested 10,000 levels deep, sent back to back;
+- ``body-20mb``:  a 20 MB request body (answered 413 before it is read);
+- ``render-tangle``: three drawings at once of 100 steps whose arrows cross at random (minutes of
+  Graphviz each, unbounded);
+- ``validate-big``: a 1 MB definition of 4,900 steps (the most accepted) validated and drawn, two at a time;
+- ``suite``:      a suite of 20 test cases, each a W2 run to AWS's 25,000-event limit.
 
 Prints, for each, what the abusive request got and the prober's p50/p99/max (target: p99 < 100 ms).
 The prober, the abuse and the server share the machine's cores, as on a small team server.
@@ -74,6 +79,12 @@ def setup(url: str) -> dict:
     ids["w2"] = ids["w0"]
     ids["range"] = services.workflow_create(owner=user, name="Range", definition=RANGE).pk
     ids["heavy"] = services.workflow_create(owner=user, name="Heavy", definition=HEAVY).pk
+    suite = services.workflow_create(owner=user, name="Suite", definition=w2)
+    from designer import simulation
+
+    for i in range(20):
+        simulation.test_case_create(user=user, workflow=suite, name=f"Case {i}", input={"count": i})
+    ids["suite"] = suite.pk
     client = Client()
     client.force_login(user)
     token, _ = Token.objects.get_or_create(user=user)
@@ -212,11 +223,79 @@ def abuse_input_huge(api: Api, ctx: dict, seconds: float) -> str:
         t.start()
     for t in threads:
         t.join()
+    return f"300 KiB input x3: {', '.join(results)}"
+
+
+def abuse_body_20mb(api: Api, ctx: dict, seconds: float) -> str:
+    import socket
+    from urllib.parse import urlsplit
+
+    # A raw socket: an HTTP library would go on sending the 20 MB after the early answer and
+    # report a broken pipe instead of the 413.
+    where = urlsplit(api.base)
     started = time.monotonic()
-    status, body = api.call("POST", f"/api/workflows/{ctx['ids']['w2']}/executions/",
-                         raw=b'{"input": "' + b"y" * (20 * 1024 * 1024) + b'"}')
-    said = status or body
-    return f"300 KiB input x3: {', '.join(results)}; 20 MB body: {said} in {time.monotonic() - started:.2f} s"
+    with socket.create_connection((where.hostname, where.port), timeout=60) as sock:
+        sock.sendall(f"POST /api/workflows/{ctx['ids']['w2']}/executions/ HTTP/1.1\r\nHost: {where.hostname}\r\n"
+                     f"Authorization: Token {api.token}\r\nContent-Type: application/json\r\n"
+                     f"Content-Length: {20 * 1024 * 1024}\r\n\r\n".encode())
+        try:
+            for _ in range(20):
+                sock.sendall(b"y" * (1024 * 1024))
+        except OSError:
+            pass  # answered and closed
+        status_line = sock.recv(65536).split(b"\r\n", 1)[0].decode()
+    return f"20 MB body: {status_line} in {time.monotonic() - started:.2f} s"
+
+
+def _tangle(seed: int, steps: int = 100) -> dict:
+    import random
+
+    rng = random.Random(seed)
+    states = {f"S{i}": {"Type": "Choice", "Default": f"S{(i + 1) % steps}", "Choices": [
+        {"Variable": "$.x", "NumericEquals": j, "Next": f"S{rng.randrange(steps)}"} for j in range(2)]}
+        for i in range(steps - 1)}
+    states[f"S{steps - 1}"] = {"Type": "Succeed"}
+    return {"StartAt": "S0", "States": states}
+
+
+def _at_once(calls) -> list[str]:
+    results: list[str] = [""] * len(calls)
+
+    def one(i, call):
+        started = time.monotonic()
+        status, body = call()
+        results[i] = f"{status} in {time.monotonic() - started:.2f} s"
+    threads = [threading.Thread(target=one, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def abuse_render_tangle(api: Api, ctx: dict, seconds: float) -> str:
+    seed = int(time.time())
+    calls = [lambda i=i: api.call("POST", "/api/render/", {"definition": _tangle(seed + i)}) for i in range(3)]
+    return "3 tangles of 100 steps at once: " + ", ".join(_at_once(calls))
+
+
+def abuse_validate_big(api: Api, ctx: dict, seconds: float) -> str:
+    steps = 4900
+    states = {f"S{i}": {"Type": "Pass", "Parameters": {"a.$": "$.x", "b.$": "States.Format('{}', $.y)"},
+                        "Next": f"S{i + 1}"} for i in range(steps)}
+    states[f"S{steps - 1}"] = {"Type": "Succeed"}
+    big = {"StartAt": "S0", "States": states}
+    size = len(json.dumps(big, indent=2))
+    calls = [lambda: api.call("POST", "/api/validate/", {"definition": big}),
+             lambda: api.call("POST", "/api/render/", {"definition": big})] * 2
+    return f"{size // 1024} KB, 4,900 steps, validate and render x2: " + ", ".join(_at_once(calls))
+
+
+def abuse_suite(api: Api, ctx: dict, seconds: float) -> str:
+    started = time.monotonic()
+    status, body = api.call("POST", f"/api/workflows/{ctx['ids']['suite']}/suite-runs/", {})
+    said = f"{body.get('passed')}/{body.get('total')} passed" if isinstance(body, dict) else str(body)[:60]
+    return f"20 cases of 25,000 events: {status} ({said}) in {time.monotonic() - started:.1f} s"
 
 
 def _continue_run(api: Api, workflow_id: int, input: dict, timeout: float) -> str:
@@ -270,7 +349,9 @@ def abuse_ws_deep(api: Api, ctx: dict, seconds: float) -> str:
 
 
 ABUSES = {"range": abuse_range, "yaml-deep": abuse_yaml_deep, "input-huge": abuse_input_huge,
-          "long-run": abuse_long_run, "heavy-run": abuse_heavy_run, "ws-deep": abuse_ws_deep}
+          "long-run": abuse_long_run, "heavy-run": abuse_heavy_run, "ws-deep": abuse_ws_deep,
+          "body-20mb": abuse_body_20mb, "render-tangle": abuse_render_tangle, "validate-big": abuse_validate_big,
+          "suite": abuse_suite}
 
 
 def measure(api: Api, name: str, action, seconds: float) -> dict:

@@ -223,3 +223,32 @@ def test_a_tangle_graphviz_cannot_lay_out_in_time_is_drawn_the_lighter_way(clien
     assert page.status_code == 200 and b'data-state="S99"' in page.content
     png = owner.get(f"/api/workflows/{workflow_id}/versions/1/export/png/")
     assert png.status_code == 422 and "too tangled" in png.json()["detail"]
+
+
+def test_the_one_megabyte_verdict_is_the_same_for_pretty_json_compact_json_and_yaml(client_for):
+    """The quota counts the definition's compact JSON, however it was written: 0.9 MB compact is
+    valid even when indented past 1 MB, and 1.1 MB is too large as JSON or as YAML."""
+    import yaml
+
+    from interpreter.limits import DEFINITION_BYTES, json_size
+
+    def chain(steps):
+        return {"StartAt": "S0", "States": {
+            f"S{i}": {"Type": "Pass", "Result": {"k": "v" * 300}, **({"Next": f"S{i + 1}"} if i < steps - 1
+                                                                   else {"End": True})} for i in range(steps)}}
+    owner = client_for("owner")
+    under, over = chain(2900), chain(3400)
+    assert json_size(under) < DEFINITION_BYTES < len(json.dumps(under, indent=8))
+    assert DEFINITION_BYTES < json_size(over) < len(yaml.safe_dump(over))
+
+    def verdict(text, content_type):
+        imported = owner.post("/api/workflows/import/", text, content_type=content_type)
+        assert imported.status_code == 201, imported.content[:300]
+        version = owner.get(f"/api/workflows/{imported.json()['id']}/versions/1/").json()
+        return "DEFINITION_TOO_LARGE" in [p["code"] for p in version["problems"]]
+    assert not verdict(json.dumps(under, indent=8), "application/json")
+    assert not verdict(yaml.safe_dump(under), "application/yaml")
+    assert verdict(json.dumps(over, separators=(",", ":")), "application/json")
+    assert verdict(yaml.safe_dump(over), "application/yaml")
+    checked = owner.post("/api/validate/", {"definition": over}, format="json").json()
+    assert "DEFINITION_TOO_LARGE" in [p["code"] for p in checked["problems"]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import map_run
+from . import map_run, unmocked
 from .errors import StateRuntimeError, StatesError
 from .events import Event
 from .threads import RUNNING, InvalidToken, Thread
@@ -30,10 +30,17 @@ class Callbacks:
                 return {"Throw": {"Error": e.name, "Cause": e.cause}}
             except Exception as e:  # noqa: BLE001 - a handler's own failure is the task's failure
                 return {"Throw": {"Error": type(e).__name__, "Cause": str(e)}}
-        if state.resource.pattern == "waitForTaskToken" or state.resource.kind == "activity":
+        mode = self.mocks.unmocked
+        if state.resource.pattern == "waitForTaskToken" or (state.resource.kind == "activity"
+                                                            and mode in (unmocked.FAIL, unmocked.ASK)):
             # Someone answers by hand: send_task_success / send_task_failure with the token.
             self._ensure_token(th)
             return {"Callback": True}
+        default = unmocked.answer(mode, state.resource, params, self.mocks.shape(state.name))
+        if default is not None:
+            if default.get("Callback"):
+                self._ensure_token(th)
+            return default
         raise StateRuntimeError("States.Runtime", f"No mocked response for Task state '{state.name}' "
                                 f"(call {call + 1}): add one to the test case's mock config, or supply a "
                                 f"handler for '{state.resource.arn}'.")

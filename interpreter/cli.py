@@ -5,11 +5,13 @@
                               [--test-case NAME] [--state-machine NAME] [--history]
                               [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
-                              [--max-history-events N]
+                              [--max-history-events N] [--unmocked fail|return-input|empty|ask]
+                              [--propose-input]
                               [--redrive [--redrive-mock-config FILE] [--redrive-test-case NAME]]
     python -m interpreter validate FILE... [--format text|json]
     python -m interpreter explain DEFINITION [--format text|json]
     python -m interpreter diff OLD NEW [--format text|json]
+    python -m interpreter propose DEFINITION [--format json|text]
     python -m interpreter test DEFINITION --mock-config FILE [--cases FILE] [--junit OUT.xml] [--coverage]
 
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
@@ -21,6 +23,13 @@ them, the run stops whenever a task waits for a callback and nothing else can mo
 answer or heartbeat comes before the clock jumps to a timeout. ``--redrive`` redrives a run that
 ended FAILED, TIMED_OUT or ABORTED once, with the same mocks (the next call numbers) or with
 ``--redrive-mock-config`` / ``--redrive-test-case`` (numbers from 0 again).
+
+``--unmocked`` says what a Task with no mocked response answers (``interpreter/unmocked.py``):
+``fail`` (the default: the run stops with States.Runtime), ``return-input`` (its input; a .sync
+job comes back finished), ``empty`` (``{}``) or ``ask`` (it waits for a callback, answered with
+``--send-task-success``). ``--propose-input`` starts the run with the input Statewise proposes
+from the paths and comparisons the workflow reads (``propose`` prints it), unless ``--input``
+is given.
 """
 from __future__ import annotations
 
@@ -36,6 +45,7 @@ from . import limits
 from .limits import HISTORY_EVENTS
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
 from .mocks import Mocks
+from . import unmocked
 from .workflow_type import EXPRESS, STANDARD, TYPES, express_problems
 from .sources import MAX_TEXT_BYTES, Source, SourceError, read_source
 
@@ -177,7 +187,17 @@ def run_command(args: argparse.Namespace) -> int:
         raise DefinitionError(problems)
     if args.redrive and workflow_type == EXPRESS:
         raise UsageError("--redrive: AWS does not redrive EXPRESS workflows (RedriveExecution refuses them)")
-    input_value = _read_json(args.input, "input") if args.input is not None else {}
+    try:
+        mode = unmocked.parse_mode(args.unmocked)
+    except ValueError as e:
+        raise UsageError(f"--unmocked: {e}") from None
+    if args.input is not None:
+        input_value = _read_json(args.input, "input")
+    elif args.propose_input:
+        from .proposal import propose_input
+        input_value = propose_input(definition, unmocked=mode if mode != unmocked.FAIL else unmocked.RETURN_INPUT).input
+    else:
+        input_value = {}
     try:
         limits.check_payload(input_value, "execution input")  # AWS's StartExecution refuses more
     except limits.LimitExceeded as e:
@@ -188,9 +208,12 @@ def run_command(args: argparse.Namespace) -> int:
         if args.state_machine is None and machine_name and isinstance(config, dict) and \
                 isinstance(config.get("StateMachines"), dict) and machine_name in config["StateMachines"]:
             args.state_machine = machine_name  # a template's machine picks its own entry in the config
-        mocks = Mocks.from_config(config, args.state_machine, args.test_case)
+        mocks = Mocks.from_config(config, args.state_machine, args.test_case, mode)
     elif args.mocks:
         mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
+        mocks.unmocked, mocks.s3.stand_ins = mode, mode != unmocked.FAIL
+    else:
+        mocks = Mocks(unmocked=mode)
     redrive_mocks = _redrive_mocks(args) if args.redrive else None
     name = args.state_machine or "StateMachine"
     if args.max_history_events is not None and args.max_history_events != 0 and args.max_history_events < 2:
@@ -209,6 +232,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.redrive and execution.status in (FAILED, TIMED_OUT, ABORTED):
         execution.redrive(mocks=redrive_mocks)
         execution.run()
+    for note in execution.mocks.s3.notes:
+        print(f"note: {note}", file=sys.stderr)
     result = execution.result()
     if args.history:
         result["events"] = [e.to_aws() for e in execution.events]
@@ -259,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-history-events", type=int, metavar="N",
                      help=f"end the run at its Nth event, as AWS does at {HISTORY_EVENTS:,} (the default); "
                           f"0 lifts the limit for local experiments")
+    run.add_argument("--unmocked", default="fail", metavar="fail|return-input|empty|ask",
+                     help="what a Task with no mocked response answers (default: fail)")
+    run.add_argument("--propose-input", action="store_true",
+                     help="start with the input proposed from what the workflow reads (without --input)")
     run.add_argument("--redrive", action="store_true",
                      help="if the run ends FAILED, TIMED_OUT or ABORTED, redrive it once")
     run.add_argument("--redrive-mock-config", metavar="FILE",
@@ -283,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "diff":
         from .compare.cli import main as diff_main
         return diff_main(argv[1:])
+    if argv and argv[0] == "propose":
+        from .proposal.cli import main as propose_main
+        return propose_main(argv[1:])
     if argv and argv[0] == "test":
         from .testing.cli import main as test_main
         return test_main(argv[1:])

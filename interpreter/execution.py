@@ -51,6 +51,8 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
                  max_history_events: int | None = HISTORY_EVENTS, _restoring: bool = False):
         self.machine = machine
         self.mocks = mocks or Mocks()
+        if self.mocks.root is None:
+            self.mocks.root = machine.definition
         self.handlers = dict(handlers or {})
         self.map_runs = map_run.MapRuns()  # Distributed Map runs by ARN, their child executions inside
         self.events: list[Event] = []

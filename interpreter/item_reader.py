@@ -35,6 +35,7 @@ from .timestamps import format_millis
 
 READER_FAILED = "States.ItemReaderFailed"
 MAX_ITEMS_LIMIT = 100_000_000
+STAND_INS = 3
 DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
@@ -55,8 +56,10 @@ class ItemReader:
     max_items: int = 0
     max_items_path: Any = None        # compiled path, or None
 
-    def read(self, data: Any, scope: Any, s3: S3Objects, now_millis: int) -> list:
-        """The items; raises :class:`ItemReaderFailed` (or a path error) as AWS does."""
+    def read(self, data: Any, scope: Any, s3: S3Objects, now_millis: int, fields: Callable[[], tuple] = tuple) -> list:
+        """The items; raises :class:`ItemReaderFailed` (or a path error) as AWS does. With
+        ``s3.stand_ins``, an object that is not mocked (or a listing that finds nothing) gives
+        :data:`STAND_INS` made-up items instead, with ``fields()`` (what the item processor reads)."""
         params = self.parameters(data, scope) if self.parameters is not None else {}
         if not isinstance(params, dict):
             params = {}
@@ -70,10 +73,33 @@ class ItemReader:
                     item["LastModified"] = stamp
             else:
                 items = self.parse(s3.get(bucket, key), s3, bucket)
+            if not items and self.action == "listObjectsV2" and s3.stand_ins:
+                raise S3Error("NoSuchKey", "nothing listed")
         except S3Error as e:
+            if s3.stand_ins:
+                items = self.stand_ins(params, fields(), now_millis)
+                where = f"s3://{bucket}/{params.get('Prefix', '') if self.action == 'listObjectsV2' else key}"
+                s3.notes.append(f"No S3 object is mocked at {where}: the Map read {len(items)} made-up "
+                                f"{'objects' if self.action == 'listObjectsV2' else 'items'} instead.")
+                return items[:limit] if limit and len(items) > limit else items
             raise ItemReaderFailed(f"{e.message} (Service: S3, Status Code: 404, Error Code: {e.code}, "
                                    f"Bucket: {bucket}, Key: {key})") from None
         return items[:limit] if limit and len(items) > limit else items
+
+    def stand_ins(self, params: dict, fields: tuple, now_millis: int) -> list:
+        """Items as this reader would give them, made up: S3 object descriptions for a listing,
+        rows of text for CSV and inventory files (under the given headers, else the fields the
+        processor reads), objects for JSON and JSON Lines."""
+        if self.action == "listObjectsV2":
+            prefix = str(params.get("Prefix", ""))
+            return [{"Etag": f"\"{n:032x}\"", "Key": f"{prefix}object-{n}.json", "Size": 100 * n,
+                     "StorageClass": "STANDARD", "LastModified": format_millis(now_millis)}
+                    for n in range(1, STAND_INS + 1)]
+        text = self.input_type in ("CSV", "MANIFEST")
+        names = self.headers if self.input_type == "CSV" and self.header_location == "GIVEN" and self.headers \
+            else fields or ("id",)
+        return [{name: (f"{name}-{n}" if text else _stand_in_value(name, n)) for name in names}
+                for n in range(1, STAND_INS + 1)]
 
     def limit(self, data: Any, scope: Any) -> int:
         if self.max_items_path is None:
@@ -101,6 +127,13 @@ class ItemReader:
         if kind == "MANIFEST":
             return parse_manifest(text, s3, bucket)
         return parse_json(text, self.items_pointer)
+
+
+def _stand_in_value(name: str, n: int) -> Any:
+    low = name.lower()
+    if any(w in low for w in ("count", "amount", "total", "price", "quantity", "size", "number", "age")):
+        return 10 * n
+    return f"{name}-{n}"
 
 
 def parse_reader(raw: Any, pointer: str, jsonata: bool = False) -> ItemReader:

@@ -63,12 +63,31 @@ def _expand(responses: Any, pointer: str) -> list[dict]:
 class Mocks:
     """Responses per state name, served in call order."""
 
-    def __init__(self, responses: dict[str, list[dict]] | None = None, s3: S3Objects | None = None):
+    def __init__(self, responses: dict[str, list[dict]] | None = None, s3: S3Objects | None = None,
+                 unmocked: str = "fail"):
         self.responses = responses or {}
         self.s3 = s3 if s3 is not None else S3Objects()
+        # How a Task with no response here answers (``interpreter/unmocked.py``); any mode but
+        # "fail" also lets a Distributed Map read stand-in items where no S3 object is mocked.
+        self.unmocked = unmocked
+        self.s3.stand_ins = unmocked != "fail"
+        self.root: Any = None      # the definition of the execution these mocks were first given to
+        self._shapes: dict | None = None
+
+    def shape(self, state: str) -> Any:
+        """What ``return_input`` adds to a Task's answer: the fields the workflow reads from it
+        (``interpreter.proposal.answer_shapes``), worked out once, from the whole definition (a
+        Distributed Map's child executions share their parent's mocks)."""
+        if self.unmocked != "return_input" or self.root is None:
+            return None
+        if self._shapes is None:
+            from .proposal import answer_shapes
+            self._shapes = answer_shapes(self.root)
+        return self._shapes.get(state)
 
     @classmethod
-    def from_config(cls, config: Any, state_machine: str | None, test_case: str | None) -> "Mocks":
+    def from_config(cls, config: Any, state_machine: str | None, test_case: str | None,
+                    unmocked: str = "fail") -> "Mocks":
         state_machine, test_case, case = case_entries(config, state_machine, test_case)
         mocked = config.get("MockedResponses") or {}
         out: dict[str, list[dict]] = {}
@@ -81,7 +100,7 @@ class Mocks:
                 raise _fail(case_pointer(state_machine, test_case, state),
                             f"State '{state}' uses mocked response '{mock_name}', which MockedResponses lacks.")
             out[state] = _expand(mocked[mock_name], "/MockedResponses/" + escape(mock_name))
-        return cls(out, S3Objects(objects))
+        return cls(out, S3Objects(objects), unmocked)
 
     @classmethod
     def from_lists(cls, responses: dict[str, list[dict]], s3_objects: dict | None = None) -> "Mocks":

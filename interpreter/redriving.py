@@ -42,6 +42,8 @@ class Redriving:
         before = len(self.events)
         if mocks is not None:
             self.mocks, self._calls = mocks, {}
+            if mocks.root is None:
+                mocks.root = self.machine.definition
         rd.count += 1
         self.status, self.output, self.error, self.cause = RUNNING, None, None, None
         self._threads = {root.id: root}

@@ -27,6 +27,10 @@ class S3Objects:
 
     def __init__(self, objects: dict[str, Any] | None = None):
         self.objects: dict[str, str] = {}
+        # An ItemReader finding nothing here reads a few made-up items instead (and says so):
+        # set when Tasks without mocks get default answers (``interpreter/unmocked.py``).
+        self.stand_ins = False
+        self.notes: list[str] = []
         for name, body in (objects or {}).items():
             self.objects[str(name)] = body if isinstance(body, str) else dumps(body)
 

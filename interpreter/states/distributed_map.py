@@ -70,7 +70,7 @@ class DistributedMapState(MapState):
         ex.emit(th, "MapRunStarted", {"mapRunArn": record.arn})
         try:
             if items is None:
-                items = self.item_reader.read(data, scope, ex.mocks.s3, ex.clock)
+                items = self.item_reader.read(data, scope, ex.mocks.s3, ex.clock, self.fields_read)
             inputs = [self.select_item(ex, th, data, i, item) for i, item in enumerate(items)]
             if self.item_batcher is not None:
                 batches = self.item_batcher.batches(inputs, data, scope)
@@ -84,6 +84,15 @@ class DistributedMapState(MapState):
             record.status, record.end = "FAILED", ex.clock
             self.fail_run(ex, th, e.name, cause)
         map_run.begin(ex, th, record, inputs, counts)
+
+    def fields_read(self) -> tuple:
+        """The item fields the item processor reads (for items made up where S3 holds none)."""
+        from ..wording.glossary import read_paths
+
+        processor = self.child_machine.definition
+        paths = read_paths(processor)
+        names = [p[2:].split(".")[0].split("[")[0] for p in paths if p.startswith("$.")]
+        return tuple(dict.fromkeys(n for n in names if n))
 
     def redrive_run(self, ex, th, record: map_run.MapRun) -> None:
         """Re-entered by a redrive of the parent: the Map Run is redriven, not started again."""

@@ -157,6 +157,13 @@ class ExecutionMode(models.TextChoices):
     CONTINUING = "continuing", "Continuing (the server advances it)"
 
 
+class UnmockedAnswer(models.TextChoices):
+    FAIL = "fail", "Stop the run (every step must be mocked)"
+    RETURN_INPUT = "return_input", "Return its input"
+    EMPTY = "empty", "Return nothing ({})"
+    ASK = "ask", "Stop and ask me"
+
+
 class Execution(models.Model):
     """One simulated run of a workflow version. Its events (ExecutionEvent) are the truth; the
     columns here are what the last write left: the interpreter's snapshot to go on from, and the
@@ -171,6 +178,9 @@ class Execution(models.Model):
     mock_config_json = models.TextField(default="{}")
     mock_test_case = models.CharField(max_length=200, blank=True)
     manual_callbacks = models.BooleanField(default=True)
+    # What a Task without a mocked answer does (interpreter/unmocked.py): kept with the run, so a
+    # runner that resumes it answers the same way.
+    unmocked = models.CharField(max_length=16, choices=UnmockedAnswer.choices, default=UnmockedAnswer.FAIL)
     workflow_type = models.CharField(max_length=8, choices=WorkflowType.choices, default=WorkflowType.STANDARD)
     seed = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=ExecutionStatus.choices, default=ExecutionStatus.RUNNING)

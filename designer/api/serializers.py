@@ -240,6 +240,10 @@ class ExecutionStartSerializer(serializers.Serializer):
     manual_callbacks = serializers.BooleanField(
         required=False, default=True,
         help_text="leave .waitForTaskToken tasks unmocked, so the run waits for a person's answer")
+    unmocked = serializers.ChoiceField(
+        choices=["fail", "return_input", "empty", "ask"], required=False, default="fail",
+        help_text="what a Task with no mocked answer does: fail (stop the run), return_input (return its input; "
+                  "a .sync job comes back finished), empty (return {}) or ask (wait for a person, like a callback)")
     type = serializers.ChoiceField(
         choices=["STANDARD", "EXPRESS"], required=False,
         help_text="run as a STANDARD or EXPRESS workflow (default: the workflow's type); EXPRESS refuses "

@@ -92,7 +92,8 @@ class ExecutionListView(APIView):
         kwargs = {"version_number": data.get("version"), "test_case_id": data.get("test_case"),
                   "mock_config": data.get("mock_config"), "mock_test_case": data.get("mock_test_case"),
                   "manual_callbacks": data["manual_callbacks"], "breakpoints": data["breakpoints"],
-                  "speed": data["speed"], "seed": data.get("seed"), "workflow_type": data.get("type")}
+                  "speed": data["speed"], "seed": data.get("seed"), "workflow_type": data.get("type"),
+                  "unmocked": data["unmocked"]}
         if "input" in data:
             kwargs["input"] = data["input"]
         execution, update = simulation.execution_start(user=request.user, workflow=workflow, **kwargs)
@@ -105,6 +106,7 @@ def _detail(execution) -> dict:
             "version": execution.version.number, "input": execution.input,
             "testCase": execution.test_case.name if execution.test_case else None,
             "mockTestCase": execution.mock_test_case, "manualCallbacks": execution.manual_callbacks,
+            "unmocked": execution.unmocked,
             "type": execution.workflow_type,
             "startedBy": execution.started_by.username if execution.started_by else None,
             "created": execution.created.isoformat(),

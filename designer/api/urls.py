@@ -5,6 +5,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from . import simulation_views as sim
 from . import views
 from .parsers import BoundedJSONParser
+from ..simulation.api import ProposedInputView
 
 # DRF's token view brings its own (unbounded) JSON parser.
 obtain_auth_token = ObtainAuthToken.as_view(parser_classes=[BoundedJSONParser, FormParser, MultiPartParser])
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("designer.suites.urls")),
     path("", include("designer.compare.api_urls")),
     path("", include("designer.glossary.urls")),
+    path("workflows/<int:workflow_id>/proposed-input/", ProposedInputView.as_view(), name="api-proposed-input"),
     path("", include("designer.access.api")),
     path("", include("designer.review.api.urls")),
     path("validate/", views.ValidateView.as_view(), name="api-validate"),

@@ -122,12 +122,14 @@ def callback_states(machine: StateMachine) -> set[str]:
             if state.type == "Task" and getattr(state.resource, "pattern", "") == "waitForTaskToken"}
 
 
-def mocks_for(machine: StateMachine, config: dict, test_case: str, manual_callbacks: bool) -> Mocks:
+def mocks_for(machine: StateMachine, config: dict, test_case: str, manual_callbacks: bool,
+              unmocked: str = "fail") -> Mocks:
+    """``unmocked``: what a Task without a mocked answer does (``interpreter/unmocked.py``)."""
     if not config:
-        mocks = Mocks()
+        mocks = Mocks(unmocked=unmocked)
     else:
         try:
-            mocks = Mocks.from_config(config, None, test_case or None)
+            mocks = Mocks.from_config(config, None, test_case or None, unmocked)
         except DefinitionError as e:
             first = e.diagnostics[0]
             raise InvalidInput(first.message, pointer=first.pointer, field="mock_config") from None
@@ -152,7 +154,7 @@ def _interpreter(execution: Execution) -> Live:
         return live
     machine = machine_for(execution.version)
     mocks = mocks_for(machine, json.loads(execution.mock_config_json or "{}"), execution.mock_test_case,
-                      execution.manual_callbacks)
+                      execution.manual_callbacks, execution.unmocked)
     run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
     return Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 

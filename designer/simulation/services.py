@@ -23,7 +23,7 @@ from interpreter.workflow_type import express_problems
 
 from .. import selectors
 from ..errors import DomainError, InvalidInput, TooLarge
-from ..models import Execution, ExecutionMode, TestCase, Workflow, WorkflowType
+from ..models import Execution, ExecutionMode, TestCase, UnmockedAnswer, Workflow, WorkflowType
 from .engine import Live, Update, advancing, dumps, machine_for, mocks_for, persist, waiting_for_person
 from .selectors import test_case_get
 
@@ -62,11 +62,14 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
                     input: Any = _UNSET, test_case_id: int | None = None, mock_config: dict | None = None,
                     mock_test_case: str | None = None, manual_callbacks: bool = True, seed: int | None = None,
                     breakpoints: list[str] | None = None, speed: float = 0,
-                    start_time: int | None = None, workflow_type: str | None = None) -> tuple[Execution, Update]:
+                    start_time: int | None = None, workflow_type: str | None = None,
+                    unmocked: str = "fail") -> tuple[Execution, Update]:
     """A new run of a version (default: the latest), with an input and the mocks of a saved test
     case or of a config given here. With ``manual_callbacks`` (the default) ``.waitForTaskToken``
     tasks wait for a person whatever the mocks say. ``workflow_type`` (default: the workflow's)
-    EXPRESS refuses what AWS refuses to create as an Express state machine, and runs as one."""
+    EXPRESS refuses what AWS refuses to create as an Express state machine, and runs as one.
+    ``unmocked`` says what a Task nobody mocked answers (``interpreter/unmocked.py``); it is kept
+    with the run."""
     selectors.require(user=user, workflow=workflow, action="control_runs")
     version = (selectors.version_get(workflow=workflow, number=version_number) if version_number is not None
                else selectors.version_latest(workflow=workflow))
@@ -91,8 +94,10 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     if problems:
         raise InvalidInput(problems[0].message, pointer=problems[0].pointer, field="type",
                            problems=[p.as_dict() for p in problems])
+    if unmocked not in UnmockedAnswer.values:
+        raise InvalidInput(f"unmocked is one of {', '.join(UnmockedAnswer.values)}.", field="unmocked")
     machine = machine_for(version)
-    mocks = mocks_for(machine, config, case_name, manual_callbacks)
+    mocks = mocks_for(machine, config, case_name, manual_callbacks, unmocked)
     bps = _breakpoints(machine, breakpoints or [])
     speed = _speed(speed)
     seed = seed if seed is not None else random.SystemRandom().getrandbits(62)
@@ -102,7 +107,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     with transaction.atomic():
         execution = Execution.objects.create(
             workflow=workflow, version=version, name=run.name, input_json=dumps(input), test_case=test_case,
-            mock_config_json=dumps(config), mock_test_case=case_name or "", manual_callbacks=manual_callbacks,
+            mock_config_json=dumps(config), mock_test_case=case_name or "", manual_callbacks=manual_callbacks, unmocked=unmocked,
             workflow_type=workflow_type, seed=seed, virtual_time=run.clock, started_at_virtual=run.start_time, snapshot_json=dumps(run.to_json()),
             breakpoints=bps, speed=speed, started_by=user if user.is_authenticated else None, summary={})
         live = Live(execution.revision, run, EventSteps(machine), execution.created)

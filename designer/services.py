@@ -14,6 +14,7 @@ from .access import services as members
 from .errors import InvalidInput, StaleBaseVersion
 from .models import Draft, Membership, Workflow, WorkflowType, WorkflowVersion
 from .review.reviews import version_saved
+from .suites.fit import test_cases_follow_renames
 
 EMPTY_DEFINITION = {
     "Comment": "A new workflow.",
@@ -100,8 +101,10 @@ def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: An
                                    field="base_version") from None
         Draft.objects.filter(workflow=workflow, user=user).delete()
         workflow.save(update_fields=["updated"])
-        # Comments follow renamed steps; older versions' open reviews are superseded.
-        version_saved(user=user, version=version, previous=latest)
+        # Comments, test cases' mocks and expectations follow renamed steps; older versions' open
+        # reviews are superseded.
+        renames = version_saved(user=user, version=version, previous=latest)
+        test_cases_follow_renames(workflow=workflow, renames=renames)
     return version
 
 

@@ -109,9 +109,11 @@ def review_withdraw(*, user: AbstractBaseUser, request: ReviewRequest) -> Review
     return selectors.review_get(workflow=request.workflow, review_id=request.pk)
 
 
-def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion, previous: WorkflowVersion | None) -> None:
+def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion,
+                  previous: WorkflowVersion | None) -> dict[str, str]:
     """Called inside ``services.version_create``'s transaction: comments follow renamed steps, open
-    reviews of older versions are superseded (their approvals never carry over), and the log says so."""
+    reviews of older versions are superseded (their approvals never carry over), and the log says so.
+    Returns the renames (``{old: new}``) for the rest of the save to follow."""
     workflow = version.workflow
     renames = state_renames(previous.definition, version.definition) if previous is not None else {}
     comments.comments_follow_renames(workflow=workflow, renames=renames)
@@ -124,6 +126,7 @@ def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion, previous:
         request.save(update_fields=["status", "superseded_by", "closed"])
         feed.record(workflow=workflow, kind="review.superseded", actor=user, version_number=request.version.number,
                     review=request, data={"by": version.number})
+    return renames
 
 
 def version_release(*, user: AbstractBaseUser, workflow: Workflow, version: Any) -> Release:

@@ -1,7 +1,7 @@
 """API routes of suites, mounted under /api/."""
 from django.urls import path
 
-from . import api
+from . import api, fit_api
 from .offload import off_the_request_thread
 
 urlpatterns = [
@@ -20,5 +20,9 @@ urlpatterns = [
          off_the_request_thread(api.SuggestionsView), name="api-version-suggestions"),
     path("workflows/<int:workflow_id>/versions/<int:number>/bundle/", api.BundleView.as_view(),
          name="api-version-bundle"),
+    path("workflows/<int:workflow_id>/versions/<int:number>/test-cases/<int:test_case_id>/fit/",
+         fit_api.TestCaseFitView.as_view(), name="api-test-case-fit"),
+    path("workflows/<int:workflow_id>/versions/<int:number>/test-cases/<int:test_case_id>/fix/",
+         fit_api.TestCaseFixView.as_view(), name="api-test-case-fix"),
     path("workflows/<int:workflow_id>/bundle/", api.BundleView.as_view(), name="api-workflow-bundle"),
 ]

@@ -221,6 +221,7 @@ async function saveVersion(event) {
     if (simulateVersion) simulateVersion.value = String(version.number);
     else $("simulate-form")?.prepend(el("input", { type: "hidden", name: "version", value: String(version.number) }));
     if ($("simulate-start")) $("simulate-start").textContent = `Start run of version ${version.number}`;
+    window.dispatchEvent(new CustomEvent("statewise:version-saved", { detail: { number: version.number } }));
     $("save-message").value = "";
     $("version-badge").textContent = `version ${version.number}`;
     $("draft-status").textContent = `Saved as version ${version.number}`;

@@ -286,6 +286,55 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         # The run's own page lists it as the current one, with its status as it is now.
         driver.wait_for_selector("#recent-runs li[data-status=SUCCEEDED] a[aria-current=page]")
 
+    def test_a_renamed_step_keeps_the_shipped_test_case_running(self):
+        from designer import simulation
+
+        # A test case whose mocks name a step the workflow no longer has.
+        shipped = self.workflow.test_cases.get(name="CleanApplication")
+        config = shipped.mock_config
+        config["StateMachines"]["account-application"]["TestCases"]["CleanApplication"]["Send Welcome Pack"] = \
+            "PublishOk"
+        stale = simulation.test_case_create(user=self.demo, workflow=self.workflow, name="Welcome pack",
+                                            input=shipped.input, mock_config=config,
+                                            mock_test_case="CleanApplication")
+        page = self.new_page("demo", "statewise-demo")
+        page.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
+        page.wait_for_selector("body[data-editor-ready=true]")
+
+        # Rename a step the shipped test case mocks, and save.
+        self.node(page, "Approve Application").click()
+        page.fill("#state-name", "Open The Account")
+        page.press("#state-name", "Tab")
+        self.node(page, "Open The Account").wait_for(state="visible")
+        page.fill("#save-message", "Say what the step does")
+        page.click("#save-version")
+        page.wait_for_selector("#version-badge:has-text('version 2')")
+
+        # Choosing the stale test case warns before any run, in words, and one click fixes it.
+        page.click("#simulate summary")
+        page.select_option("#simulate-test-case", label="Welcome pack")
+        warning = page.locator("#simulate-fit li[data-code=MOCKED_STATE_MISSING]")
+        warning.wait_for()
+        self.assertIn("'Send Welcome Pack', which is not a step of version 2", warning.inner_text())
+        self.assertFalse(warning.locator("details").evaluate("d => d.open"), "the code is one click away")
+        self.assertEqual(axe_violations(page), [], "the simulate panel with a warning")
+        warning.locator("button.fit-fix:has-text('Remove the mock for')").click()
+        page.wait_for_selector("#simulate-fit[data-count='0']", state="attached")
+        self.assertTrue(page.locator("#simulate-fit").is_hidden())
+        stale.refresh_from_db()
+        self.assertNotIn("Send Welcome Pack", json.dumps(stale.mock_config["StateMachines"]))
+
+        # The shipped test case followed the rename: nothing to warn about, and it runs to the end.
+        page.select_option("#simulate-test-case", label="CleanApplication")
+        page.wait_for_selector(f"#simulate-fit[data-test-case='{shipped.pk}'][data-count='0']", state="attached")
+        self.assertEqual(page.text_content("#simulate-start").strip(), "Start run of version 2")
+        page.click("#simulate-start")
+        page.wait_for_url("**/executions/*/")
+        self.wait_live(page)
+        page.click("#btn-continue")
+        page.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        self.assertEqual(self.colours(page)["Open The Account"][0], "succeeded")
+
     def test_a_failed_run_is_explained_in_words(self):
         driver = self.new_page("demo", "statewise-demo")
         driver.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")

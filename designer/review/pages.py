@@ -16,6 +16,7 @@ from .. import selectors as access
 from ..errors import DomainError, NotFound
 from ..glossary.selectors import glossary_applied, glossary_stored
 from ..models import Workflow, WorkflowVersion
+from ..suites.selectors import version_tests
 from . import notifications, selectors, sharing, words
 from .serializers import NotificationSerializer, ReviewSerializer, ShareLinkSerializer, comments_out
 
@@ -47,6 +48,7 @@ def review_context(request, workflow: Workflow, version: WorkflowVersion | None,
         "comments": comments_out(selectors.comment_list(workflow=workflow), workflow=workflow),
         "review": ReviewSerializer(review).data if review else None,
         "summary": last,
+        "tests": version_tests(version=version) if version is not None else None,
         "myAnswer": {"decision": mine.decision, "request": mine.request_id} if mine else None,
         "reviewers": [u.username for u in selectors.reviewer_candidates(workflow=workflow)
                       if u.pk != request.user.pk],
@@ -56,7 +58,7 @@ def review_context(request, workflow: Workflow, version: WorkflowVersion | None,
     if permissions["share"]:
         data["shareLinks"] = ShareLinkSerializer(selectors.share_link_list(workflow=workflow)[:50], many=True,
                                                  context={"request": request}).data
-    return {"review": data, "review_summary": last, "released_version": released}
+    return {"review": data, "review_summary": last, "released_version": released, "review_tests": data["tests"]}
 
 
 @login_required
@@ -77,7 +79,8 @@ def activity_page(request, workflow_id: int):
 def inbox_page(request):
     notes = selectors.notification_list(user=request.user)[:200]
     return render(request, "review/inbox.html", {"notes": [
-        {"id": n.pk, "words": words.notification_words(n), "created": n.created, "is_read": n.read is not None}
+        {"id": n.pk, "words": words.notification_words(n), "created": n.created, "is_read": n.read is not None,
+         "compare": words.compare_url(n.activity), "version": n.activity.version_number}
         for n in notes]})
 
 

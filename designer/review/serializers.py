@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..suites.selectors import version_tests
 from . import selectors, sharing, words
 from .models import Activity, Comment, EdgeKind, Notification, ReviewAnswer, ReviewRequest, ShareLink
 
@@ -84,21 +85,35 @@ class ReviewSummarySerializer(serializers.Serializer):
     request = serializers.IntegerField()
 
 
+class TestsSerializer(serializers.Serializer):
+    suiteRun = serializers.IntegerField()
+    passed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    summary = serializers.CharField(help_text="'12/12 pass'")
+    created = serializers.DateTimeField()
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number")
     requested_by = serializers.CharField(source="requested_by.username", default=None, allow_null=True)
     superseded_by = serializers.IntegerField(source="superseded_by.number", default=None, allow_null=True)
     answers = AnswerSerializer(many=True)
     summary = serializers.SerializerMethodField()
+    tests = serializers.SerializerMethodField(
+        help_text="the version's newest suite run (passed, total, summary such as '12/12 pass'); null if never run")
 
     class Meta:
         model = ReviewRequest
         fields = ["id", "version", "requested_by", "message", "status", "superseded_by", "created", "closed",
-                  "answers", "summary"]
+                  "answers", "summary", "tests"]
 
     @extend_schema_field(ReviewSummarySerializer)
     def get_summary(self, obj):
         return selectors.review_summary(obj)
+
+    @extend_schema_field(TestsSerializer(allow_null=True))
+    def get_tests(self, obj):
+        return version_tests(version=obj.version)
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -142,17 +157,23 @@ class NotificationSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="activity.actor.username", default=None, allow_null=True)
     words = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="where to look: opening it through /inbox/ marks it read")
+    compare_url = serializers.SerializerMethodField(
+        help_text="for a review of version N > 1: what changed since version N-1; else null")
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "workflow", "workflow_name", "actor", "words", "url", "created", "read", "is_read"]
+        fields = ["id", "kind", "workflow", "workflow_name", "actor", "words", "url", "compare_url", "created", "read",
+                  "is_read"]
 
     def get_words(self, obj) -> str:
         return words.notification_words(obj)
 
     def get_url(self, obj) -> str:
         return words.activity_url(obj.activity)
+
+    def get_compare_url(self, obj) -> str | None:
+        return words.compare_url(obj.activity)
 
     def get_is_read(self, obj) -> bool:
         return obj.read is not None

@@ -53,6 +53,8 @@ def activity_words(entry: Activity) -> str:
         renames = d.get("renames") or {}
         moved = "; ".join(f"“{a}” is now “{b}”" for a, b in renames.items())
         return f"{who} saved {version}" + (f" ({moved}: comments follow)" if moved else "")
+    if kind == "suite.ran":
+        return f"{who} ran the test cases on {version}: {d.get('summary', '?')}"
     if kind == "version.released":
         return f"{who} marked {version} as released"
     if kind == "share.created":
@@ -109,3 +111,11 @@ def activity_url(entry: Activity) -> str:
     if entry.kind.startswith("member."):
         return reverse("workflow-members", args=[entry.workflow_id])
     return reverse("workflow-activity", args=[entry.workflow_id])
+
+
+def compare_url(entry: Activity) -> str | None:
+    """For a review of version N > 1: the page of what changed since version N-1."""
+    if entry.kind.startswith("review.") and entry.version_number and entry.version_number > 1:
+        n = entry.version_number
+        return f"{reverse('workflow-compare', args=[entry.workflow_id])}?from={n - 1}&to={n}"
+    return None

@@ -18,6 +18,7 @@ from ..api.parsers import BoundedJSONParser
 from ..api.views import _filename, _valid, _workflow
 from ..errors import InvalidInput, NotFound
 from ..graph import edge_dom_id, state_dom_id
+from ..review import selectors as review_selectors
 from ..simulation.services import machine_name
 from . import selectors as suite_selectors
 from . import services
@@ -195,7 +196,7 @@ class BundleView(APIView):
     def get(self, request, workflow_id: int, number: int | None = None):
         workflow = _workflow(request, workflow_id)
         version = selectors.version_get(workflow=workflow, number=number) if number is not None else \
-            suite_selectors.version_handed_over(workflow=workflow)
+            review_selectors.version_for_export(workflow=workflow)
         if version is None:
             raise NotFound("This workflow has no version to hand over.")
         number = version.number

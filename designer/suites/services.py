@@ -23,6 +23,7 @@ from interpreter.testing.suggest import suggest
 from .. import selectors
 from ..errors import InvalidInput, NotFound
 from ..models import TestCase, Workflow, WorkflowType, WorkflowVersion
+from ..review import feed
 from ..simulation import engine
 from ..simulation.services import execution_start, machine_name, test_case_create
 from .models import CaseSpec, SuiteRun
@@ -141,10 +142,15 @@ def suite_run(*, user: AbstractBaseUser, workflow: Workflow, version_number: int
         data["ran"] = {"input": case.input, "mockConfig": case.mock_config, "mockTestCase": case.mock_test_case,
                        "expectations": case.spec.as_json()}
         cases.append(data)
-    return SuiteRun.objects.create(workflow=workflow, version=version, started_by=user, passed=result.passed,
-                                   total=result.total, seconds=result.seconds,
-                                   results_json=json.dumps(cases, ensure_ascii=False),
-                                   coverage_json=json.dumps(result.coverage.as_json(), ensure_ascii=False))
+    with transaction.atomic():
+        run = SuiteRun.objects.create(workflow=workflow, version=version, started_by=user, passed=result.passed,
+                                      total=result.total, seconds=result.seconds,
+                                      results_json=json.dumps(cases, ensure_ascii=False),
+                                      coverage_json=json.dumps(result.coverage.as_json(), ensure_ascii=False))
+        # In the workflow's log and feed, so every open page's review bar shows the new outcome.
+        feed.record(workflow=workflow, kind="suite.ran", actor=user, version_number=version.number,
+                    data={"suiteRun": run.pk, "passed": run.passed, "total": run.total, "summary": run.summary})
+    return run
 
 
 def suite_try(*, user: AbstractBaseUser, workflow: Workflow, definition: Any) -> dict:

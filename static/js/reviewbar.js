@@ -27,6 +27,13 @@ function summaryBadge(node, summary) {
   node.className = `badge review-state${summary ? ` state-${summary.state}` : ""}`;
 }
 
+// The version's last suite run, as the review request shows it: "Test cases: 12/12 pass".
+function testsBadge(node, tests) {
+  if (!node) return;
+  node.textContent = `Test cases: ${tests ? tests.summary : "not run for this version"}`;
+  node.className = `badge${tests ? (tests.passed === tests.total ? " good" : " bad") : ""}`;
+}
+
 function say(text, link) {
   notice?.remove();
   notice = el("span", { class: "review-notice", role: "status" }, text, link ? " " : null,
@@ -52,6 +59,7 @@ function render() {
   if (p.share && data.versionNumber != null) parts.push(shareControls());
   box.replaceChildren(...parts);
   summaryBadge($("review-status"), data.summary);
+  testsBadge($("review-tests"), data.tests);
   const released = $("released-badge");
   if (released) {
     released.hidden = data.released == null;
@@ -192,6 +200,16 @@ window.addEventListener("review:frame", (e) => {
         { href: `/workflows/${data.workflowId}/?version=${frame.review.version}`, text: "Open it" });
     }
   }
+  if (entry.kind === "suite.ran" && entry.version === data.versionNumber) {
+    const { suiteRun, passed, total, summary } = entry.data;
+    data.tests = { suiteRun, passed, total, summary, created: entry.created };
+    render();
+  }
+  const suiteCell = entry.kind === "suite.ran" && document.querySelector(`tr[data-version="${entry.version}"] td.suite`);
+  if (suiteCell) {
+    const { passed, total, summary } = entry.data;
+    suiteCell.replaceChildren(el("span", { class: `badge ${passed === total ? "good" : "bad"}`, text: summary }));
+  }
   if (frame.released != null) {
     data.released = frame.released;
     document.querySelectorAll("#version-table .badge.released").forEach((b) => b.remove());
@@ -203,7 +221,7 @@ window.addEventListener("review:frame", (e) => {
     data.latestVersion = entry.version;
     if (followed) {
       // This page saved it: the editor now shows the new version, unreviewed.
-      Object.assign(data, { versionNumber: entry.version, review: null, summary: null });
+      Object.assign(data, { versionNumber: entry.version, review: null, summary: null, tests: null });
     } else if (data.page !== "versions") {
       say(`${entry.actor} saved version ${entry.version}.`, { href: `/workflows/${data.workflowId}/?version=${entry.version}`, text: "Open it" });
     }

@@ -1,7 +1,7 @@
 """The drawings of a comparison, as layers over the workflow graph (:mod:`designer.graph.layers`):
 
 * ``union``: the newer version with every removed step put back where it was, ghosted in red,
-  and the removed Choice rules and error paths of the steps still there drawn back beside the
+  and the removed arrows (Next, Default, Choice rules, error paths) of the steps still there drawn back beside the
   new ones; added steps and arrows green, changed steps amber;
 * ``old`` and ``new``: each version on its own (side by side), the old one with what was removed
   or changed marked, the new one with what was added or changed.
@@ -165,10 +165,30 @@ def layers(d: Diff, old: Any, new: Any, union: Union) -> dict[str, Layer]:
                 continue
             for key in keys:
                 edges[key] = EDGE_MARKS[edge.kind]
+        extra: dict[EdgeKey, str] = {}
         if side == "union":
             for key in union.ghost_edges:
                 edges[key] = EDGE_MARKS[REMOVED]
-        out[side] = Layer("diff", states=states, edges=edges)
+            extra = _former_transitions(d, union)
+            edges.update({key: EDGE_MARKS[REMOVED] for key in extra})
+        out[side] = Layer("diff", states=states, edges=edges, extra_edges=extra)
+    return out
+
+
+def _former_transitions(d: Diff, union: Union) -> dict[EdgeKey, str]:
+    """The removed Next and Default of steps still there (a step's one Next cannot be written
+    twice into the definition), drawn beside the new ones, to where they went."""
+    out: dict[EdgeKey, str] = {}
+    for edge in d.edges:
+        if edge.kind != REMOVED or edge.how not in ("next", "default") or edge.source is None or _is_ghost(d, edge):
+            continue
+        state = _state(union.definition, edge.program, edge.source)
+        if not isinstance(state, dict) or _state(union.definition, edge.program, edge.target) is None:
+            continue  # its step or the step it went to is not drawn (moved elsewhere)
+        key = EdgeKey(edge.source, edge.how, 1)
+        while key in out:
+            key = EdgeKey(key.source, key.kind, key.index + 1)
+        out[key] = edge.target
     return out
 
 

@@ -285,6 +285,9 @@ class Builder:
                 self.edge(source, target(to), EdgeKey(name, "catch", i), to=str(to), label=wrap(text, EDGE_WIDTH),
                           tooltip=f"{text} → {to}", **{"style": "dashed", "color": CATCH_COLOUR,
                                                        "fontcolor": CATCH_COLOUR, **broken(to)})
+        for key, to in self.stack.extra_edges(name):
+            self.edge(after if key.kind == "next" else source, target(to), key, to=to, label=["before"],
+                      tooltip=f"before: {name} → {to}", **broken(to))
 
     def missing(self, g: graphviz.Digraph, to: Any) -> str:
         node_id = self.new_id("m")

@@ -78,16 +78,21 @@ class Layer:
     name: str
     states: Mapping[str, Mark] = field(default_factory=dict)
     edges: Mapping[EdgeKey, Mark] = field(default_factory=dict)
+    # Arrows the definition does not have, drawn by this layer only (key -> the state they go to):
+    # e.g. a comparison's removed Next of a step still there, beside its new one. Their index
+    # is 1 or more, so they never take the key of the definition's own arrow.
+    extra_edges: Mapping[EdgeKey, str] = field(default_factory=dict)
 
     def __post_init__(self):
         assert _CLASS.fullmatch(self.name), f"a layer's name is [a-z][a-z0-9-]*, not {self.name!r}"
-        for key in self.edges:
+        for key in [*self.edges, *self.extra_edges]:
             assert isinstance(key, EdgeKey) and key.kind in EDGE_KINDS, f"edges are keyed by EdgeKey, not {key!r}"
 
     def key(self) -> list:
         """What the render cache hashes: everything that changes the picture."""
         return [self.name, sorted([n, m.key()] for n, m in self.states.items()),
-                sorted([list(k), m.key()] for k, m in self.edges.items())]
+                sorted([list(k), m.key()] for k, m in self.edges.items()),
+                sorted([list(k), to] for k, to in self.extra_edges.items())]
 
 
 class Stack:
@@ -98,6 +103,9 @@ class Stack:
 
     def for_state(self, name: str) -> tuple[dict[str, Any], list[str], list[str]]:
         return self._merge([(layer.name, layer.states.get(name)) for layer in self.layers])
+
+    def extra_edges(self, source: str) -> list[tuple[EdgeKey, str]]:
+        return [(key, to) for layer in self.layers for key, to in layer.extra_edges.items() if key.source == source]
 
     def for_edge(self, key: EdgeKey) -> tuple[dict[str, Any], list[str], list[str]]:
         return self._merge([(layer.name, layer.edges.get(key)) for layer in self.layers])

@@ -64,3 +64,29 @@ def test_a_removed_branch_is_drawn_back_and_start_edges_are_keyed_by_their_conta
     layer = graphs.layers(d, old, new, union)["new"]
     assert layer.edges[EdgeKey("P", "branch", 0)].classes == ("diff-added",)
     assert layer.states["Z"].classes == ("diff-added",)
+
+
+def test_a_removed_next_or_default_between_steps_still_there_is_drawn_beside_the_new_one():
+    from designer import graph
+
+    old = chain(A={"Type": "Pass", "Next": "B"}, B={"Type": "Pass", "Next": "C"}, C={"Type": "Choice",
+                "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "B"}], "Default": "D"},
+                D={"Type": "Succeed"})
+    new = copy.deepcopy(old)
+    new["States"]["A"]["Next"] = "C"          # B is skipped now, but still there (the Choice goes back to it)
+    new["States"]["C"]["Default"] = "B"
+    d = diff(old, new)
+    union = graphs.union_definition(old, new, d)
+    assert union.definition == new            # nothing can be written back into the definition
+    u = graphs.layers(d, old, new, union)["union"]
+    assert u.extra_edges == {EdgeKey("A", "next", 1): "B", EdgeKey("C", "default", 1): "D"}
+    assert u.edges[EdgeKey("A", "next", 1)].classes == ("diff-removed",)
+    assert u.edges[EdgeKey("A", "next")].classes == ("diff-added",)
+    svg = graph.render_svg(union.definition, layers=[u])
+    for key, title in ((EdgeKey("A", "next", 1), "before: A → B"), (EdgeKey("C", "default", 1), "before: C → D")):
+        start = svg.index(f'id="{graph.edge_dom_id(key)}"')
+        element = svg[svg.rindex("<g", 0, start):svg.index("</g>", start)]
+        assert "diff-removed" in element and title in element and ">before<" in element
+    # Each version alone draws only its own arrows.
+    alone = graph.render_svg(new)
+    assert graph.edge_dom_id(EdgeKey("A", "next", 1)) not in alone and graph.edge_dom_id(EdgeKey("A", "next")) in alone

@@ -11,6 +11,7 @@ from interpreter.explain import explain
 from ..api import serializers as s
 from ..api.parsers import BoundedJSONParser
 from ..api.views import _valid
+from ..glossary.selectors import glossary_applied
 
 from . import selectors as compare
 
@@ -67,10 +68,13 @@ class ExplainView(APIView):
     """What the editor's Read tab shows for the definition being edited (saved or not)."""
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.DefinitionRequestSerializer, responses=OpenApiTypes.OBJECT,
+    @extend_schema(request=s.RenderRequestSerializer, responses=OpenApiTypes.OBJECT,
                    summary="A definition in plain words",
                    description="The narrative of any definition, valid or not (the same shape as a version's "
-                               "narrative): what the editor's Read tab shows while you edit.")
+                               "narrative): what the editor's Read tab shows while you edit. With `glossary` "
+                               "(the workflow's names for data fields), data is called by those names, as the "
+                               "graph's Choice labels call it.")
     def post(self, request):
-        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
-        return Response(explain(definition).as_dict())
+        data = _valid(s.RenderRequestSerializer, request.data)
+        definition = data["definition"]
+        return Response(explain(definition, glossary_applied(definition, data["glossary"])).as_dict())

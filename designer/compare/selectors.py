@@ -17,6 +17,7 @@ from interpreter.explain import Narrative, explain
 
 from .. import selectors
 from ..errors import DomainError, InvalidInput
+from ..glossary.selectors import glossary_applied, glossary_stored
 from ..models import Workflow, WorkflowVersion
 from ..suites.services import suite_cases
 
@@ -113,7 +114,10 @@ def compare_report(*, pair: VersionPair) -> dict:
 
 
 def version_narrative(*, version: WorkflowVersion) -> Narrative:
-    return _narratives.get(_key(version), lambda: explain(version.definition))
+    """In the workflow's own words for its data (its glossary, as the graph's labels use it)."""
+    stored = glossary_stored(workflow_id=version.workflow_id)
+    return _narratives.get(_key(version) + tuple(sorted(stored.items())),
+                           lambda: explain(version.definition, glossary_applied(version.definition, stored)))
 
 
 def narrative_get(*, user: AbstractBaseUser, workflow_id: int, number: int) -> tuple[WorkflowVersion, Narrative]:

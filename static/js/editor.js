@@ -71,13 +71,15 @@ const inspector = new Inspector($("inspector"), {
       page.glossaryStored = Object.fromEntries(answer.terms.filter((t) => !t.proposed).map((t) => [t.path, t.name]));
       page.glossary = Object.fromEntries(answer.terms.map((t) => [t.path, t.name]));
       scheduleRender(); // the Choice arrows say the new names
+      read.changed(); // and so does the Read tab
       return answer.terms;
     },
   },
 });
 
 const read = mountReadTab({ graphTab: $("tab-graph"), readTab: $("tab-read"), graphBox: $("graph"),
-  panel: $("read-panel"), api, getDefinition: () => current(), onSelect: (name) => select(name) });
+  panel: $("read-panel"), api, getDefinition: () => current(), getGlossary: () => page.glossaryStored || {},
+  onSelect: (name) => select(name) });
 
 // --- the one way the definition changes ---
 function commit(def, { from = "ui" } = {}) {

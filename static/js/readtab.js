@@ -40,16 +40,18 @@ export function highlightStep(container, name) {
 
 // The editor's Read tab, beside the graph: the definition being edited (saved or not) in plain
 // words, fetched from /api/explain/ when the tab is open and whenever the definition changes.
-export function mountReadTab({ graphTab, readTab, graphBox, panel, api, getDefinition, onSelect }) {
+export function mountReadTab({ graphTab, readTab, graphBox, panel, api, getDefinition, getGlossary = () => ({}), onSelect }) {
   let open = false, seq = 0, timer = null, selected = null, shownFor = null;
 
   async function refresh() {
     const definition = getDefinition();
-    const text = JSON.stringify(definition);
+    // The workflow's names for its data, so the words match the graph's labels and the forms.
+    const glossary = getGlossary();
+    const text = JSON.stringify([definition, glossary]);
     if (text === shownFor) return;
     const mine = ++seq;
     try {
-      const narrative = await api("POST", "/api/explain/", { definition });
+      const narrative = await api("POST", "/api/explain/", { definition, glossary });
       if (mine !== seq) return;
       shownFor = text;
       renderNarrative(panel, narrative, onSelect);

@@ -50,3 +50,25 @@ def test_the_graph_the_render_api_and_the_run_history_say_the_names(client_for, 
     svg = client.post("/api/render/", {"definition": bank_definition, "glossary": {"$.checks[0].flagged": "the ID check flagged it"}},
                       format="json").json()["svg"]
     assert "if the ID check flagged it is true" in svg
+
+
+def test_the_narrative_says_the_glossary_names_as_the_graph_does(client_for, workflow, bank_definition):
+    """The Read tab (POST /api/explain/ with the editor's glossary) and a version's narrative (as the
+    compare page and the review document show it) use the workflow's words for its data, the words
+    of the Choice labels."""
+    from designer.glossary import services
+
+    client = client_for("viewer")
+    plain = client.post("/api/explain/", {"definition": bank_definition}, format="json").json()["text"]
+    assert "the reviewer approved" not in plain
+    named = client.post("/api/explain/", {"definition": bank_definition,
+                                          "glossary": {"$.reviewDecision.approved": "the reviewer approved"}},
+                        format="json").json()["text"]
+    assert "the reviewer approved is true" in named
+    assert "flagged (first of checks)" in named  # proposed, as the graph proposes it
+    services.glossary_set(user=workflow.owner, workflow=workflow,
+                          terms={"$.reviewDecision.approved": "the reviewer approved"})
+    text = client.get(f"/api/workflows/{workflow.pk}/versions/1/narrative/").json()["text"]
+    assert "the reviewer approved is true" in text
+    bad = client.post("/api/explain/", {"definition": bank_definition, "glossary": ["x"]}, format="json")
+    assert bad.status_code == 400 and bad.json()["field"] == "glossary"

@@ -5,6 +5,7 @@
 import { api } from "./api.js";
 import { commentNodes } from "./commenttext.js";
 import { el } from "./inspector.js";
+import { withMentions } from "./mentions.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 // The arrows a comment can be pinned to: transitions between two steps (not the start, the end,
@@ -232,7 +233,8 @@ export class CommentLayer {
       } finally {
         submit.disabled = false;
       }
-    } }, el("label", { class: "small" }, "Comment on", select), text, el("div", { class: "row" }, submit));
+    } }, el("label", { class: "small" }, "Comment on", select), withMentions(text, this.mentionable()),
+    el("div", { class: "row" }, submit));
   }
 
   thread({ root, replies }, showAnchor) {
@@ -274,7 +276,8 @@ export class CommentLayer {
     const form = el("form", { class: "stack", onsubmit: async (e) => {
       e.preventDefault();
       await this.act("PATCH", `${this.base}${c.id}/`, { text: text.value });
-    } }, text, el("div", { class: "row" }, el("button", { type: "submit", class: "small primary save-edit" }, "Save"),
+    } }, withMentions(text, this.mentionable()), el("div", { class: "row" },
+      el("button", { type: "submit", class: "small primary save-edit" }, "Save"),
       el("button", { type: "button", class: "small", onclick: () => this.renderPanel() }, "Cancel")));
     body.replaceWith(form);
     text.focus();
@@ -290,7 +293,12 @@ export class CommentLayer {
         this.drafts.delete(root.id);
         this.renderPanel();
       }
-    } }, text, el("button", { type: "submit", class: "small reply" }, "Reply"));
+    } }, withMentions(text, this.mentionable()), el("button", { type: "submit", class: "small reply" }, "Reply"));
+  }
+
+  // Who an @ in a comment box offers: the workflow's members but the writer.
+  mentionable() {
+    return [...this.members].filter((name) => name !== this.data.user);
   }
 
   async act(method, url, body) {

@@ -89,6 +89,8 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.open_editor(owner)
         self.open_editor(rita)
         self.assertEqual(self.status(rita), "not reviewed")
+        self.assertEqual(rita.text_content("#review-tests"), "Test cases: not run for this version")
+        self.assertIn("compare/?from=1&to=2", rita.get_attribute("#review-compare", "href"))
         owner.wait_for_function("document.body.dataset.presence === 'rita'")  # who else is here
 
         # The owner asks Rita to review version 2.
@@ -111,7 +113,15 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
                                                           "See https://example.com/rules.")
         rita.click("#comments-panel button.post-comment")
         rita.wait_for_selector('#graph g.comment-badge[data-anchor="state:Check Address"]')
-        rita.fill("#comments-panel .thread textarea.reply-text", "And the country, @demo.")
+        # @ lists the members (keyboard: Down, Enter) and writes the one chosen.
+        rita.click("#comments-panel .thread textarea.reply-text")
+        rita.keyboard.type("And the country, @d")
+        rita.wait_for_selector("#comments-panel .mention-list:not([hidden]) .mention-option[aria-selected=true]")
+        self.assertEqual(rita.locator("#comments-panel .mention-option").all_text_contents(), ["@demo"])
+        rita.keyboard.press("ArrowDown")
+        rita.keyboard.press("Enter")
+        rita.keyboard.type("please.")
+        self.assertEqual(rita.input_value("#comments-panel .thread textarea.reply-text"), "And the country, @demo please.")
         rita.click("#comments-panel .thread button.reply")
         rita.wait_for_function("document.querySelectorAll('#comments-panel .thread .comment').length === 2")
         text = rita.inner_html("#comments-panel .thread .comment-text")
@@ -161,6 +171,7 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
 
         self.assertEqual(axe_violations(owner), [], "the versions page with reviews")
         rita.goto(f"{self.live_server_url}/inbox/")
+        self.assertIn("/compare/?from=2&to=3", rita.get_attribute("#inbox li.note a.note-compare", "href"))
         self.assertEqual(axe_violations(rita), [], "the inbox")
         rita.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/activity/")
         self.assertIn("rita approved version 3", rita.text_content("#activity"))

@@ -15,6 +15,13 @@ started when a slot frees. A failed or timed-out child counts its items as faile
 failures exceed the tolerated count or percentage the Map Run fails, the running children are
 aborted and the rest never start.
 
+A child is kept as AWS keeps it. While it runs, it is an Execution (its own compact state); once
+it succeeded, only its outcome (:class:`Finished`: name, ARN, input, output, dates). One that
+failed, timed out or was aborted stays an Execution, as a redrive goes on from where it stopped.
+A child's history goes, once it ended, to ``MapRuns.sink`` when the caller set one (the web app
+and the CLI write it out); otherwise it stays with the child for inspection. Without a
+MaxConcurrency, at most 10,000 children run at a time, as at AWS.
+
 Children share nothing but the mocks: their Task calls take numbers from the parent's counters,
 in the order the runs make them, as an inline Map's iterations do, so one mock config serves
 both modes.
@@ -30,11 +37,13 @@ import heapq
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .events import Event
 from .timestamps import format_millis
 
+# AWS: with MaxConcurrency 0 or unset, a Distributed Map runs up to 10,000 child executions at once.
+DEFAULT_MAX_CONCURRENCY = 10_000
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
 _ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
@@ -65,10 +74,13 @@ class MapRuns(dict):
     ``MapRun.due`` names the one live entry by its sequence number. ``waiting`` holds the
     running children that wait for a callback, so asking whether one does costs nothing.
     """
-    __slots__ = ("active", "due", "waiting", "_seq")
+    __slots__ = ("active", "due", "waiting", "_seq", "sink")
 
     def __init__(self):
         super().__init__()
+        # Called with (run, index, child) once a child ended, to take its history away
+        # (``child.take_events()``); None: children keep their histories.
+        self.sink: Callable[[MapRun, int, Any], None] | None = None
         self.active: list[MapRun] = []
         self.due: list[tuple] = []
         self.waiting: dict[tuple[int, int], tuple[MapRun, int]] = {}
@@ -120,6 +132,46 @@ class MapRuns(dict):
                 self.schedule(run, index)
 
 
+_NO_RUNS = MapRuns()
+
+
+class Finished:
+    """A child execution that succeeded, as AWS keeps it: its outcome, not its state."""
+    __slots__ = ("name", "execution_arn", "state_machine_arn", "input", "output", "start_time", "clock",
+                 "redrive_count", "express", "events", "map_runs")
+    status = "SUCCEEDED"
+    error = cause = None
+
+    def __init__(self, name: str, execution_arn: str, state_machine_arn: str, input: Any, output: Any,
+                 start_time: int, stop: int, redrive_count: int, express: bool, events: list):
+        self.name, self.execution_arn, self.state_machine_arn = name, execution_arn, state_machine_arn
+        self.input, self.output, self.start_time, self.clock = input, output, start_time, stop
+        self.redrive_count, self.express, self.events = redrive_count, express, events
+        self.map_runs = _NO_RUNS  # a nested Distributed Map's runs, kept in memory for inspection
+
+    @classmethod
+    def of(cls, child: Any, machine_arn: str) -> "Finished":
+        stop = child.events[-1].timestamp if child.events else child.clock
+        done = cls(child.name, child.execution_arn, machine_arn, child.input, child.output, child.start_time,
+                   stop, child.redrive_count, child.express, child.events)
+        if child.map_runs:
+            done.map_runs = child.map_runs
+        return done
+
+    def to_json(self) -> dict:
+        out = {"finished": [self.name, self.execution_arn, self.input, self.output, self.start_time, self.clock,
+                            self.redrive_count]}
+        if self.events:
+            out["events"] = [e.to_json() for e in self.events]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict, machine_arn: str, express: bool) -> "Finished":
+        name, arn, input, output, start, stop, redrives = data["finished"]
+        return cls(name, arn, machine_arn, input, output, start, stop, redrives, express,
+                   [Event.from_json(e) for e in data.get("events", ())])
+
+
 @dataclass
 class MapRun:
     arn: str
@@ -166,6 +218,18 @@ class MapRun:
             out["stopDate"] = format_millis(self.end)
         return out
 
+    def machine_arn(self, ex: Any) -> str:
+        """The children's state machine ARN (``...:stateMachine:PARENT/LABEL``)."""
+        return f"arn:aws:states:{ex.region}:{ex.account}:stateMachine:{ex.state_machine_name}/{self.label}"
+
+    def outputs(self) -> list:
+        """The children's outputs in item order (None for one that did not succeed)."""
+        return [c.output if c is not None and c.status == "SUCCEEDED" else None for c in self.children]
+
+    def entries(self) -> list:
+        """The children as ResultWriter files describe them (None for one never started)."""
+        return [_entry(c) if c is not None else None for c in self.children]
+
     def redrivable(self) -> bool:
         """Whether a redrive of the parent redrives this run (it had started children and did not
         succeed); otherwise the Map state starts a new Map Run."""
@@ -178,7 +242,8 @@ class MapRun:
                 "executionType": self.execution_type, "maxConcurrency": self.max_concurrency,
                 "tolerance": [self.tolerance.count, self.tolerance.percentage], "start": self.start,
                 "length": self.length, "threadId": self.thread_id,
-                "children": [None if c is None else _child_to_json(c) for c in self.children],
+                "children": [None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
+                             for c in self.children],
                 "itemCounts": self.item_counts, "inputs": self.inputs, "queue": list(self.queue),
                 "running": list(self.running), "failedItems": self.failed_items, "exceeded": self.exceeded,
                 "status": self.status, "end": self.end, "redriveCount": self.redrive_count}
@@ -195,9 +260,13 @@ class MapRun:
                   inputs=data["inputs"], queue=deque(data["queue"]), running=dict.fromkeys(data["running"], 0),
                   failed_items=data["failedItems"], exceeded=data["exceeded"], status=data["status"],
                   end=data["end"], redrive_count=data["redriveCount"], total=sum(data["itemCounts"]))
+        machine_arn, express = run.machine_arn(ex), run.execution_type == "EXPRESS"
         for snapshot in data["children"]:
             if snapshot is None:
                 run.children.append(None)
+                continue
+            if "finished" in snapshot:
+                run.children.append(Finished.from_json(snapshot, machine_arn, express))
                 continue
             child = Execution.restore(machine, snapshot, mocks=ex.mocks, handlers=ex.handlers)
             child.events = [Event.from_json(e) for e in snapshot["events"]]
@@ -243,7 +312,7 @@ def redrive(ex: Any, th: Any, run: MapRun) -> None:
     run.failed_items, run.exceeded, run.running, run.due = 0, False, {}, {}
     run.queue = deque(i for i, child in enumerate(run.children) if child is None or child.status != "SUCCEEDED")
     for child in run.children:
-        if child is not None:
+        if child is not None and type(child) is not Finished:
             child.mocks, child._calls = ex.mocks, ex._calls  # a redrive may bring new mocks
     _go(ex, th, run)
 
@@ -260,9 +329,9 @@ def _go(ex: Any, th: Any, run: MapRun) -> None:
 def _fill(ex: Any, run: MapRun) -> None:
     from .execution import Execution
 
-    limit = run.max_concurrency
+    limit = run.max_concurrency or DEFAULT_MAX_CONCURRENCY
     runs = ex.map_runs
-    while run.queue and not run.exceeded and (not limit or len(run.running) < limit):
+    while run.queue and not run.exceeded and len(run.running) < limit:
         index = run.queue.popleft()
         child = run.children[index]
         if child is not None and not child.express and child.status in _ENDED_BADLY:
@@ -277,6 +346,7 @@ def _fill(ex: Any, run: MapRun) -> None:
                               express=run.execution_type == "EXPRESS",
                               max_history_events=ex.max_history_events)
             child._calls = ex._calls  # one numbering of mocked calls, as for an inline Map
+            child.map_runs.sink = runs.sink
             run.children[index] = child
         run.running[index] = runs.next_seq()
         runs.schedule(run, index)
@@ -298,6 +368,7 @@ def advance(ex: Any, run: MapRun, index: int) -> None:
         return
     del run.running[index]
     runs.unschedule(run, index)
+    _ended(ex, run, index)
     if child.status != "SUCCEEDED":
         run.failed_items += run.item_counts[index]
         if run.tolerance.exceeded(run.failed_items, run.total):
@@ -305,6 +376,7 @@ def advance(ex: Any, run: MapRun, index: int) -> None:
             for other in run.running:
                 run.children[other].abort()
                 runs.unschedule(run, other)
+                _ended(ex, run, other)
             run.running = {}
     _fill(ex, run)
     if not run.running:
@@ -315,10 +387,9 @@ def _complete(ex: Any, run: MapRun) -> None:
     ex.map_runs.active.remove(run)
     run.end = ex.clock
     run.status = "FAILED" if run.exceeded else "SUCCEEDED"
-    outcome: dict = {"arn": run.arn,
-                     "outputs": [c.output if c is not None and c.status == "SUCCEEDED" else None
-                                 for c in run.children],
-                     "entries": [_entry(c) if c is not None else None for c in run.children]}
+    # The outputs are read from the run when the state finishes: a snapshot taken in between
+    # does not carry them twice.
+    outcome: dict = {"arn": run.arn}
     if run.exceeded:
         outcome["error"], outcome["cause"] = EXCEEDED, EXCEEDED_CAUSE
     th = ex._threads[run.thread_id]
@@ -335,8 +406,19 @@ def abort(ex: Any, run: MapRun) -> None:
         child.clock = max(child.clock, ex.clock)
         child.abort()
         ex.map_runs.unschedule(run, index)
+        _ended(ex, run, index)
     run.running = {}
     run.status, run.end = "ABORTED", ex.clock
+
+
+def _ended(ex: Any, run: MapRun, index: int) -> None:
+    """A child ended: its history goes to the sink, and one that succeeded is kept as its outcome."""
+    child = run.children[index]
+    sink = ex.map_runs.sink
+    if sink is not None:
+        sink(run, index, child)
+    if child.status == "SUCCEEDED":
+        run.children[index] = Finished.of(child, run.machine_arn(ex))
 
 
 def waiting_child(ex: Any, token: str) -> tuple[MapRun, int] | None:

@@ -28,7 +28,7 @@ class Snapshots:
             "name": self.name, "stateMachineName": self.state_machine_name, "account": self.account,
             "region": self.region, "roleArn": self.role_arn, "seed": self.seed, "express": self.express,
             "synchronous": self.synchronous,
-            "rng": _rng_to_json(self.rng), "nextEventId": self._next_event, "seq": self._seq,
+            "rng": _rng_to_json(self.rng, self.seed), "nextEventId": self._next_event, "seq": self._seq,
             "threads": [th.to_json() for th in self._threads.values()],
             "ready": [th.id for th in self._ready], "timers": [list(t) for t in self._timers],
             "tokens": self._tokens, "calls": self._calls,
@@ -54,7 +54,7 @@ class Snapshots:
                           ("nextEventId", "_next_event"), ("seq", "_seq")):
             setattr(ex, attr, snapshot[key])
         ex.status = {s: s for s in (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)}[ex.status]
-        ex.rng = _rng_from_json(snapshot["rng"])
+        ex.rng = _rng_from_json(snapshot["rng"], ex.seed)
         for data in snapshot["threads"]:
             program = machine.programs[data["program"]]
             th = Thread(data["id"], data["parent"], program, data["input"], data["index"], data["prev"])
@@ -87,12 +87,19 @@ def _first(pair: tuple) -> Any:
     return pair[0]
 
 
-def _rng_to_json(rng: random.Random) -> list:
-    version, internal, gauss = rng.getstate()
+def _rng_to_json(rng: random.Random, seed: int) -> list | None:
+    """None while the generator has drawn nothing since it was seeded (most of a Distributed Map's
+    children): its 625 numbers would make each child's snapshot some 6 KB longer."""
+    state = rng.getstate()
+    if state == random.Random(seed).getstate():
+        return None
+    version, internal, gauss = state
     return [version, list(internal), gauss]
 
 
-def _rng_from_json(data: list) -> random.Random:
+def _rng_from_json(data: list | None, seed: int) -> random.Random:
+    if data is None:
+        return random.Random(seed)
     rng = random.Random()
     rng.setstate((data[0], tuple(data[1]), data[2]))
     return rng

@@ -107,12 +107,13 @@ class DistributedMapState(MapState):
         if "error" in outcome:
             self.fail_run(ex, th, outcome["error"], outcome["cause"])
         scope = ex.scope(th)
+        run = ex.map_runs[outcome["arn"]]
         if self.result_writer is not None:
             data = th.input if self.jsonata else select(self.input_path, th.input, scope)
-            result = self.result_writer.write(data, scope, ex.mocks.s3, outcome["arn"], outcome["entries"],
-                                              outcome["outputs"])
+            result = self.result_writer.write(data, scope, ex.mocks.s3, outcome["arn"], run.entries(),
+                                              run.outputs())
         else:
-            result = outcome["outputs"]
+            result = run.outputs()
         ex.emit(th, "MapRunSucceeded", None)
         ex.emit(th, "MapStateSucceeded", None)
         finish(ex, th, self, result)

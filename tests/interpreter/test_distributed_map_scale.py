@@ -1,0 +1,83 @@
+"""A Distributed Map at scale: children kept as AWS keeps them, histories handed out, the
+scheduler's order, AWS's 10,000 concurrent children, and snapshots that hold no finished state."""
+import json
+
+from interpreter.definition import parse
+from interpreter.execution import Execution
+from interpreter.map_run import DEFAULT_MAX_CONCURRENCY, Finished
+from interpreter.mocks import Mocks
+from tests.interpreter.asl_helpers import START
+from tests.interpreter.distributed_helpers import dmap, only_run
+
+# Children that wait for different times: the one due first moves first, whatever its index.
+WAITS = {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "SecondsPath": "$.s", "Next": "Done"},
+                                      "Done": {"Type": "Pass", "End": True}}}
+
+
+def start(definition: dict, items, **kwargs) -> Execution:
+    return Execution(parse(definition), items, mocks=Mocks(), seed=1, start_time=START, **kwargs)
+
+
+def test_succeeded_children_are_kept_as_their_outcome():
+    ex = start(dmap(), [1, 2, 3]).run()
+    assert ex.status == "SUCCEEDED" and ex.output == [1, 2, 3]
+    children = only_run(ex).children
+    assert all(type(c) is Finished for c in children)
+    first = children[0]
+    assert first.status == "SUCCEEDED" and first.input == 1 and first.output == 1
+    assert ":execution:StateMachine/Map:" in first.execution_arn
+    assert [e.type for e in first.events][0] == "ExecutionStarted"  # no sink: the history stays
+
+
+def test_a_sink_takes_each_finished_childs_history():
+    ex = start(dmap(), [1, 2, 3])
+    taken = []
+    ex.map_runs.sink = lambda run, index, child: taken.append((index, [e.type for e in child.take_events()]))
+    ex.run()
+    assert ex.status == "SUCCEEDED" and ex.output == [1, 2, 3]
+    assert sorted(i for i, _ in taken) == [0, 1, 2]
+    assert all(types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded" for _, types in taken)
+    assert all(c.events == [] for c in only_run(ex).children)
+
+
+def test_children_move_in_the_order_of_their_next_event():
+    seconds = [30, 10, 20, 10]
+    ex = start(dmap(processor=WAITS), [{"s": s} for s in seconds])
+    order = []
+    ex.map_runs.sink = lambda run, index, child: order.append(index)
+    ex.run()
+    assert ex.status == "SUCCEEDED"
+    assert order == [1, 3, 2, 0]  # by wake-up time; a tie goes to the child started first
+    stops = [c.clock - START for c in only_run(ex).children]
+    assert stops == [30_000, 10_000, 20_000, 10_000]
+
+
+def test_without_max_concurrency_at_most_10000_children_run_at_once():
+    ex = start(dmap(processor=WAITS), [{"s": 5}] * (DEFAULT_MAX_CONCURRENCY + 2))
+    while not ex.map_runs.active:
+        ex.step()
+    run = only_run(ex)
+    assert len(run.running) == DEFAULT_MAX_CONCURRENCY and len(run.queue) == 2
+    ex.run()
+    assert ex.status == "SUCCEEDED"
+    late = run.children[-1]
+    assert late.start_time - START == 5_000  # started when the first slot freed
+
+
+def test_snapshots_hold_outcomes_not_finished_state_and_resume():
+    definition = dmap(processor=WAITS, MaxConcurrency=2)
+    ex = start(definition, [{"s": s} for s in (1, 2, 3, 4)])
+    ex.map_runs.sink = lambda run, index, child: child.take_events()
+    ex.run_until(START + 2_500)
+    snapshot = json.loads(json.dumps(ex.to_json()))
+    (data,) = snapshot["mapRuns"]
+    done = [c for c in data["children"] if c is not None and "finished" in c]
+    running = [c for c in data["children"] if c is not None and "finished" not in c]
+    assert len(done) == 2 and len(running) == 2
+    assert all("events" not in c for c in done)
+    assert all(c["rng"] is None for c in running)  # drew nothing: the seed says it all
+    restored = Execution.restore(parse(definition), snapshot, mocks=Mocks()).run()
+    ex.run()
+    assert restored.status == ex.status == "SUCCEEDED"
+    assert restored.output == ex.output == [{"s": s} for s in (1, 2, 3, 4)]
+    assert [c.clock for c in only_run(restored).children] == [c.clock for c in only_run(ex).children]

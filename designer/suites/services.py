@@ -16,7 +16,7 @@ from interpreter.definition import StateMachine, parse
 from interpreter.errors import DefinitionError
 from interpreter.limits import DATA_DEPTH, depth_within
 from interpreter.testing.checks import describe
-from interpreter.testing.runner import SEED, START_TIME, Case, Limits, drive, run_suite
+from interpreter.testing.runner import SEED, START_TIME, Case, Limits, drive
 from interpreter.testing.spec import read_spec, state_problems
 from interpreter.testing.suggest import suggest
 
@@ -26,6 +26,7 @@ from ..models import TestCase, Workflow, WorkflowType, WorkflowVersion
 from ..review import feed
 from ..simulation import engine
 from ..simulation.services import execution_start, machine_name, test_case_create
+from . import compute
 from .models import CaseSpec, SuiteRun
 
 MAX_CASES = 500            # test cases one suite runs
@@ -102,10 +103,12 @@ def suite_cases(workflow: Workflow) -> list[tuple[TestCase, Case]]:
     return out
 
 
-def run_cases(machine: StateMachine, workflow: Workflow, pairs: list[tuple[TestCase, Case]]):
-    return run_suite(machine, [case for _, case in pairs], budget=SUITE_SECONDS,
-                     state_machine_name=machine_name(workflow.name),
-                     express=workflow.workflow_type == WorkflowType.EXPRESS)
+def run_cases(definition: Any, workflow: Workflow, pairs: list[tuple[TestCase, Case]]) -> compute.SuiteOutcome:
+    """The cases against the definition (its JSON text or value, already known to parse), in a
+    child process: each case's result as JSON, and the coverage."""
+    return compute.suite(definition, [case for _, case in pairs], budget=SUITE_SECONDS,
+                         state_machine_name=machine_name(workflow.name),
+                         express=workflow.workflow_type == WorkflowType.EXPRESS)
 
 
 SHOWN_PATH = 1000          # steps of a case's path kept with its result (the run itself has them all)
@@ -131,12 +134,12 @@ def suite_run(*, user: AbstractBaseUser, workflow: Workflow, version_number: int
                else selectors.version_latest(workflow=workflow))
     if version is None:
         raise InvalidInput("This workflow has no version to test.", field="version")
-    machine = engine.machine_for(version)
+    engine.machine_for(version)  # a version that cannot run says why here
     pairs = suite_cases(workflow)
-    result = run_cases(machine, workflow, pairs)
+    result = run_cases(version.definition_json, workflow, pairs)
     cases = []
     for (tc, case), outcome in zip(pairs, result.cases):
-        data = _shown(outcome.as_json())
+        data = _shown(outcome)
         data["testCase"] = tc.pk
         data["words"] = describe(case.spec)
         data["ran"] = {"input": case.input, "mockConfig": case.mock_config, "mockTestCase": case.mock_test_case,
@@ -146,7 +149,7 @@ def suite_run(*, user: AbstractBaseUser, workflow: Workflow, version_number: int
         run = SuiteRun.objects.create(workflow=workflow, version=version, started_by=user, passed=result.passed,
                                       total=result.total, seconds=result.seconds,
                                       results_json=json.dumps(cases, ensure_ascii=False),
-                                      coverage_json=json.dumps(result.coverage.as_json(), ensure_ascii=False))
+                                      coverage_json=json.dumps(result.coverage, ensure_ascii=False))
         # In the workflow's log and feed, so every open page's review bar shows the new outcome.
         feed.record(workflow=workflow, kind="suite.ran", actor=user, version_number=version.number,
                     data={"suiteRun": run.pk, "passed": run.passed, "total": run.total, "summary": run.summary})
@@ -157,20 +160,20 @@ def suite_try(*, user: AbstractBaseUser, workflow: Workflow, definition: Any) ->
     """The suite against a definition not saved yet (the editor's changes): nothing is stored."""
     selectors.require(user=user, workflow=workflow, action="control_runs")
     try:
-        machine = parse(definition)
+        parse(definition)
     except DefinitionError as e:
         first = e.diagnostics[0]
         raise InvalidInput(f"These changes cannot run yet: {first.message}", pointer=first.pointer,
                            field="definition") from None
     pairs = suite_cases(workflow)
-    result = run_cases(machine, workflow, pairs)
+    result = run_cases(definition, workflow, pairs)
     cases = []
     for (tc, case), outcome in zip(pairs, result.cases):
-        data = _shown(outcome.as_json())
+        data = _shown(outcome)
         data.update(testCase=tc.pk, words=describe(case.spec))
         cases.append(data)
     return {"version": None, "passed": result.passed, "total": result.total, "summary": result.summary(),
-            "seconds": round(result.seconds, 6), "cases": cases, "coverage": result.coverage.as_json()}
+            "seconds": round(result.seconds, 6), "cases": cases, "coverage": result.coverage}
 
 
 def case_open(*, user: AbstractBaseUser, suite: SuiteRun, index: int):

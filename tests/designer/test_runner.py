@@ -154,6 +154,32 @@ def test_a_computing_run_costs_the_server_process_almost_nothing(users):
     assert server_cpu < 0.25 * batch_cpu, f"server {server_cpu:.2f} s of CPU, batches {batch_cpu:.2f} s"
 
 
+def test_a_suite_costs_the_server_process_almost_nothing(users):
+    """A suite's interpreter work ran in a thread of the server process and took its time from
+    every request (bench_abuse: GET /api/workflows/ at 110-280 ms p99 during a suite). Now child
+    processes compute it; the server only reads the cases and stores the result."""
+    url = devservers.database_url(connection.settings_dict)
+    server = devservers.ServerProcess(database_url=url, kind="serve", workers=1).start()
+    try:
+        workflow = services.workflow_create(owner=users["owner"], name="Heavy suite", definition=HEAVY)
+        for i in range(8):  # each a fraction of a second of work
+            simulation.test_case_create(user=users["owner"], workflow=workflow, name=f"From {30 + i}",
+                                        input={"n": 30 + i})
+        before = _cpu_seconds(server.process.pid)
+        request = urllib.request.Request(f"{server.url}/api/workflows/{workflow.pk}/suite-runs/", data=b"{}",
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": f"Token {_token(users['owner'])}"})
+        with urllib.request.urlopen(request, timeout=180) as r:
+            suite = json.load(r)
+        server_cpu = _cpu_seconds(server.process.pid) - before
+        children_cpu = sum(_cpu_seconds(pid) for pid in _children(server.process.pid))
+    finally:
+        server.stop()
+    assert (suite["passed"], suite["total"]) == (8, 8), [(c.get("failures"), c.get("problems")) for c in suite["cases"]]
+    assert children_cpu > 1.0, f"the children did the work ({children_cpu:.2f} s of CPU)"
+    assert server_cpu < 0.25 * children_cpu, f"server {server_cpu:.2f} s of CPU, children {children_cpu:.2f} s"
+
+
 def test_a_run_left_continuing_is_advanced_with_nobody_asking(users, monkeypatch):
     """In-process: the runner finds a continuing run by itself (no wake, no viewer)."""
     monkeypatch.setenv("STATEWISE_RUNNER_PROCESSES", "0")

@@ -306,3 +306,45 @@ async def test_socket_message_matrix(users, workflow, reviewer):
         await page.disconnect()
     await sync_to_async(execution.refresh_from_db)()
     assert execution.last_seq == 1
+
+
+async def test_a_run_share_link_follows_a_continuing_run_live_and_misses_nothing_on_reconnect(users):
+    """The guest's page of a run's share link is a live replay: the runner advances the run (one
+    transition at a time at its speed) and each step reaches the guest's socket as it happens;
+    a reconnect after event N replays N+1.. once, in order."""
+    from designer import live
+
+    steps = {f"Step {i}": {"Type": "Pass", "Next": f"Step {i + 1}"} for i in range(1, 5)}
+    steps["Step 5"] = {"Type": "Succeed"}
+    workflow = await sync_to_async(services.workflow_create)(owner=users["owner"], name="Five steps",
+                                                             definition={"StartAt": "Step 1", "States": steps})
+    execution, _ = await sync_to_async(simulation.execution_start)(user=users["owner"], workflow=workflow, input={},
+                                                                   seed=1)
+    await sync_to_async(simulation.execution_set_speed)(user=users["owner"], execution=execution, speed=50)
+    link = await sync_to_async(sharing.share_link_create)(user=users["owner"], workflow=workflow,
+                                                          execution=execution.pk)
+    token = await sync_to_async(sharing.share_link_token)(link)
+    guest = await connect(None, f"/ws/share/{token}/execution/?after=0")
+    hello = (await until(guest, lambda f: f["type"] == "hello"))[-1]
+    before = hello["execution"]["lastSeq"]
+    assert before >= 1
+    assert hello["execution"]["status"] == "RUNNING" and hello["canControl"] is False
+    frames = await until(guest, lambda f: f["type"] == "events" and f["events"][-1]["id"] == before)
+
+    update = await sync_to_async(simulation.execution_continue)(user=users["owner"], execution=execution)
+    await live.publish(update)
+    frames = await until(guest, lambda f: f["type"] == "events" and f["execution"]["status"] == "SUCCEEDED",
+                         timeout=30)
+    live_frames = [f for f in frames if f["type"] == "events" and not f.get("replay")]
+    ids = [e["id"] for f in live_frames for e in f["events"]]
+    assert ids == list(range(before + 1, ids[-1] + 1))  # every event once, in order
+    assert len(live_frames) > 1  # step by step as the runner went, not all at the end
+    assert [e["step"] for f in live_frames for e in f["events"] if e["type"] == "PassStateEntered"] == \
+        [f"Step {i}" for i in range(1, 5)]
+    await guest.disconnect()
+
+    again = await connect(None, f"/ws/share/{token}/execution/?after={before + 2}")
+    frames = await until(again, lambda f: f["type"] == "events" and f["events"][-1]["id"] == ids[-1])
+    assert [e["id"] for f in frames if f["type"] == "events" for e in f["events"]] == \
+        list(range(before + 3, ids[-1] + 1))
+    await again.disconnect()

@@ -135,6 +135,11 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         assert float(ghost_opacity) < 1
         assert page.query_selector("#graph-union g.edge.edge-catch.diff-removed") is not None
         assert page.query_selector("#graph-union g.edge.edge-catch.diff-added") is not None
+        # Notify Applicant's old Next, to a step still there, ghosted beside its new one.
+        former = "#graph-union g.edge.edge-next.diff-removed[data-from='Notify Applicant'][data-to='Done']"
+        assert "before" in page.text_content(former)
+        assert page.query_selector("#graph-union g.edge.edge-next.diff-added[data-from='Notify Applicant']"
+                                   "[data-to='Record Decision']") is not None
 
         # Clicking the changed step says what changed in plain words, the JSON one click away.
         page.click(f"{union}[data-state='Verify Identity Documents']")

@@ -187,6 +187,17 @@ function updateVersionRow(number, summary) {
   if (cell) summaryBadge(cell, summary);
 }
 
+// A suite run of a version: from this page's suites panel, or any page's through the feed.
+function suiteRan({ suiteRun, version, passed, total, summary, created }) {
+  if (version === data.versionNumber && !(data.tests && data.tests.suiteRun >= suiteRun)) {
+    data.tests = { suiteRun, passed, total, summary, created };
+    render();
+  }
+  const cell = document.querySelector(`tr[data-version="${version}"] td.suite`);
+  if (cell) cell.replaceChildren(el("span", { class: `badge ${passed === total ? "good" : "bad"}`, text: summary }));
+}
+window.addEventListener("suite:ran", (e) => suiteRan(e.detail));
+
 window.addEventListener("review:frame", (e) => {
   const frame = e.detail;
   if (frame.type === "access") { data.permissions = frame.permissions; render(); return; }
@@ -200,16 +211,7 @@ window.addEventListener("review:frame", (e) => {
         { href: `/workflows/${data.workflowId}/?version=${frame.review.version}`, text: "Open it" });
     }
   }
-  if (entry.kind === "suite.ran" && entry.version === data.versionNumber) {
-    const { suiteRun, passed, total, summary } = entry.data;
-    data.tests = { suiteRun, passed, total, summary, created: entry.created };
-    render();
-  }
-  const suiteCell = entry.kind === "suite.ran" && document.querySelector(`tr[data-version="${entry.version}"] td.suite`);
-  if (suiteCell) {
-    const { passed, total, summary } = entry.data;
-    suiteCell.replaceChildren(el("span", { class: `badge ${passed === total ? "good" : "bad"}`, text: summary }));
-  }
+  if (entry.kind === "suite.ran") suiteRan({ ...entry.data, version: entry.version, created: entry.created });
   if (frame.released != null) {
     data.released = frame.released;
     document.querySelectorAll("#version-table .badge.released").forEach((b) => b.remove());

@@ -157,6 +157,11 @@ async function runTests() {
     const saved = number !== null;
     const result = await api("POST", `${base}/suite-runs/`, saved ? { version: number } : { definition });
     showResults(result);
+    if (saved) {
+      // The review bar shows the version's outcome (other pages hear it from the live feed).
+      const { id: suiteRun, version, passed, total, summary, created } = result;
+      window.dispatchEvent(new CustomEvent("suite:ran", { detail: { suiteRun, version, passed, total, summary, created } }));
+    }
     say(saved ? `Version ${result.version}: ${result.summary} in ${(result.seconds * 1000).toFixed(0)} ms.`
       : `Your unsaved changes: ${result.summary} (not stored until you save a version).`, result.passed === result.total ? "good" : "bad");
   } catch (err) {

@@ -96,6 +96,8 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
 
         # One button runs them: 3/3 pass, the coverage drawn on the graph.
         self.run_tests("3/3 pass")
+        # ...and the review bar (what a reviewer of this version sees) says so, live.
+        page.wait_for_function("document.getElementById('review-tests').textContent === 'Test cases: 3/3 pass'")
         self.assertIn("steps 9/11", page.inner_text("#coverage-summary"))
         self.assertIn("paths 8/13", page.inner_text("#coverage-summary"))
         self.assertEqual(page.inner_text("#coverage-badge"), "Tests cover 81.8 % of the steps and 61.5 % of the paths")
@@ -157,4 +159,5 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/workflows/{workflow.pk}/versions/")
         versions = page.locator("#version-table tr[data-version='1']")
         self.assertEqual(versions.locator("td.suite").inner_text(), "4/4 pass")
+        self.assertEqual(page.inner_text("#review-tests"), "Test cases: 4/4 pass")
         self.assertIsNotNone(versions.locator("a.bundle").get_attribute("href"))

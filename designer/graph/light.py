@@ -110,6 +110,8 @@ def render_light_svg(definition: Any, problems: list[dict] | None = None, layers
             if isinstance(c, dict) and isinstance(c.get("Next"), str):
                 edges.append((name, c["Next"], EdgeKey(name, "catch", i),
                               "on " + words.errors_words(c.get("ErrorEquals")), True))
+        for key, to in stack.extra_edges(name):  # arrows only a layer draws (a comparison's former Next)
+            edges.append((name, to, key, "before", False))
     edges = [e for e in edges if e[1] == "" or e[1] in nodes]
 
     # --- layers: longest path over the forward edges of a depth-first search from the start ---

@@ -90,3 +90,21 @@ def test_a_removed_next_or_default_between_steps_still_there_is_drawn_beside_the
     # Each version alone draws only its own arrows.
     alone = graph.render_svg(new)
     assert graph.edge_dom_id(EdgeKey("A", "next", 1)) not in alone and graph.edge_dom_id(EdgeKey("A", "next")) in alone
+
+
+def test_the_light_layout_of_a_big_workflow_draws_the_former_next_too():
+    from designer import graph
+    from designer.graph.light import LIGHT_FROM
+
+    states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(LIGHT_FROM)}
+    states[f"S{LIGHT_FROM}"] = {"Type": "Succeed"}
+    old = {"StartAt": "S0", "States": states}
+    new = copy.deepcopy(old)
+    new["States"]["S0"]["Next"] = "S2"
+    d = diff(old, new)
+    union = graphs.union_definition(old, new, d)
+    u = graphs.layers(d, old, new, union)["union"]
+    assert u.extra_edges == {EdgeKey("S0", "next", 1): "S1"}
+    svg = graph.render_svg(union.definition, layers=[u])
+    start = svg.index(f'id="{graph.edge_dom_id(EdgeKey("S0", "next", 1))}"')
+    assert "diff-removed" in svg[svg.rindex("<g", 0, start):start + 400]

@@ -50,6 +50,10 @@ def _failure(user, execution, body):
                                                   error=body.get("error"), cause=body.get("cause"))
 
 
+def _redrive(user, execution, body):
+    return simulation.redrive_run(user=user, execution=execution, mock_override=body.get("mock_override"))
+
+
 COMMANDS: dict[str, Callable[[AbstractBaseUser, Execution, dict], Update]] = {
     "step": _step,
     "continue": _continue,
@@ -59,6 +63,7 @@ COMMANDS: dict[str, Callable[[AbstractBaseUser, Execution, dict], Update]] = {
     "set_speed": _speed,
     "send_task_success": _success,
     "send_task_failure": _failure,
+    "redrive": _redrive,
 }
 
 

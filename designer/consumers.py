@@ -192,7 +192,7 @@ class ExecutionConsumer(AsyncWebsocketConsumer):
             log.exception("Command %r on execution %s failed", body, self.execution_id)
             return await self._error(ident, "internal_error", "The command failed on the server; it has been logged.")
         await live.publish(update)
-        if body.get("command") == "continue":
+        if body.get("command") in ("continue", "redrive"):  # the run moves on: no need to wait for a poll
             runner.wake(self.execution_id)
         await self.send_json({"type": "ack", "id": ident, "command": body["command"], "revision": update.revision})
 

@@ -202,6 +202,10 @@ class Execution(models.Model):
     # Which server process advances a continuing run, and when it last said so (see simulation/runner.py).
     runner_id = models.CharField(max_length=64, blank=True)
     runner_heartbeat = models.DateTimeField(null=True, blank=True)
+    # Redrive (simulation/redrive.py): AWS's 14 days are counted from when the run last ended, on
+    # the wall clock; ``redrives`` says who redrove it and which mocked answer they changed first.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    redrives = models.JSONField(default=list, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from interpreter.limits import DATA_DEPTH, depth_error, json_depth_within
 from interpreter.timestamps import format_millis
 from interpreter.wording.events import choice_words, elapsed_words, event_words, said as event_said
 from interpreter.wording import vocabulary
@@ -196,6 +197,9 @@ def execution_page(request, execution_id: int):
              "elapsed": elapsed_words(timeline.elapsed_ms(e.timestamp, execution.started_at_virtual)),
              "when": format_millis(e.timestamp), "details_text": json.dumps(e.details, indent=2, ensure_ascii=False)}
             for e in events]
+    redrive = simulation.redrive_options(execution=execution) if state["status"] in ENDED_STATUSES else {"steps": []}
+    if redrive["steps"] and redrive["steps"][0]["response"] is not None:
+        redrive["first_response"] = json.dumps(redrive["steps"][0]["response"], indent=2, ensure_ascii=False)
     page = {"executionId": execution.pk, "workflowId": execution.workflow_id, "canControl": can_control,
             "execution": state, "websocket": f"/ws/executions/{execution.pk}/", "tableLimit": PAGE_EVENTS,
             # The history's words: the page fills them in as events arrive.
@@ -207,12 +211,14 @@ def execution_page(request, execution_id: int):
         "colour_css": _colour_css(state),
         **review_pages.review_context(request, execution.workflow, version,
                                       selectors.workflow_role(user=request.user, workflow=execution.workflow), "run"),
+        "redrive": redrive, "ended_statuses": ENDED_STATUSES,
         "speeds": SPEEDS, "recent": simulation.execution_list(workflow=execution.workflow)[:8]})
 
 
 # Speeds offered on the page: (transitions per second, label); 0 is as fast as the server goes.
 SPEEDS = [(0, "Instant"), (1, "1 step/s"), (2, "2 steps/s"), (5, "5 steps/s"), (10, "10 steps/s"), (20, "20 steps/s")]
 PAGE_EVENTS = 1000
+ENDED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")  # what a redrive can go on from
 
 
 def _colour_css(state: dict) -> str:
@@ -247,6 +253,15 @@ def execution_control(request, execution_id: int):
             else:
                 body["error"] = request.POST.get("error") or None
                 body["cause"] = request.POST.get("cause") or None
+        elif body["command"] == "redrive":
+            text = (request.POST.get("redrive_response") or "").strip()
+            if text and request.POST.get("redrive_state"):
+                if not json_depth_within(text, DATA_DEPTH):
+                    raise InvalidInput(depth_error("mocked answer", DATA_DEPTH), field="mock_override.response")
+                try:
+                    body["mock_override"] = {"state": request.POST["redrive_state"], "response": json.loads(text)}
+                except ValueError as exc:
+                    raise InvalidInput(f"The mocked answer is not JSON: {exc}.", field="mock_override.response") from None
         elif body["command"] == "set_breakpoints":
             body["breakpoints"] = request.POST.getlist("breakpoints")
         update = runner.command(user=request.user, execution_id=execution.pk, body=body)
@@ -254,6 +269,6 @@ def execution_control(request, execution_id: int):
         messages.error(request, exc.message)
         return redirect("execution-page", execution_id=execution.pk)
     live.publish_sync(update)
-    if body["command"] == "continue":
+    if body["command"] in ("continue", "redrive"):
         runner.wake_after_commit(execution.pk)
     return redirect("execution-page", execution_id=execution.pk)

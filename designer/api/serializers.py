@@ -268,7 +268,7 @@ class ExecutionSummarySerializer(serializers.Serializer):
 
 class CommandSerializer(serializers.Serializer):
     command = serializers.ChoiceField(choices=["step", "continue", "pause", "abort", "set_breakpoints", "set_speed",
-                                               "send_task_success", "send_task_failure"])
+                                               "send_task_success", "send_task_failure", "redrive"])
     breakpoints = serializers.ListField(child=serializers.CharField(), required=False)
     speed = serializers.FloatField(required=False)
     let_time_pass = serializers.BooleanField(required=False, help_text="step: fire a waiting callback's timeout")
@@ -276,3 +276,18 @@ class CommandSerializer(serializers.Serializer):
     output = serializers.JSONField(required=False)
     error = serializers.CharField(required=False, allow_blank=True)
     cause = serializers.CharField(required=False, allow_blank=True)
+    mock_override = serializers.JSONField(required=False, allow_null=True,
+                                          help_text="redrive: see RedriveSerializer")
+
+
+class MockOverrideSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="a Task step of the run's version (usually the one that failed)")
+    response = serializers.JSONField(help_text='its mocked answer, keyed by call number from 0 as in a mock config: '
+                                               '{"0": {"Return": {...}}} or {"0": {"Throw": {"Error": "...", "Cause": "..."}}}; '
+                                               'a single {"Return": ...} answers the next call')
+
+
+class RedriveSerializer(serializers.Serializer):
+    mock_override = MockOverrideSerializer(required=False, allow_null=True,
+                                           help_text="change this step's mocked answer before going on "
+                                                     "(its call numbers, like every mock's, start again at 0)")

@@ -147,6 +147,33 @@ class ExecutionControlView(APIView):
         return Response(_detail(execution))
 
 
+class ExecutionRedriveView(APIView):
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT,
+                   summary="Whether the run can be redriven (redriveStatus, redriveStatusReason), the Task steps "
+                           "that failed and their mocked answers now")
+    def get(self, request, execution_id: int):
+        return Response(simulation.redrive_options(execution=_execution(request, execution_id)))
+
+    @extend_schema(request=s.RedriveSerializer, responses={200: OpenApiTypes.OBJECT, 409: ERROR},
+                   summary="Redrive a run that failed, timed out or was aborted, as RedriveExecution does, "
+                           "optionally changing a step's mocked answer first (editors)")
+    def post(self, request, execution_id: int):
+        data = request.data if request.data is not None else {}
+        if not isinstance(data, dict):
+            raise InvalidInput('The request body must be a JSON object: {} or {"mock_override": {...}}.')
+        unknown = sorted(set(data) - {"mock_override"})
+        if unknown:
+            raise InvalidInput(f"Unknown field '{unknown[0]}': the body takes mock_override only.", field=unknown[0])
+        body = {"command": "redrive", "mock_override": data.get("mock_override")}
+        update = runner.command(user=request.user, execution_id=execution_id, body=body)
+        live.publish_sync(update)
+        execution = _execution(request, execution_id)
+        runner.wake_after_commit(execution.pk)
+        return Response(_detail(execution))
+
+
 class ExecutionExportView(APIView):
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT},
                    summary="The whole history, shaped like GetExecutionHistory")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("executions/<int:execution_id>/", sim.ExecutionDetailView.as_view(), name="api-execution-detail"),
     path("executions/<int:execution_id>/events/", sim.ExecutionEventsView.as_view(), name="api-execution-events"),
     path("executions/<int:execution_id>/control/", sim.ExecutionControlView.as_view(), name="api-execution-control"),
+    path("executions/<int:execution_id>/redrive/", sim.ExecutionRedriveView.as_view(), name="api-execution-redrive"),
     path("executions/<int:execution_id>/export/", sim.ExecutionExportView.as_view(), name="api-execution-export"),
     path("executions/<int:execution_id>/dataflow/", sim.ExecutionDataFlowView.as_view(),
          name="api-execution-dataflow"),

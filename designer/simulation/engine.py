@@ -20,14 +20,17 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Iterator
 
 from django.db import transaction
+from django.utils import timezone
 
 from interpreter.definition import StateMachine, parse
 from interpreter.errors import DefinitionError
 from interpreter.execution import RUNNING, Execution as Interpreter
 from interpreter.inspection import EventSteps, resource_of
+from interpreter.limits import HISTORY_EVENTS, STANDARD_MAX_SECONDS
 from interpreter.mocks import Mocks
 from interpreter.wording.errors import explain_error
 
@@ -38,6 +41,7 @@ from ..runlist import live as runlist_live
 from ..models import Execution, ExecutionEvent, ExecutionMode, ExecutionStatus
 
 LIVE_CACHE_SIZE = 256  # runs kept as interpreter objects between writes, per process
+REDRIVABLE_PERIOD = timedelta(days=14)  # AWS: a run can be redriven for 14 days after it ends
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,8 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     for key, value in (fields or {}).items():
         setattr(execution, key, value)
     if run.status != RUNNING:
+        if execution.status == RUNNING or execution.ended_at is None:
+            execution.ended_at = timezone.now()  # AWS's 14 days to redrive start here
         execution.mode = ExecutionMode.PAUSED
         execution.runner_id = ""
         execution.stop_reason = "aborted" if run.status == ExecutionStatus.ABORTED else "finished"
@@ -266,7 +272,31 @@ def execution_state(execution: Execution) -> dict:
         "virtualTime": execution.virtual_time, "startedAt": execution.started_at_virtual,
         "output": execution.output, "error": execution.error or None, "cause": execution.cause or None,
         "explanation": _explanation(execution) if execution.error else None,
+        **redrive_status(execution),
     }
+
+
+def redrive_status(execution: Execution) -> dict:
+    """Whether the run can be redriven now, as DescribeExecution says it (``redriveStatus``,
+    ``redriveStatusReason`` in AWS's words), and the redrives so far with the mocked answers
+    people changed first. From the row alone: every frame carries it."""
+    redrives = execution.redrives or []
+    out = {"redriveCount": redrives[-1]["count"] if redrives else 0, "redrives": redrives,
+           "redriveStatus": "NOT_REDRIVABLE", "redriveStatusReason": None}
+    status = execution.status
+    if execution.workflow_type == "EXPRESS":
+        out["redriveStatusReason"] = "Redrive is not supported for EXPRESS workflows."
+    elif status in (RUNNING, ExecutionStatus.SUCCEEDED):
+        out["redriveStatusReason"] = f"Execution is {status} and cannot be redriven."
+    elif execution.last_seq + 1 >= HISTORY_EVENTS:
+        out["redriveStatusReason"] = "Execution history event limit exceeded."
+    elif execution.virtual_time - execution.started_at_virtual >= STANDARD_MAX_SECONDS * 1000:
+        out["redriveStatusReason"] = "Execution has exceeded the max execution time."
+    elif execution.ended_at is not None and timezone.now() - execution.ended_at > REDRIVABLE_PERIOD:
+        out["redriveStatusReason"] = "Execution redrivable period exceeded."
+    else:
+        out["redriveStatus"] = "REDRIVABLE"
+    return out
 
 
 def _explanation(execution: Execution) -> str:

@@ -75,6 +75,7 @@ function applyState(next) {
   if (document.activeElement !== speed) speed.value = [...speed.options].find((o) => Number(o.value) === state.speed).value;
   paint();
   renderCallbacks();
+  renderRedrive();
   renderResult();
   if (selected) renderBreakpointToggle();
 }
@@ -125,6 +126,61 @@ function callbackForm(token, stateName) {
     el("details", { class: "small muted" }, el("summary", { text: "Technical details" }),
       el("p", { text: `Approve sends SendTaskSuccess, Reject SendTaskFailure, with the task token ${token}.` })));
 }
+
+// --- redrive: a run that failed, timed out or was aborted goes on from where it stopped ---
+const ENDED = ["FAILED", "TIMED_OUT", "ABORTED"];
+const redriveAnswers = new Map(); // step -> its mocked answer as the form showed it
+let redriveLoadedAt = null; // the event the form's steps were read at
+const redriveText = (response) => (response == null ? "" : JSON.stringify(response, null, 2));
+
+function renderRedrive() {
+  const ended = ENDED.includes(state.status);
+  const redrives = state.redrives || [];
+  $("redrive-panel").hidden = !ended && !redrives.length;
+  $("redrive-form").hidden = !ended || !page.canControl;
+  $("btn-redrive").disabled = !page.canControl || state.redriveStatus !== "REDRIVABLE";
+  $("redrive-reason").textContent = ended && state.redriveStatus !== "REDRIVABLE" ? state.redriveStatusReason || "" : "";
+  $("redrive-log").replaceChildren(...redrives.map((r) => el("li", { "data-count": String(r.count) },
+    `${r.by || "Someone"} redrove the run${r.count > 1 ? ` (time ${r.count})` : ""}`,
+    ...(r.state ? [`, after changing what ‘${r.state}’ answers to `, el("code", { text: JSON.stringify(r.response) })] : []),
+    ".")));
+  if (ended && page.canControl && redriveLoadedAt !== state.lastSeq) loadRedriveSteps();
+}
+
+async function loadRedriveSteps() {
+  redriveLoadedAt = state.lastSeq;
+  let options;
+  try {
+    options = await api("GET", `/api/executions/${page.executionId}/redrive/`);
+  } catch (err) {
+    notice(err.message);
+    return;
+  }
+  const select = $("redrive-state"), box = $("redrive-response");
+  const typed = box.value !== redriveText(redriveAnswers.get(select.value)) && box.dataset.enhanced;
+  redriveAnswers.clear();
+  for (const step of options.steps) redriveAnswers.set(step.state, step.response);
+  select.replaceChildren(...options.steps.map((step) => el("option", { value: step.state, text: step.state })));
+  $("redrive-change").hidden = !options.steps.length;
+  if (!typed) box.value = redriveText(redriveAnswers.get(select.value)); // keep what someone is typing
+  box.dataset.enhanced = "1";
+}
+
+$("redrive-state").addEventListener("change", () => {
+  $("redrive-response").value = redriveText(redriveAnswers.get($("redrive-state").value));
+});
+$("redrive-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const body = { command: "redrive" };
+  const step = $("redrive-state").value, text = $("redrive-response").value.trim();
+  if (step && text && text !== redriveText(redriveAnswers.get(step)).trim()) {
+    try { body.mock_override = { state: step, response: JSON.parse(text) }; } catch (err) {
+      notice(`The mocked answer is not JSON: ${err.message}`);
+      return;
+    }
+  }
+  command(body);
+});
 
 // --- history: a drawer, closed unless this person opened it last time ---
 const historyPane = $("history-pane");
@@ -284,7 +340,7 @@ async function command(body) {
 $("controls").addEventListener("submit", (e) => {
   e.preventDefault();
   const name = e.submitter?.value;
-  if (name === "abort" && !confirm("Abort this run? It cannot be resumed.")) return;
+  if (name === "abort" && !confirm("Abort this run? You can redrive it afterwards, from where it stopped.")) return;
   if (name) command({ command: name });
 });
 $("speed").addEventListener("change", () => command({ command: "set_speed", speed: Number($("speed").value) }));

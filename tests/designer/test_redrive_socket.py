@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
+from channels.testing import WebsocketCommunicator
 
 from designer import simulation
+from designer.asgi import application
 from designer.models import Execution
 from designer.simulation import runner
 
@@ -66,3 +68,21 @@ async def test_a_second_viewer_sees_the_redrive_live_in_order_once(users, workfl
     assert row.status == "SUCCEEDED" and row.redrives[-1]["by"] == "editor"
     await editor.disconnect()
     await viewer.disconnect()
+
+
+async def test_a_share_link_holder_watches_but_cannot_redrive(users, workflow):
+    from designer.review import sharing
+
+    run = await sync_to_async(_failed_run)(users, workflow)
+    link = await sync_to_async(sharing.share_link_create)(user=users["owner"], workflow=workflow, execution=run.pk)
+    token = await sync_to_async(sharing.share_link_token)(link)
+    guest = WebsocketCommunicator(application, f"/ws/share/{token}/execution/", headers=[(b"origin", b"http://localhost")])
+    assert (await guest.connect(timeout=WAIT))[0]
+    hello = (await _frames_until(guest, lambda f, fs: f["type"] == "events"))[0]
+    assert hello["canControl"] is False and hello["execution"]["redriveStatus"] == "REDRIVABLE"
+    await guest.send_json_to({"command": "redrive", "id": 7})
+    frame = await guest.receive_json_from(timeout=WAIT)
+    assert frame["type"] == "error" and frame["error"] == "forbidden" and frame["id"] == 7
+    row = await sync_to_async(Execution.objects.get)(pk=run.pk)
+    assert row.status == "FAILED" and row.revision == run.revision
+    await guest.disconnect()

@@ -63,7 +63,7 @@ def redrive_run(*, execution: Execution, user: AbstractBaseUser, mock_override: 
         mocks = None
         if override is not None:
             config, case = _with_answer(row, override)
-            mocks = mocks_for(machine, config, case, row.manual_callbacks)
+            mocks = mocks_for(machine, config, case, row.manual_callbacks, row.unmocked)
             fields.update(mock_config_json=dumps(config), mock_test_case=case)
         try:
             events = live.run.redrive(mocks=mocks)

@@ -322,3 +322,17 @@ def test_the_page_form_without_javascript_redrives(client, users, failed):
     assert response.status_code == 302
     row = _fresh(failed)
     assert row.status == "RUNNING" and row.redrives[-1]["state"] == "Approve Application"
+
+
+def test_a_changed_answer_keeps_the_runs_policy_for_steps_nobody_mocked(users, workflow,
+                                                                       django_capture_on_commit_callbacks):
+    config = _config(THROWS)
+    del config["StateMachines"]["bank"]["TestCases"]["T"]["Notify Applicant"]
+    execution, _ = simulation.execution_start(user=users["owner"], workflow=workflow, input=INPUT, mock_config=config,
+                                              mock_test_case="T", seed=3, unmocked="empty")
+    assert _to_end(execution).status == "FAILED"
+    # Committed as in the server: the next batch goes on with the interpreter the redrive left.
+    with django_capture_on_commit_callbacks(execute=True):
+        simulation.redrive_run(execution=_fresh(execution), user=users["owner"],
+                               mock_override={"state": "Approve Application", "response": {"0": {"Return": {}}}})
+    assert _to_end(execution).status == "SUCCEEDED"  # Notify Applicant, unmocked, still answers {}

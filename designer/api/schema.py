@@ -7,7 +7,8 @@ once, for every operation, by the same rules the code follows:
 - 400 where the request carries something to check (a body, query parameters) or changes data;
 - 401 and 403 wherever a login is needed (403 also for a role that may not, and for CSRF);
 - 404 where the path names something (a workflow you are not a member of is 404 too);
-- 413 where a body is read (over 5 MiB, or a payload over AWS's 256 KiB).
+- 413 where a body is read (over 5 MiB, or a payload over AWS's 256 KiB);
+- 415 where a body is read and its media type cannot be (a multipart body DRF cannot split).
 
 Views add what only they can answer (409 for a stale base version, 422 when Graphviz cannot
 draw) with ``extend_schema(responses={409: ERROR})``. Every error body is ``Error``.
@@ -39,6 +40,7 @@ _SENTENCES = {
     "404": "Nothing here, or nothing you may see.",
     "409": "It conflicts with the current state (a newer version was saved; the run cannot do that now).",
     "413": "Too large: the body is over 5 MiB, or a payload over AWS's 256 KiB.",
+    "415": "The body's media type is not one this operation reads (JSON; a form where the schema lists one).",
     "422": "It could not be drawn.",
 }
 _UNSAFE = {"post", "put", "patch", "delete"}
@@ -63,6 +65,8 @@ def declare_errors(result, generator, request, public):
                 codes.add("404")
             if body or method in _UNSAFE:
                 codes.add("413")
+            if body:
+                codes.add("415")
             codes |= {code for code, response in responses.items() if code in _SENTENCES and not response.get("content")}
             for code in sorted(codes):
                 declared = responses.get(code) or {}

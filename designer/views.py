@@ -137,7 +137,8 @@ def workflow_simulate(request, workflow_id: int):
     workflow = _visible(request, workflow_id)
     try:
         kwargs = {"manual_callbacks": request.POST.get("manual_callbacks") == "on",
-                  "workflow_type": request.POST.get("type") or None}
+                  "workflow_type": request.POST.get("type") or None,
+                  "unmocked": request.POST.get("unmocked") or "fail"}
         test_case = request.POST.get("test_case") or ""
         if test_case:
             if not (test_case.isascii() and test_case.isdigit()):

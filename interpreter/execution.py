@@ -451,7 +451,11 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
         if self.status is RUNNING and not self._ready and not self._children_due():
             wake = self.next_wake()
             if self._awaiting_callback():
-                out["waiting"] = {"reason": "callback", "tokens": self.waiting_tokens()}
+                tokens = self.waiting_tokens()
+                out["waiting"] = {"reason": "callback", "tokens": tokens}
+                answers = {s: a for s in dict.fromkeys(tokens.values()) if (a := self.mocks.suggested(s)) is not None}
+                if answers:  # for the person answering: what the workflow reads from each answer
+                    out["waiting"]["answers"] = answers
             elif wake is not None:
                 out["waiting"] = {"reason": "timer", "resumeAt": format_millis(wake), "resumeAtMillis": wake}
             else:

@@ -74,16 +74,21 @@ class Mocks:
         self.root: Any = None      # the definition of the execution these mocks were first given to
         self._shapes: dict | None = None
 
-    def shape(self, state: str) -> Any:
-        """What ``return_input`` adds to a Task's answer: the fields the workflow reads from it
-        (``interpreter.proposal.answer_shapes``), worked out once, from the whole definition (a
-        Distributed Map's child executions share their parent's mocks)."""
-        if self.unmocked != "return_input" or self.root is None:
+    def suggested(self, state: str) -> Any:
+        """What a person answering ``state`` by hand might send: the fields the workflow reads
+        from its answer, with values that lead toward a Succeed state (None: it reads none)."""
+        if self.root is None:
             return None
         if self._shapes is None:
             from .proposal import answer_shapes
             self._shapes = answer_shapes(self.root)
-        return self._shapes.get(state)
+        return self._shapes.get(state) or None
+
+    def shape(self, state: str) -> Any:
+        """What ``return_input`` adds to a Task's answer: the fields the workflow reads from it
+        (``interpreter.proposal.answer_shapes``), worked out once, from the whole definition (a
+        Distributed Map's child executions share their parent's mocks)."""
+        return self.suggested(state) if self.unmocked == "return_input" else None
 
     @classmethod
     def from_config(cls, config: Any, state_machine: str | None, test_case: str | None,

@@ -27,7 +27,8 @@ _BY_NAME = [
 ]
 _NUMERIC = ("amount", "total", "count", "price", "quantity", "qty", "size", "number", "num", "age", "score",
             "limit", "seconds", "minutes", "hours", "days", "retries", "attempts", "percent", "version",
-            "duration", "timeout", "delay", "index", "weight", "rate", "level")
+            "duration", "timeout", "delay", "index", "weight", "rate", "level", "margin", "discount", "tax", "ratio",
+            "factor", "threshold", "cost", "balance", "fee", "max", "min", "port", "year", "month", "priority")
 _BOOLEAN_START = ("is", "has", "should", "can", "enable", "enabled", "dry", "approved", "force", "skip")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 

@@ -108,7 +108,9 @@ function renderCallbacks() {
 
 function callbackForm(token, stateName) {
   const output = el("textarea", { class: "code callback-output", rows: "3" });
-  output.value = '{"approved": true}';
+  // What the workflow reads from this step's answer, when it reads anything (else a yes).
+  const suggested = state.waiting?.answers?.[stateName];
+  output.value = JSON.stringify(suggested ?? { approved: true });
   const error = el("input", { class: "callback-error", value: "Rejected" });
   const cause = el("input", { class: "callback-cause", value: "Rejected by the reviewer." });
   const disabled = !page.canControl;

@@ -341,6 +341,7 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         driver.wait_for_selector("body[data-editor-ready=true]")
         driver.click("#simulate summary")
         driver.select_option("#simulate-test-case", index=0)  # no mocks, my input only
+        driver.click("#simulate-json-toggle")
         driver.fill("#simulate-input", '{"application": {"id": "a-1"}}')
         driver.click("#simulate-start")
         driver.wait_for_url("**/executions/*/")
@@ -399,6 +400,7 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual(version["definition"]["States"]["No"]["Resource"], "${CheckerArn}")
         page.click("#simulate summary")
         self.assertEqual(page.input_value("#simulate-type"), "EXPRESS")
+        page.click("#simulate-json-toggle")
         page.fill("#simulate-input", '{"ok": true}')
         page.click("#simulate-start")
         page.wait_for_url("**/executions/*/")

@@ -3,8 +3,8 @@ websockets are real): the owner asks a reviewer to review version 2; the reviewe
 comments on "Check Address", replies and requests changes; the owner sees the badge and the thread
 appear, resolves it, saves version 3 and asks again; the reviewer approves; the versions page says
 "approved"; a share link opened with no login shows the graph and the comments and nothing else,
-and is 404 once revoked. Then the members page: the owner adds a second person, invites a third by
-e-mail, and sees them join."""
+and is 404 once revoked; a run's share link follows the run live. Then the members page: the
+owner adds a second person, invites a third by e-mail, and sees them join."""
 from __future__ import annotations
 
 import re
@@ -202,6 +202,31 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         owner.click("#share-links button.share-revoke")
         guest.wait_for_selector("body[data-share-gone=true]")
         self.assertEqual(guest.reload().status, 404)
+
+    def test_a_run_share_link_replays_the_run_live(self):
+        """The guest's page follows the run as the server's runner advances it, without reloading."""
+        from designer import services, simulation
+        from designer.review import sharing
+
+        steps = {f"Step {i}": {"Type": "Pass", "Next": f"Step {i + 1}"} for i in range(1, 4)}
+        steps["Step 4"] = {"Type": "Succeed"}
+        workflow = services.workflow_create(owner=self.demo, name="Four steps",
+                                            definition={"StartAt": "Step 1", "States": steps})
+        execution, _ = simulation.execution_start(user=self.demo, workflow=workflow, input={}, seed=1)
+        simulation.execution_set_speed(user=self.demo, execution=execution, speed=10)
+        link = sharing.share_link_create(user=self.demo, workflow=workflow, execution=execution.pk)
+        guest = self.new_page()
+        guest.goto(f"{self.live_server_url}{sharing.share_link_path(link)}")
+        guest.wait_for_selector("body[data-share-ready=true][data-connection=live]")
+        self.assertEqual(guest.text_content("#run-status"), "RUNNING")
+        before = guest.locator("#history-body tr").count()
+        # Continued by its owner: the server's runner picks it up and advances it, one step a tenth of a second.
+        simulation.execution_continue(user=self.demo, execution=execution)
+        guest.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        ids = [int(t) for t in guest.locator("#history-body tr td:first-child").all_text_contents()]
+        self.assertEqual(ids, list(range(1, len(ids) + 1)))  # every event once, in order
+        self.assertGreater(len(ids), before)
+        self.assertIn("run-succeeded", guest.get_attribute('#graph g.state[data-state="Step 4"]', "class"))
 
     def test_the_members_page_invites_and_they_join(self):
         from django.contrib.auth import get_user_model

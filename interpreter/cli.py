@@ -17,6 +17,10 @@
 ``run`` prints one JSON object: ``{"status", "output" | "error", "cause", "events"}`` (events
 with ``--history``, in ``GetExecutionHistory``'s form). Exit 0 when the execution succeeded,
 1 when it did not, 2 for a bad definition or bad arguments (the message goes to stderr).
+The history is written while the run goes on, so memory stays bounded however long the run:
+``"events"`` then comes first in the object. Without ``--history`` no event is kept at all
+(AWS's event limit still counts them). With callback options the events are kept, and printed
+at the end, as an answer to a token that is not waiting is a usage error.
 
 The callback options and ``--advance`` act in the order given, on the virtual clock; with any of
 them, the run stops whenever a task waits for a callback and nothing else can move, so that an
@@ -43,7 +47,8 @@ from .definition import parse
 from .errors import DefinitionError
 from . import limits
 from .limits import HISTORY_EVENTS
-from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, InvalidToken
+from .events import EventStream, HistoryEncoder
+from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, ExecutionNotRedrivable, InvalidToken
 from .mocks import Mocks
 from . import unmocked
 from .workflow_type import EXPRESS, STANDARD, TYPES, express_problems
@@ -218,11 +223,13 @@ def run_command(args: argparse.Namespace) -> int:
     name = args.state_machine or "StateMachine"
     if args.max_history_events is not None and args.max_history_events != 0 and args.max_history_events < 2:
         raise UsageError("--max-history-events takes 0 (no limit) or a number of events from 2")
+    actions = getattr(args, "actions", None) or []
+    printer = _Printer(args.history and not actions, args.event_types)
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
                           start_time=args.start_time, express=workflow_type == EXPRESS, synchronous=args.sync,
                           max_history_events=(
-                              HISTORY_EVENTS if args.max_history_events is None else args.max_history_events or None))
-    actions = getattr(args, "actions", None) or []
+                              HISTORY_EVENTS if args.max_history_events is None else args.max_history_events or None),
+                          events=None if args.history and actions else EventStream(printer.write))
     if actions:
         execution.run_to_callback()
         for option, value in actions:
@@ -230,17 +237,50 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         execution.run()
     if args.redrive and execution.status in (FAILED, TIMED_OUT, ABORTED):
-        execution.redrive(mocks=redrive_mocks)
+        try:
+            execution.redrive(mocks=redrive_mocks)
+        except ExecutionNotRedrivable as e:
+            print(f"note: --redrive: the run cannot be redriven: {e}", file=sys.stderr)
         execution.run()
     for note in execution.mocks.s3.notes:
         print(f"note: {note}", file=sys.stderr)
+    execution.flush_events()
     result = execution.result()
-    if args.history:
+    if args.history and actions:
         result["events"] = [e.to_aws() for e in execution.events]
     if args.event_types:
-        result["event_types"] = [e.type for e in execution.events]
-    print(json.dumps(result, ensure_ascii=False))
+        result["event_types"] = printer.types if printer.types is not None else [e.type for e in execution.events]
+    printer.finish(result)
     return 0 if execution.status is SUCCEEDED else 1
+
+
+class _Printer:
+    """Writes ``run``'s JSON object to stdout: with ``stream``, the history's events as they come
+    (``{"events": [...`` first, the rest once the run has ended); otherwise the whole object at
+    the end. Event types for ``--event-types`` are gathered as the events go by."""
+
+    def __init__(self, stream: bool, types: bool):
+        self.stream = stream
+        self.encoder = HistoryEncoder() if stream else None
+        self.types: list[str] | None = [] if types else None
+        self.started = False
+
+    def write(self, events: list) -> None:
+        if self.types is not None:
+            self.types.extend(e.type for e in events)
+        if self.stream:
+            out = sys.stdout
+            out.write("," if self.started else '{"events": [')
+            self.started = True
+            out.write(self.encoder.items(events))
+
+    def finish(self, result: dict) -> None:
+        text = json.dumps(result, ensure_ascii=False)
+        if self.stream:
+            sys.stdout.write(("]" if self.started else '{"events": []') + ", " + text[1:] + "\n")
+            sys.stdout.flush()
+        else:
+            print(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

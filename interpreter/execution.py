@@ -22,7 +22,7 @@ from .callbacks import Callbacks
 from .definition import StateMachine
 from .error_handling import error_matches, error_output
 from .errors import StateRuntimeError, StatesError
-from .events import Event
+from .events import Event, EventStream
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
 from .jsontext import dumps
@@ -48,14 +48,17 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
                  handlers: dict[str, Handler] | None = None, seed: int | None = None,
                  start_time: int | None = None, account: str = "123456789012", region: str = "us-east-1",
                  role_arn: str | None = None, express: bool = False, synchronous: bool = False,
-                 max_history_events: int | None = HISTORY_EVENTS, _restoring: bool = False):
+                 max_history_events: int | None = HISTORY_EVENTS, events: EventStream | None = None,
+                 _restoring: bool = False):
+        """``events``: where the history goes when the caller does not keep it (see EventStream);
+        by default every event stays in ``self.events``."""
         self.machine = machine
         self.mocks = mocks or Mocks()
         if self.mocks.root is None:
             self.mocks.root = machine.definition
         self.handlers = dict(handlers or {})
         self.map_runs = map_run.MapRuns()  # Distributed Map runs by ARN, their child executions inside
-        self.events: list[Event] = []
+        self.events: list[Event] = [] if events is None else events
         self.status = RUNNING
         self.output: Any = None
         self.error: str | None = None
@@ -198,8 +201,16 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
 
     def take_events(self) -> list[Event]:
         """Hand over the events recorded so far and forget them (for long runs that persist them)."""
-        events, self.events = self.events, []
+        events = self.events[:]
+        self.events.clear()
         return events
+
+    def flush_events(self) -> None:
+        """With an EventStream: hand the events held so far to its writer. Events from AWS's
+        history limit on wait while the run goes on: the limit may still drop them."""
+        events = self.events
+        if type(events) is EventStream and (self._next_event <= self.redriving.event_cap or self.status is not RUNNING):
+            events.flush()
 
     # --- the step --------------------------------------------------------------------------
 
@@ -212,13 +223,16 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
                 th = self._pick()
             if th is not None and th is not _MOVED:
                 self._advance(th)
-        return self.events[before:]
+        new = self.events[before:]
+        self.flush_events()
+        return new
 
     def run(self, breakpoints: Iterable[str] = (), max_steps: int | None = None) -> "Execution":
         """Run until the end, a breakpoint (before entering a named state), or nothing can move."""
         stops = frozenset(breakpoints)
         steps = 0
         pick, advance = self._pick, self._advance
+        stream = self.events if type(self.events) is EventStream else None
         while self.status is RUNNING:
             if max_steps is not None and steps >= max_steps:
                 break
@@ -231,6 +245,9 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
                 break
             advance(th)
             steps += 1
+            if stream is not None and len(stream) >= EventStream.BATCH:
+                self.flush_events()
+        self.flush_events()
         return self
 
     def _advance(self, th: Thread) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import map_run
 from .definition import Program
+from .events import EventStream
 from .limits import STANDARD_MAX_SECONDS
 from .threads import _ABORTABLE, _DEADLINE, _MOVED, ENTER, RUNNING, Thread
 
@@ -182,6 +183,7 @@ class Scheduling:
         """Like ``run()``, but stop while a task waits for a callback and nothing else is ready:
         its answer or heartbeat then comes before the clock jumps to a timeout."""
         steps = 0
+        stream = self.events if type(self.events) is EventStream else None
         while self.status is RUNNING:
             if max_steps is not None and steps >= max_steps:
                 break
@@ -194,11 +196,15 @@ class Scheduling:
             if th is not _MOVED:
                 self._advance(th)
                 steps += 1
+                if stream is not None and len(stream) >= EventStream.BATCH:
+                    self.flush_events()
+        self.flush_events()
         return self
 
     def run_until(self, at: int) -> Any:
         """Let virtual time pass up to ``at`` (milliseconds): run what is ready and every timer due
         by then (waits, retries, timeouts, missed heartbeats), then set the clock to ``at``."""
+        stream = self.events if type(self.events) is EventStream else None
         while self.status is RUNNING:
             if not self._ready:
                 wake = self.next_wake()
@@ -209,6 +215,9 @@ class Scheduling:
                 break
             if th is not _MOVED:
                 self._advance(th)
+                if stream is not None and len(stream) >= EventStream.BATCH:
+                    self.flush_events()
         if self.status is RUNNING and at > self.clock:
             self.clock = at
+        self.flush_events()
         return self

@@ -1,0 +1,107 @@
+"""History not kept: EventStream hands events on in batches (the CLI streams them), memory
+stays bounded, and AWS's event limit still counts them; HistoryEncoder writes the same text as
+``to_aws`` does."""
+from __future__ import annotations
+
+import json
+
+from asl_helpers import machine
+from test_cli import ROOT, cli, write
+
+from interpreter.definition import parse
+from interpreter.events import EventStream, HistoryEncoder
+from interpreter.execution import Execution
+from interpreter.jsontext import dumps
+from interpreter.mocks import Mocks
+
+
+
+def loop(to: int) -> dict:
+    return machine({
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericLessThan": to, "Next": "Add"}],
+                  "Default": "Done"},
+        "Add": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}, start="Check")
+
+
+LOOP = loop(3000)
+
+MIXED = machine({
+    "Vars": {"Type": "Pass", "Assign": {"n": 1, "o": {"k": "é"}}, "Next": "Call"},
+    "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+             "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultPath": "$.r",
+             "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2}], "Next": "Fan"},
+    "Fan": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Item", "States": {
+        "Item": {"Type": "Pass", "End": True}}}, "ResultPath": "$.mapped", "Next": "Bad"},
+    "Bad": {"Type": "Fail", "Error": "Nope", "Cause": "said \"no\""}}, start="Vars")
+
+
+def run(definition, input, **kwargs) -> Execution:
+    return Execution(parse(definition), input, seed=7, start_time=1_700_000_000_000, **kwargs).run()
+
+
+def test_a_stream_hands_on_every_event_once_in_order_and_holds_few():
+    batches, held = [], []
+
+    def write(events):
+        batches.append(events)
+        held.append(len(ex.events))
+
+    ex = Execution(parse(LOOP), {"count": 0}, seed=7, start_time=1_700_000_000_000, max_history_events=None,
+                   events=EventStream(write))
+    ex.run()
+    kept = run(LOOP, {"count": 0}, max_history_events=None)
+    streamed = [e for batch in batches for e in batch]
+    assert [e.to_json() for e in streamed] == [e.to_json() for e in kept.events]
+    assert ex.events == [] and ex.events.written == len(kept.events) == 12_006
+    assert len(batches) > 20 and max(held) < EventStream.BATCH + 10
+    assert ex.output == kept.output == {"count": 3000}
+
+
+def test_a_stream_without_a_writer_keeps_nothing_and_the_event_limit_still_ends_the_run():
+    dropped = run(loop(7000), {"count": 0}, events=EventStream())
+    kept = run(loop(7000), {"count": 0})
+    assert (dropped.status, dropped.error, dropped.cause) == (kept.status, kept.error, kept.cause)
+    assert kept.status == "FAILED" and kept.error == "States.Runtime" and len(kept.events) == 25_000
+    assert dropped.events == [] and dropped.events.written == 25_000
+
+
+def test_the_last_batch_before_the_limit_is_written_without_the_events_the_limit_drops():
+    batches = []
+    ex = run(LOOP, {"count": 0}, max_history_events=1000, events=EventStream(batches.append))
+    ids = [e.id for batch in batches for e in batch]
+    assert ids == list(range(1, 1001))
+    assert batches[-1][-1].type == "ExecutionFailed" and ex.error == "States.Runtime"
+
+
+def test_the_encoder_writes_what_to_aws_gives_for_every_kind_of_detail():
+    mocks = Mocks.from_lists({"Call": [{"Throw": {"Error": "Boom", "Cause": "once"}},
+                                       {"Return": {"Payload": {"ok": True, "list": [1, 2.5, None]}}}]})
+    ex = run(MIXED, {"items": [{"i": 1}, {"i": 2}], "s": "line\n\u2028"}, mocks=mocks)
+    assert {"TaskFailed", "TaskSucceeded", "MapIterationStarted", "ExecutionFailed"} <= {e.type for e in ex.events}
+    assert any("assignedVariables" in (e.details or {}) for e in ex.events)
+    encoder = HistoryEncoder()
+    text = "[" + ",".join(encoder.items(ex.events[i:i + 3]) for i in range(0, len(ex.events), 3)) + "]"
+    assert text == dumps([e.to_aws() for e in ex.events])
+
+
+def test_cli_history_is_one_json_object_with_the_events_first(tmp_path):
+    proc = cli("run", write(tmp_path, "loop.json", LOOP), "--input", '{"count": 2000}', "--history",
+               "--event-types", "--seed", "7", "--start-time", "1700000000000", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith('{"events": [{')
+    result = json.loads(proc.stdout)
+    expected = run(LOOP, {"count": 2000}, mocks=None)
+    assert result["status"] == "SUCCEEDED" and result["output"] == {"count": 3000}
+    assert result["events"] == [e.to_aws() for e in expected.events]
+    assert result["event_types"] == [e.type for e in expected.events]
+
+
+def test_cli_history_past_the_limit_then_redrive_says_why_it_cannot(tmp_path):
+    proc = cli("run", write(tmp_path, "loop.json", LOOP), "--history", "--max-history-events", "500",
+               "--input", '{"count": 0}', "--redrive", cwd=ROOT)
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert len(result["events"]) == 500 and result["events"][-1]["type"] == "ExecutionFailed"
+    assert result["error"] == "States.Runtime"
+    assert "cannot be redriven" in proc.stderr and "Traceback" not in proc.stderr

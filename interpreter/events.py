@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .jsontext import dumps
+from .jsontext import dumps, encode_basestring
 from .timestamps import format_history
 
 # Detail fields whose values are JSON documents that AWS sends as JSON text.
@@ -140,28 +140,57 @@ class HistoryEncoder:
     share a timestamp, and pass one payload along (a state's output is the next one's input):
     each is formatted once. Payloads are never mutated once in an event, so a payload seen a
     moment ago (the same object) has the same text."""
-    __slots__ = ("_ms", "_stamp", "_seen")
+    __slots__ = ("_ms", "_stamp", "_seen", "_names")
 
     def __init__(self):
         self._ms: int | None = None
         self._stamp = ""
         self._seen: dict[int, tuple[Any, str]] = {}
+        self._names: dict[str, str] = {}
 
     def items(self, events: list[Event]) -> str:
         """The events as JSON array items, separated by commas (no brackets)."""
         out = []
+        names = self._names
         for e in events:
             if e.timestamp != self._ms:
                 self._ms, self._stamp = e.timestamp, format_history(e.timestamp)
+            details = e.details
+            if details is not None and len(details) == 2:
+                # Most events: a state entered or exited, its name and one payload. Their text is
+                # put together directly (event types are plain words: nothing to escape).
+                form = _PLAIN.get(e.type)
+                if form is not None and list(details) == form[1]:
+                    name = details["name"]
+                    quoted = names.get(name)
+                    if quoted is None:
+                        quoted = names[name] = encode_basestring(name)
+                    out.append(f'{{"timestamp":"{self._stamp}","type":"{e.type}","id":{e.id},"previousEventId":'
+                               f'{e.previous_event_id},"{form[0]}":{{"name":{quoted},"{form[2]}":'
+                               f'{self._quoted(details[form[2]])},"{form[2]}Details":{{"truncated":false}}}}}}')
+                    continue
             item = {"timestamp": self._stamp, "type": e.type, "id": e.id, "previousEventId": e.previous_event_id}
-            if e.details is not None:
+            if details is not None:
                 key = _KEYS.get(e.type, _UNKNOWN)
                 if key is _UNKNOWN:
                     key = _KEYS[e.type] = details_key(e.type)
                 if key is not None:
-                    item[key] = self._details(e.details)
-            out.append(item)
-        return dumps(out)[1:-1]
+                    item[key] = self._details(details)
+            out.append(dumps(item))
+        return ",".join(out)
+
+    def _quoted(self, value: Any) -> str:
+        """The value's JSON text, as a JSON string."""
+        seen = self._seen
+        hit = seen.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        quoted = encode_basestring(dumps(value))
+        if type(value) is dict or type(value) is list:
+            if len(seen) >= 8:
+                seen.clear()
+            seen[id(value)] = (value, quoted)  # the value held, so that its id is not reused meanwhile
+        return quoted
 
     def _details(self, details: dict) -> dict:
         out = dict(details)
@@ -176,19 +205,13 @@ class HistoryEncoder:
         return out
 
     def _text(self, value: Any) -> str:
-        if type(value) is not dict and type(value) is not list:
-            return dumps(value)
-        seen = self._seen
-        hit = seen.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        text = dumps(value)
-        if len(seen) >= 8:
-            seen.clear()
-        seen[id(value)] = (value, text)  # the value held, so that its id is not reused meanwhile
-        return text
+        return dumps(value)
 
 
 _NOT_TRUNCATED = {"truncated": False}
 _KEYS: dict[str, str | None] = {}  # details_key by event type, filled as types are met
 _UNKNOWN = object()
+# Entered and exited events with only a name and a payload: (details key, detail fields, payload field).
+_PLAIN = {f"{kind}State{what}": (f"state{what}EventDetails", ["name", field], field)
+          for kind in ("Pass", "Choice", "Task", "Wait", "Map", "Parallel", "Succeed", "Fail")
+          for what, field in (("Entered", "input"), ("Exited", "output"))}

@@ -32,8 +32,8 @@ MIXED = machine({
              "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultPath": "$.r",
              "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2}], "Next": "Fan"},
     "Fan": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Item", "States": {
-        "Item": {"Type": "Pass", "End": True}}}, "ResultPath": "$.mapped", "Next": "Bad"},
-    "Bad": {"Type": "Fail", "Error": "Nope", "Cause": "said \"no\""}}, start="Vars")
+        "Item": {"Type": "Pass", "End": True}}}, "ResultPath": "$.mapped", "Next": 'Bad "\\é'},
+    'Bad "\\é': {"Type": "Fail", "Error": "Nope", "Cause": "said \"no\""}}, start="Vars")
 
 
 def run(definition, input, **kwargs) -> Execution:
@@ -80,6 +80,7 @@ def test_the_encoder_writes_what_to_aws_gives_for_every_kind_of_detail():
     ex = run(MIXED, {"items": [{"i": 1}, {"i": 2}], "s": "line\n\u2028"}, mocks=mocks)
     assert {"TaskFailed", "TaskSucceeded", "MapIterationStarted", "ExecutionFailed"} <= {e.type for e in ex.events}
     assert any("assignedVariables" in (e.details or {}) for e in ex.events)
+    assert any(e.type == "FailStateEntered" and e.details["name"] == 'Bad "\\é' for e in ex.events)
     encoder = HistoryEncoder()
     text = "[" + ",".join(encoder.items(ex.events[i:i + 3]) for i in range(0, len(ex.events), 3)) + "]"
     assert text == dumps([e.to_aws() for e in ex.events])

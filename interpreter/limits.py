@@ -51,6 +51,7 @@ TASK_CAUSE_CHARS = 32_768
 # --- Statewise's bounds on what arrives ----------------------------------------------------
 
 #: Largest definition text read at all (JSON or YAML, a SAM or Serverless template included).
+DOCUMENT_DEPTH = 128  # nesting levels of a JSON or YAML file read; a template adds about six above the ASL
 DEFINITION_TEXT_BYTES = 4 * 1024 * 1024
 #: Nesting depth of a definition (a few levels per nested Parallel or Map is typical).
 DEFINITION_DEPTH = 64

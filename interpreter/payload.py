@@ -7,12 +7,12 @@ value and never mutates the template or the data.
 from __future__ import annotations
 
 import functools
+import re
 from types import MethodType
 from typing import Any, Callable
 
 from .diagnostic import Diagnostic, pointer as make_pointer
 from .errors import DefinitionError, StateRuntimeError
-from .intrinsics import IntrinsicSyntaxError, compile_intrinsic, looks_like_intrinsic
 from .jsonpath import JsonPathSyntaxError, PathNotFound, compile_path
 from .jsontext import dumps
 
@@ -109,12 +109,18 @@ def _dynamic_field(key: str, text: str) -> tuple[str, Any, int]:
     return key[:-2], field, kind
 
 
+_LOOKS_LIKE_INTRINSIC = re.compile(r"States\.[A-Za-z0-9]+\(")  # intrinsics.looks_like_intrinsic's test
+
+
 def _dynamic_value(key: str, text: Any) -> tuple[Any, int]:
     if not isinstance(text, str):
         raise _Problem("INVALID_PATH", f"The value of '{key}' must be a path or an intrinsic function, "
                                        f"not {dumps(text)}.")
     # A path starts with '$', an intrinsic call with 'States.': most values are paths.
-    if text[:1] != "$" and looks_like_intrinsic(text):
+    if text[:1] != "$" and _LOOKS_LIKE_INTRINSIC.match(text):
+        # The intrinsics (and what they import) load with the first definition that calls one.
+        from .intrinsics import IntrinsicSyntaxError, compile_intrinsic
+
         try:
             return compile_intrinsic(text), _INTRINSIC
         except IntrinsicSyntaxError as e:

@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..limits import DEFINITION_TEXT_BYTES, json_depth_within
+from ..limits import DEFINITION_TEXT_BYTES, DOCUMENT_DEPTH, json_depth_within
 from . import placeholders as ph
-from . import terraform, yaml_reader
+from . import terraform
 from .placeholders import Placeholder, fill
 from .suggestions import Suggester
 from .templates import Machine, TemplateError, has_intrinsics, machines_in, tokenize
@@ -54,6 +54,7 @@ class Source:
     placeholders: list[Placeholder] = field(default_factory=list)
     typed: set[str] = field(default_factory=set)  # placeholders that stood bare, where a number goes
     duplicates: list[tuple[tuple, str]] = field(default_factory=list)  # (path in the definition, key)
+    text: str | None = None  # the JSON text ``definition`` was read from, when the file is plain ASL JSON
 
     def filled(self, values: dict[str, Any]) -> Any:
         return fill(self.definition, values, self.typed)
@@ -68,8 +69,8 @@ def read_document(text: str | bytes, *, fmt: str | None = None) -> tuple[Any, li
     text = _text(text)
     stripped = text.lstrip()
     if fmt == "json" or (fmt is None and stripped[:1] in "{["):
-        if not json_depth_within(text, yaml_reader.MAX_DEPTH):
-            raise SourceError(f"The JSON is nested more than {yaml_reader.MAX_DEPTH} levels deep.")
+        if not json_depth_within(text, DOCUMENT_DEPTH):
+            raise SourceError(f"The JSON is nested more than {DOCUMENT_DEPTH} levels deep.")
         try:
             return json.loads(text), [], set(), False
         except RecursionError:
@@ -84,19 +85,24 @@ def read_document(text: str | bytes, *, fmt: str | None = None) -> tuple[Any, li
             if fmt == "json":
                 raise _json_error(exc) from None
             json_error = exc
+        from . import yaml_reader  # YAML's reader only for what is not JSON
+
         try:
             return (*yaml_reader.load(text), set(), True)
         except yaml_reader.YamlError as exc:
             if exc.bound:
                 raise _yaml_error(exc) from None
             raise _json_error(json_error) from None
+    from . import yaml_reader
+
     try:
         return (*yaml_reader.load(text), set(), True)
     except yaml_reader.YamlError as exc:
         raise _yaml_error(exc) from None
 
 
-def _yaml_error(exc: yaml_reader.YamlError) -> SourceError:
+def _yaml_error(exc: Any) -> SourceError:
+    """A ``yaml_reader.YamlError`` as the reader's error."""
     where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
     return SourceError(f"{exc.message}{where}.", line=exc.line, column=exc.column)
 
@@ -113,7 +119,10 @@ def read_source(text: str | bytes, *, fmt: str | None = None, machine: str | Non
         raise SourceError(exc.message, pointer=exc.pointer) from None
     chosen = _choose(found, machine)
     suggester = Suggester(substitutions=chosen.substitutions, **_template_context(document, chosen))
-    return _source(chosen, found, suggester, duplicates, bare, was_yaml)
+    source = _source(chosen, found, suggester, duplicates, bare, was_yaml)
+    if chosen.kind == "asl" and not was_yaml and not bare and source.definition is document:
+        source.text = text
+    return source
 
 
 def _text(text: str | bytes) -> str:

@@ -32,7 +32,7 @@ try:  # libyaml's parser: C speed, and the same events as the pure-Python one
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
-MAX_DEPTH = 128                  # nesting levels; a template adds about six above the ASL
+from ..limits import DOCUMENT_DEPTH as MAX_DEPTH  # noqa: E402
 # A 1 MB definition (AWS's limit) holds far fewer values than this, even written out in YAML.
 MAX_NODES = 250_000              # values in the document, aliases expanded
 MAX_CHARACTERS = 8 * 1024 * 1024  # characters of text in the document, aliases expanded

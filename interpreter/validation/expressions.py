@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import JSONATA
-from ..intrinsics import intrinsic_error
 from ..jsonpath import path_error
 from .report import Report
 
@@ -52,6 +51,8 @@ def check_payload_value(key: str, value: Any, where: tuple, report: Report, stat
                      f"given as text: quote it, or drop '.$' from the name to use the value as it is.", state)
         return
     if value.startswith("States."):
+        from ..intrinsics import intrinsic_error  # loaded only by definitions that call one
+
         problem = intrinsic_error(value)
         if problem:
             report.error("INVALID_INTRINSIC", where,

@@ -11,7 +11,6 @@ from .choice import check_choices
 from .expressions import check_template
 from .fields import (ANY, BRANCH_FIELDS, is_cloudformation, JSONATA, JSONPATH, MACHINE_FIELDS, NO_TRANSITION_TYPES,
                      PROCESSOR_FIELDS, QUERY_LANGUAGES, REQUIRED, STATE_FIELDS, TERMINAL_TYPES)
-from ..intrinsics import intrinsic_error
 from ..jsonpath import path_error, reference_path_error
 from .cascades import (BRANCH_SCOPE, MACHINE_SCOPE, PROCESSOR_SCOPE, collapse_language_slips, intended_language,
                        misplaced_fields)
@@ -304,6 +303,8 @@ def _check_jsonpath_fields(state: dict, at: tuple, report: Report, name: str, wh
                 check_result_path(value, (*at, "ResultPath"), report, name, what)
         else:
             if role == "text" and value.startswith("States."):
+                from ..intrinsics import intrinsic_error
+
                 problem = intrinsic_error(value)
                 called = value.strip().split("(", 1)[0]
                 if problem is None and called not in _TEXT_FUNCTIONS:

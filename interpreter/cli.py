@@ -183,7 +183,9 @@ def run_command(args: argparse.Namespace) -> int:
                                               substitute=args.substitute, fill_placeholders=args.fill_placeholders,
                                               note_kept=True)
     machine_name = source.machine
-    machine = parse(definition)
+    # The file's own text, when it is the definition as it stands: the validator need not
+    # serialise it again to know it is under 1 MB.
+    machine = parse(definition, text=source.text if definition is source.definition else None)
     workflow_type = args.type or source.workflow_type or STANDARD
     if args.sync and workflow_type != EXPRESS:
         raise UsageError("--sync runs an EXPRESS workflow as StartSyncExecution does: give --type EXPRESS too")

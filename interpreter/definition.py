@@ -42,13 +42,15 @@ class StateMachine:
         return self.program.states
 
 
-def parse(definition: Any, *, validate: bool = True) -> StateMachine:
+def parse(definition: Any, *, validate: bool = True, text: str | None = None) -> StateMachine:
     """Parse a definition (a dict, or JSON text). Raises DefinitionError naming the JSON Pointer.
 
     With ``validate`` (the default) the validator's errors are raised too, so what validates runs
-    and what AWS would reject does not.
+    and what AWS would reject does not. ``text``: the JSON text a dict was read from, when the
+    caller has it (its verdict is kept, and a short one need not be measured against 1 MB).
     """
-    text = definition if isinstance(definition, str) else None
+    if isinstance(definition, str):
+        text = definition
     if isinstance(definition, (str, bytes)):
         try:
             definition = json.loads(definition)

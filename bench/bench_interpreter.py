@@ -38,7 +38,7 @@ TARGET_W5 = 0.2
 
 
 def clear_caches() -> None:
-    jsonata_query._compile.cache_clear()
+    jsonata_query.clear_caches()
     jsonpath.clear_caches()
     intrinsics.clear_caches()
     payload._dynamic_field.cache_clear()

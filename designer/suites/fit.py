@@ -63,33 +63,53 @@ def _names(definition: Any) -> dict[str, Any]:
     return {name: state.get("Type") if isinstance(state, dict) else None for name, _, state, _ in walk(definition)}
 
 
-def renamed_since(*, workflow: Workflow, version: WorkflowVersion, name: str) -> str | None:
-    """What ``name``, a step of a nearby version, is called in ``version``: the renames between
-    consecutive versions followed from the nearest version that has it (an older one first, then
-    a newer one). None when it was removed, or the trail is ambiguous or too long."""
-    for older in (True, False):
-        numbers = (range(version.number - 1, max(0, version.number - HISTORY) - 1, -1) if older
-                   else range(version.number + 1, version.number + HISTORY + 1))
-        rows = dict(WorkflowVersion.objects.filter(workflow=workflow, number__in=list(numbers))
-                    .values_list("number", "definition_json"))
-        trail = [version.definition]  # from ``version`` to the nearest version that has ``name``
-        for number in numbers:
-            if number not in rows:
-                break
-            trail.append(json.loads(rows[number]))
-            if name in _names(trail[-1]):
-                break
-        if len(trail) < 2 or name not in _names(trail[-1]):
-            continue
-        current = name
-        trail.reverse()
-        for before, after in zip(trail, trail[1:]):
-            if current not in _names(after):
-                current = state_renames(before, after).get(current)
-                if current is None:
-                    return None
-        return current
-    return None
+class _History:
+    """The versions on either side of one, each read once however many names are looked up, and
+    the renames between neighbours worked out once: a fit check costs at most ``2 * HISTORY``
+    definitions parsed and renames found, whatever the test case holds."""
+
+    def __init__(self, workflow: Workflow, version: WorkflowVersion):
+        self.workflow, self.version = workflow, version
+        self._sides: dict[bool, list[tuple[Any, dict]]] = {}
+        self._renames: dict[tuple[bool, int], dict[str, str]] = {}
+
+    def side(self, older: bool) -> list[tuple[Any, dict]]:
+        """(definition, names) from ``version`` outwards, to the end of consecutive history."""
+        if older not in self._sides:
+            n = self.version.number
+            numbers = range(n - 1, max(0, n - HISTORY) - 1, -1) if older else range(n + 1, n + HISTORY + 1)
+            rows = dict(WorkflowVersion.objects.filter(workflow=self.workflow, number__in=list(numbers))
+                        .values_list("number", "definition_json"))
+            definition = self.version.definition
+            trail = [(definition, _names(definition))]
+            for number in numbers:
+                if number not in rows:
+                    break
+                definition = json.loads(rows[number])
+                trail.append((definition, _names(definition)))
+            self._sides[older] = trail
+        return self._sides[older]
+
+    def renamed_to(self, name: str) -> str | None:
+        """What ``name``, a step of a nearby version, is called in ``version``: the renames between
+        neighbours followed from the nearest version that has it (an older one first, then a newer
+        one). None when it was removed, or the trail is ambiguous or too long."""
+        for older in (True, False):
+            trail = self.side(older)
+            found = next((i for i, (_, names) in enumerate(trail) if name in names), None)
+            if not found:
+                continue
+            current = name
+            for i in range(found, 0, -1):  # from the version that has it back to ``version``
+                if current not in trail[i - 1][1]:
+                    key = (older, i)
+                    if key not in self._renames:
+                        self._renames[key] = state_renames(trail[i][0], trail[i - 1][0])
+                    current = self._renames[key].get(current)
+                    if current is None:
+                        return None
+            return current
+        return None
 
 
 def _answer(state: Any) -> dict:
@@ -133,10 +153,10 @@ def test_case_fit(*, user: AbstractBaseUser, workflow: Workflow, test_case: Test
     problems = mock_fit(definition, config or None, test_case=_case_name(test_case))
     kinds = _names(definition)
     unmocked = {p.state for p in problems if p.code in ("TASK_WITHOUT_MOCK", "CALLBACK_WITHOUT_MOCK")}
-    renamed = {}
+    renamed, history = {}, _History(workflow, version)
     for p in problems:
         if p.code == "MOCKED_STATE_MISSING":
-            to = renamed_since(workflow=workflow, version=version, name=p.state)
+            to = history.renamed_to(p.state)
             if to in unmocked:
                 renamed[p.state] = to
     was = {to: old for old, to in renamed.items()}

@@ -58,8 +58,11 @@ async function check() {
 function draw(error) {
   box.replaceChildren();
   if (error) box.append(h("p", { class: "error small", text: error }));
-  // With callbacks answered by hand, a callback without a mock is what the person is there for.
-  const problems = (shown?.problems || []).filter((p) => p.severity === "warning" || !manual?.checked);
+  // With callbacks answered by hand, a callback without a mock is what the person is there for;
+  // with a default answer chosen for unmocked tasks, a task without a mock gets that answer.
+  const unmocked = form?.elements.namedItem("unmocked")?.value;
+  const problems = (shown?.problems || []).filter((p) =>
+    p.code === "TASK_WITHOUT_MOCK" ? !unmocked || unmocked === "fail" : p.severity === "warning" || !manual?.checked);
   box.hidden = !error && problems.length === 0;
   box.dataset.count = String(problems.length);
   box.dataset.testCase = String(shown?.testCase ?? "");
@@ -99,7 +102,9 @@ async function fix(proposal, button) {
 
 if (box && select) {
   select.addEventListener("change", check);
-  manual?.addEventListener("change", () => draw());
+  form?.addEventListener("change", (event) => {
+    if (["manual_callbacks", "unmocked"].includes(event.target.name)) draw();
+  });
   // A version saved in the editor is the one the form now runs: check against it.
   window.addEventListener("statewise:version-saved", check);
   check();

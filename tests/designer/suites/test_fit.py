@@ -206,3 +206,20 @@ def test_the_fit_and_fix_endpoints(client_for, users, workflow, cases, django_us
     r = editor.post(url + "fix/", body, format="json")
     assert r.status_code == 200, r.content
     assert [p["code"] for p in r.json()["problems"]] == ["CALLBACK_WITHOUT_MOCK"]
+
+
+def test_the_check_reads_the_history_once_however_many_mocks_are_stale(users, workflow, monkeypatch,
+                                                                       django_assert_max_num_queries):
+    for i in range(3):
+        save(users, workflow, lambda d, i=i: d["States"]["Done"].update(Comment=f"edit {i}"))
+    stale = {"StateMachines": {"m": {"TestCases": {"c": {f"Gone {i}": "ok" for i in range(200)}}}},
+             "MockedResponses": {"ok": {"0": {"Return": {}}}}}
+    tc = simulation.test_case_create(user=users["owner"], workflow=workflow, name="c", input=INPUT,
+                                     mock_config=stale)
+    calls = []
+    real = fit.state_renames
+    monkeypatch.setattr(fit, "state_renames", lambda a, b: calls.append(1) or real(a, b))
+    with django_assert_max_num_queries(10):
+        out = fit_of(users, workflow, tc, selectors.version_get(workflow=workflow, number=2))
+    assert sum(p["code"] == "MOCKED_STATE_MISSING" for p in out["problems"]) == 200
+    assert calls == []  # no version ever had those steps: nothing to follow

@@ -34,12 +34,14 @@ again as new executions, those never started start, and the succeeded ones keep 
 from __future__ import annotations
 
 import heapq
+import random
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .events import Event
+from .threads import ENTER
 from .timestamps import format_millis
 
 # AWS: with MaxConcurrency 0 or unset, a Distributed Map runs up to 10,000 child executions at once.
@@ -159,16 +161,20 @@ class Finished:
         return done
 
     def to_json(self) -> dict:
-        out = {"finished": [self.name, self.execution_arn, self.input, self.output, self.start_time, self.clock,
-                            self.redrive_count]}
+        """Its input is the run's, and a STANDARD child's ARN follows from its name: neither is
+        written (a hundred thousand children make this count)."""
+        out: dict = {"finished": [self.name, self.output, self.start_time, self.clock, self.redrive_count]}
+        if self.express:
+            out["arn"] = self.execution_arn
         if self.events:
             out["events"] = [e.to_json() for e in self.events]
         return out
 
     @classmethod
-    def from_json(cls, data: dict, machine_arn: str, express: bool) -> "Finished":
-        name, arn, input, output, start, stop, redrives = data["finished"]
-        return cls(name, arn, machine_arn, input, output, start, stop, redrives, express,
+    def from_json(cls, data: dict, run: "MapRun", index: int, machine_arn: str) -> "Finished":
+        name, output, start, stop, redrives = data["finished"]
+        arn = data.get("arn") or machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + name
+        return cls(name, arn, machine_arn, run.inputs[index], output, start, stop, redrives, "arn" in data,
                    [Event.from_json(e) for e in data.get("events", ())])
 
 
@@ -260,13 +266,17 @@ class MapRun:
                   inputs=data["inputs"], queue=deque(data["queue"]), running=dict.fromkeys(data["running"], 0),
                   failed_items=data["failedItems"], exceeded=data["exceeded"], status=data["status"],
                   end=data["end"], redrive_count=data["redriveCount"], total=sum(data["itemCounts"]))
-        machine_arn, express = run.machine_arn(ex), run.execution_type == "EXPRESS"
+        machine_arn = run.machine_arn(ex)
         for snapshot in data["children"]:
             if snapshot is None:
                 run.children.append(None)
                 continue
             if "finished" in snapshot:
-                run.children.append(Finished.from_json(snapshot, machine_arn, express))
+                run.children.append(Finished.from_json(snapshot, run, len(run.children), machine_arn))
+                continue
+            if "fresh" in snapshot:
+                name, seed, start = snapshot["fresh"]
+                run.children.append(_new_child(ex, run, len(run.children), name, seed, start))
                 continue
             child = Execution.restore(machine, snapshot, mocks=ex.mocks, handlers=ex.handlers)
             child.events = [Event.from_json(e) for e in snapshot["events"]]
@@ -275,7 +285,22 @@ class MapRun:
         return run
 
 
+def set_sink(ex: Any, sink: Callable[[MapRun, int, Any], None] | None) -> None:
+    """Send the histories of this execution's children, and of theirs, to ``sink`` from now on."""
+    ex.map_runs.sink = sink
+    for run in ex.map_runs.active:
+        for index in run.running:
+            set_sink(run.children[index], sink)
+
+
+def drop_history(run: MapRun, index: int, child: Any) -> None:
+    """A sink for callers that show no child's history: it is not kept."""
+    child.take_events()
+
+
 def _child_to_json(child: Any) -> dict:
+    if _fresh(child):  # most of a large run's live children at the start: a few bytes each
+        return {"fresh": [child.name, child.seed, child.start_time]}
     snapshot = child.to_json()
     snapshot["events"] = [e.to_json() for e in child.events]
     return snapshot
@@ -326,9 +351,30 @@ def _go(ex: Any, th: Any, run: MapRun) -> None:
         _complete(ex, run)
 
 
-def _fill(ex: Any, run: MapRun) -> None:
+def _new_child(ex: Any, run: MapRun, index: int, name: str, seed: int, start: int) -> Any:
     from .execution import Execution
 
+    child = Execution(run.machine, run.inputs[index], name=name,
+                      state_machine_name=f"{ex.state_machine_name}/{run.label}", mocks=ex.mocks,
+                      handlers=ex.handlers, seed=seed, start_time=start, account=ex.account, region=ex.region,
+                      role_arn=ex.role_arn, express=run.execution_type == "EXPRESS",
+                      max_history_events=ex.max_history_events)
+    child._calls = ex._calls  # one numbering of mocked calls, as for an inline Map
+    child.map_runs.sink = ex.map_runs.sink
+    return child
+
+
+def _fresh(child: Any) -> bool:
+    """Started and not moved since: ``_new_child`` makes it again from its name, seed and start."""
+    if child._next_event != 2 or child.status != "RUNNING" or child.redrive_count or len(child._threads) != 1:
+        return False
+    (th,) = child._threads.values()
+    return (th.phase is ENTER and th.state == child.machine.program.start_at and th.vars is None
+            and th.token is None and child.clock == child.start_time and len(child.events) == 1
+            and child.rng.getstate() == random.Random(child.seed).getstate())
+
+
+def _fill(ex: Any, run: MapRun) -> None:
     limit = run.max_concurrency or DEFAULT_MAX_CONCURRENCY
     runs = ex.map_runs
     while run.queue and not run.exceeded and len(run.running) < limit:
@@ -338,15 +384,8 @@ def _fill(ex: Any, run: MapRun) -> None:
             child.clock = max(child.clock, ex.clock)
             child.redrive()
         else:
-            child = Execution(run.machine, run.inputs[index],
-                              name=str(uuid.UUID(int=ex.rng.getrandbits(128), version=4)),
-                              state_machine_name=f"{ex.state_machine_name}/{run.label}", mocks=ex.mocks,
-                              handlers=ex.handlers, seed=ex.rng.getrandbits(64), start_time=ex.clock,
-                              account=ex.account, region=ex.region, role_arn=ex.role_arn,
-                              express=run.execution_type == "EXPRESS",
-                              max_history_events=ex.max_history_events)
-            child._calls = ex._calls  # one numbering of mocked calls, as for an inline Map
-            child.map_runs.sink = runs.sink
+            name = str(uuid.UUID(int=ex.rng.getrandbits(128), version=4))
+            child = _new_child(ex, run, index, name, ex.rng.getrandbits(64), ex.clock)
             run.children[index] = child
         run.running[index] = runs.next_seq()
         runs.schedule(run, index)

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from interpreter.definition import StateMachine, parse
 from interpreter.errors import DefinitionError
+from interpreter import map_run
 from interpreter.execution import RUNNING, Execution as Interpreter
 from interpreter.inspection import EventSteps, resource_of
 from interpreter.limits import HISTORY_EVENTS, STANDARD_MAX_SECONDS
@@ -160,6 +161,7 @@ def _interpreter(execution: Execution) -> Live:
     mocks = mocks_for(machine, json.loads(execution.mock_config_json or "{}"), execution.mock_test_case,
                       execution.manual_callbacks, execution.unmocked)
     run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
+    map_run.set_sink(run, map_run.drop_history)
     return Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 
 

@@ -81,3 +81,20 @@ def test_snapshots_hold_outcomes_not_finished_state_and_resume():
     assert restored.status == ex.status == "SUCCEEDED"
     assert restored.output == ex.output == [{"s": s} for s in (1, 2, 3, 4)]
     assert [c.clock for c in only_run(restored).children] == [c.clock for c in only_run(ex).children]
+
+
+def test_children_not_moved_yet_are_snapshotted_by_name_and_seed():
+    definition = dmap(processor=WAITS)
+    ex = start(definition, [{"s": s} for s in range(1, 301)])
+    while not ex.map_runs.active:
+        ex.step()
+    snapshot = json.loads(json.dumps(ex.to_json()))
+    children = snapshot["mapRuns"][0]["children"]
+    assert all(set(c) == {"fresh"} for c in children)
+    assert len(json.dumps(children)) < 300 * 100
+    restored = Execution.restore(parse(definition), snapshot, mocks=Mocks()).run()
+    ex.run()
+    assert restored.status == ex.status == "SUCCEEDED" and restored.output == ex.output
+    mine, theirs = only_run(restored).children, only_run(ex).children
+    assert [(c.name, c.clock) for c in mine] == [(c.name, c.clock) for c in theirs]
+    assert [e.to_json() for e in mine[7].events] == [e.to_json() for e in theirs[7].events]

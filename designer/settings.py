@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "designer.glossary",
     "designer.review",
     "designer.access",
+    "designer.maprun",
 ]
 
 MIDDLEWARE = [

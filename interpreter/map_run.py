@@ -198,6 +198,10 @@ class MapRun:
     due: dict = field(default_factory=dict)            # running children: index -> live heap entry
     order: int = 0                                     # when it became active (ties in MapRuns.due)
     total: int = 0                                     # items in all (sum of item_counts)
+    # Set by a caller that stores finished children itself (``take_finished``): 1 for a child
+    # stored there, which the snapshot then leaves out (0); None: the snapshot holds every child.
+    stored: bytearray | None = None
+    unstored: list = field(default_factory=list)       # finished since the last take_finished
     failed_items: int = 0
     exceeded: bool = False
     status: str = "RUNNING"
@@ -249,10 +253,15 @@ class MapRun:
                 "tolerance": [self.tolerance.count, self.tolerance.percentage], "start": self.start,
                 "length": self.length, "threadId": self.thread_id,
                 "children": [None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
-                             for c in self.children],
-                "itemCounts": self.item_counts, "inputs": self.inputs, "queue": list(self.queue),
+                             for c in self.children] if self.stored is None else self._live_children(),
+                "itemCounts": _ones_or(self.item_counts), "inputs": self.inputs, "queue": _range_or(self.queue),
                 "running": list(self.running), "failedItems": self.failed_items, "exceeded": self.exceeded,
                 "status": self.status, "end": self.end, "redriveCount": self.redrive_count}
+
+    def _live_children(self) -> list:
+        stored = self.stored
+        return [0 if stored[i] else None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
+                for i, c in enumerate(self.children)]
 
     @classmethod
     def from_json(cls, data: dict, ex: Any) -> "MapRun":
@@ -262,13 +271,18 @@ class MapRun:
         run = cls(arn=data["arn"], state_name=data["stateName"], label=data["label"],
                   execution_type=data["executionType"], max_concurrency=data["maxConcurrency"],
                   tolerance=Tolerance(*data["tolerance"]), start=data["start"], length=data["length"],
-                  thread_id=data["threadId"], machine=machine, item_counts=data["itemCounts"],
-                  inputs=data["inputs"], queue=deque(data["queue"]), running=dict.fromkeys(data["running"], 0),
+                  thread_id=data["threadId"], machine=machine, item_counts=_counts(data),
+                  inputs=data["inputs"], queue=deque(_indexes(data["queue"])), running=dict.fromkeys(data["running"], 0),
                   failed_items=data["failedItems"], exceeded=data["exceeded"], status=data["status"],
-                  end=data["end"], redrive_count=data["redriveCount"], total=sum(data["itemCounts"]))
+                  end=data["end"], redrive_count=data["redriveCount"], total=0)
+        run.total = sum(run.item_counts)
         machine_arn = run.machine_arn(ex)
         for snapshot in data["children"]:
-            if snapshot is None:
+            if not snapshot:  # None: never started; 0: finished, stored by the caller (fill_stored)
+                if snapshot == 0:
+                    if run.stored is None:
+                        run.stored = bytearray(len(data["children"]))
+                    run.stored[len(run.children)] = 1
                 run.children.append(None)
                 continue
             if "finished" in snapshot:
@@ -283,6 +297,57 @@ class MapRun:
             child._calls = ex._calls
             run.children.append(child)
         return run
+
+
+def take_finished(ex: Any) -> list[tuple[str, list]]:
+    """The children that succeeded since the last call, by Map Run ARN, as ``[index, snapshot]``
+    pairs; from now on the run's snapshots leave them out. A caller that stores them gives them
+    back to ``fill_stored`` after a restore."""
+    out = []
+    for run in ex.map_runs.values():
+        if run.stored is None:  # from now on: every child that succeeded so far, then as they do
+            run.stored = bytearray(len(run.children))
+            run.unstored = [i for i, c in enumerate(run.children) if type(c) is Finished]
+        if run.unstored:
+            done = [[i, run.children[i].to_json()] for i in run.unstored if type(run.children[i]) is Finished]
+            for i, _ in done:
+                run.stored[i] = 1
+            run.unstored = []
+            if done:
+                out.append((run.arn, done))
+    return out
+
+
+def fill_stored(ex: Any, arn: str, pairs: list) -> None:
+    """Put back children that ``take_finished`` handed out (after ``Execution.restore``)."""
+    run = ex.map_runs[arn]
+    machine_arn = run.machine_arn(ex)
+    for index, snapshot in pairs:
+        run.children[index] = Finished.from_json(snapshot, run, index, machine_arn)
+
+
+# Compact forms of long lists in snapshots: an item per child (no ItemBatcher), the children
+# still to start in order.
+
+def _ones_or(counts: list) -> Any:
+    return {"ones": len(counts)} if counts and counts.count(1) == len(counts) else counts
+
+
+def _counts(data: dict) -> list:
+    counts = data["itemCounts"]
+    return [1] * counts["ones"] if isinstance(counts, dict) else counts
+
+
+def _range_or(queue: deque) -> Any:
+    if len(queue) > 2 and queue[-1] - queue[0] == len(queue) - 1:
+        first = queue[0]
+        if all(index == first + i for i, index in enumerate(queue)):
+            return {"from": first, "to": queue[-1] + 1}
+    return list(queue)
+
+
+def _indexes(queue: Any) -> Any:
+    return range(queue["from"], queue["to"]) if isinstance(queue, dict) else queue
 
 
 def set_sink(ex: Any, sink: Callable[[MapRun, int, Any], None] | None) -> None:
@@ -458,6 +523,8 @@ def _ended(ex: Any, run: MapRun, index: int) -> None:
         sink(run, index, child)
     if child.status == "SUCCEEDED":
         run.children[index] = Finished.of(child, run.machine_arn(ex))
+        if run.stored is not None:
+            run.unstored.append(index)
 
 
 def waiting_child(ex: Any, token: str) -> tuple[MapRun, int] | None:

@@ -36,6 +36,7 @@ from interpreter.mocks import Mocks
 from interpreter.wording.errors import explain_error
 
 from .. import timeline
+from ..maprun import store as maprun_store
 from ..frames import row_size, split_frames
 from ..errors import InvalidInput, NotFound
 from ..runlist import live as runlist_live
@@ -162,6 +163,7 @@ def _interpreter(execution: Execution) -> Live:
                       execution.manual_callbacks, execution.unmocked)
     run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
     map_run.set_sink(run, map_run.drop_history)
+    maprun_store.fill_stored(execution.pk, run)
     return Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 
 
@@ -225,6 +227,8 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     listed_change = execution.revision == 0 or listed != (run.status, (status.get("waiting") or {}).get("reason") == "callback")
     execution.status = run.status
     execution.virtual_time = run.clock
+    # Children that succeeded go to their own rows: the snapshot grows with what is live only.
+    maprun_store.store_finished(execution.pk, run)
     execution.snapshot_json = dumps(run.to_json())
     execution.current_states = run.current_states() if run.status == RUNNING else []
     execution.waiting = status.get("waiting")

@@ -1,0 +1,58 @@
+"""A simulated run's Distributed Map children that succeeded are stored in their own rows, out
+of the run's snapshot, and put back when the run is restored from the database."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from designer import services, simulation
+from designer.maprun.models import StoredChildren
+from designer.models import Execution
+from designer.simulation import engine, runner
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = 5
+DEFINITION = {"StartAt": "Fan", "States": {"Fan": {
+    "Type": "Map", "ItemsPath": "$.items", "End": True,
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                      "StartAt": "Ask", "States": {"Ask": {
+                          "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                          "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                          "End": True}}}}}}
+
+
+def _snapshot_children(execution) -> list:
+    snapshot = json.loads(Execution.objects.get(pk=execution.pk).snapshot_json)
+    return snapshot["mapRuns"][0]["children"]
+
+
+def test_succeeded_children_leave_the_snapshot_and_come_back_on_restore(users):
+    owner = users["owner"]
+    workflow = services.workflow_create(owner=owner, name="Fan out", definition=DEFINITION)
+    execution, _ = simulation.execution_start(user=owner, workflow=workflow, seed=3,
+                                              input={"items": list(range(ITEMS))})
+    simulation.execution_continue(user=owner, execution=execution)
+    while (update := runner.execution_advance(execution_id=execution.pk, runner_id="test")) and not update.stop:
+        pass  # until the children wait for their callbacks
+    tokens = list(engine._interpreter(Execution.objects.get(pk=execution.pk)).run.waiting_tokens())
+    assert len(tokens) == ITEMS
+    for n, token in enumerate(tokens[:3]):
+        simulation.execution_send_task_success(user=owner, execution=Execution.objects.get(pk=execution.pk),
+                                               token=token, output={"answer": n})
+    children = _snapshot_children(execution)
+    assert children.count(0) == 3  # stored elsewhere: the snapshot keeps only the live ones
+    stored = [pair for row in StoredChildren.objects.filter(execution=execution)
+              for pair in json.loads(row.children_json)]
+    assert sorted(pair[1]["finished"][1]["answer"] for pair in stored) == [0, 1, 2]
+    engine.forget(execution.pk)  # another process: the run comes back from the database
+    for n, token in enumerate(tokens[3:], start=3):
+        simulation.execution_send_task_success(user=owner, execution=Execution.objects.get(pk=execution.pk),
+                                               token=token, output={"answer": n})
+    done = Execution.objects.get(pk=execution.pk)
+    assert done.status == "SUCCEEDED"
+    assert sorted(o["answer"] for o in done.output) == [0, 1, 2, 3, 4]
+    assert StoredChildren.objects.filter(execution=execution).count() >= 2
+    execution.delete()
+    assert not StoredChildren.objects.filter(execution_id=done.pk).exists()

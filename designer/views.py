@@ -260,9 +260,12 @@ def execution_control(request, execution_id: int):
                 if not json_depth_within(text, DATA_DEPTH):
                     raise InvalidInput(depth_error("mocked answer", DATA_DEPTH), field="mock_override.response")
                 try:
-                    body["mock_override"] = {"state": request.POST["redrive_state"], "response": json.loads(text)}
+                    response = json.loads(text)
                 except ValueError as exc:
                     raise InvalidInput(f"The mocked answer is not JSON: {exc}.", field="mock_override.response") from None
+                now = {step["state"]: step["response"] for step in simulation.redrive_options(execution=execution)["steps"]}
+                if now.get(request.POST["redrive_state"]) != response:  # the prefilled answer, unchanged, is no change
+                    body["mock_override"] = {"state": request.POST["redrive_state"], "response": response}
         elif body["command"] == "set_breakpoints":
             body["breakpoints"] = request.POST.getlist("breakpoints")
         update = runner.command(user=request.user, execution_id=execution.pk, body=body)

@@ -8,6 +8,7 @@ import json
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
 
+from a11y import axe_violations
 from chromium import BrowserMixin, needs_chromium
 
 
@@ -95,6 +96,7 @@ class RedriveTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual(driver.input_value("#redrive-state"), "Approve Application")
         prefilled = json.loads(driver.input_value("#redrive-response"))
         self.assertEqual(prefilled["0"]["Throw"]["Error"], "DynamoDB.ProvisionedThroughputExceededException")
+        self.assertEqual(axe_violations(driver), [], "the run page, its redrive form open")
         driver.fill("#redrive-response", '{"0": {"Return": {"created": true}}}')
         driver.click("#btn-redrive")
 

@@ -336,3 +336,14 @@ def test_a_changed_answer_keeps_the_runs_policy_for_steps_nobody_mocked(users, w
         simulation.redrive_run(execution=_fresh(execution), user=users["owner"],
                                mock_override={"state": "Approve Application", "response": {"0": {"Return": {}}}})
     assert _to_end(execution).status == "SUCCEEDED"  # Notify Applicant, unmocked, still answers {}
+
+
+def test_the_page_form_without_javascript_leaves_an_unchanged_answer_alone(client, users, workflow):
+    execution = _to_end(_start(users, workflow, approve={"0": THROWS["0"], "1": {"Return": {}}}))
+    client.force_login(users["owner"])
+    client.post(f"/executions/{execution.pk}/control/", {
+        "command": "redrive", "redrive_state": "Approve Application",
+        "redrive_response": json.dumps({"0": THROWS["0"], "1": {"Return": {}}})})
+    row = _fresh(execution)
+    assert row.status == "RUNNING" and row.redrives[-1]["state"] is None and row.mock_config_json == execution.mock_config_json
+    assert _to_end(row).status == "SUCCEEDED"  # call numbers went on: call 1 answers

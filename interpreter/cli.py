@@ -2,7 +2,7 @@
 
     python -m interpreter run DEFINITION [--machine NAME] [--substitute NAME=VALUE] [--fill-placeholders]
                               [--type STANDARD|EXPRESS [--sync]] [--input FILE|JSON] [--mock-config FILE]
-                              [--test-case NAME] [--state-machine NAME] [--history]
+                              [--test-case NAME] [--state-machine NAME] [--history [--history-format json|jsonl]]
                               [--send-task-success TOKEN=JSON] [--send-task-failure TOKEN=ERROR:CAUSE]
                               [--send-task-heartbeat TOKEN] [--advance SECONDS]
                               [--max-history-events N] [--unmocked fail|return-input|empty|ask]
@@ -21,6 +21,8 @@ The history is written while the run goes on, so memory stays bounded however lo
 ``"events"`` then comes first in the object. Without ``--history`` no event is kept at all
 (AWS's event limit still counts them). With callback options the events are kept, and printed
 at the end, as an answer to a token that is not waiting is a usage error.
+``--history-format jsonl`` (which implies ``--history``) prints JSON Lines instead: one event
+per line as the run goes, then one last line holding the object without ``"events"``.
 
 The callback options and ``--advance`` act in the order given, on the virtual clock; with any of
 them, the run stops whenever a task waits for a callback and nothing else can move, so that an
@@ -226,7 +228,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.max_history_events is not None and args.max_history_events != 0 and args.max_history_events < 2:
         raise UsageError("--max-history-events takes 0 (no limit) or a number of events from 2")
     actions = getattr(args, "actions", None) or []
-    printer = _Printer(args.history and not actions, args.event_types)
+    if args.history_format:
+        args.history = True
+    printer = _Printer(args.history and not actions, args.event_types, lines=args.history_format == "jsonl")
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
                           start_time=args.start_time, express=workflow_type == EXPRESS, synchronous=args.sync,
                           max_history_events=(
@@ -249,7 +253,11 @@ def run_command(args: argparse.Namespace) -> int:
     execution.flush_events()
     result = execution.result()
     if args.history and actions:
-        result["events"] = [e.to_aws() for e in execution.events]
+        if printer.lines:  # kept until the end: printed now, a line each
+            printer.stream = True
+            printer.write(execution.events)
+        else:
+            result["events"] = [e.to_aws() for e in execution.events]
     if args.event_types:
         result["event_types"] = printer.types if printer.types is not None else [e.type for e in execution.events]
     printer.finish(result)
@@ -259,26 +267,33 @@ def run_command(args: argparse.Namespace) -> int:
 class _Printer:
     """Writes ``run``'s JSON object to stdout: with ``stream``, the history's events as they come
     (``{"events": [...`` first, the rest once the run has ended); otherwise the whole object at
-    the end. Event types for ``--event-types`` are gathered as the events go by."""
+    the end. With ``lines`` (JSON Lines), each event is a line of its own and the object, without
+    ``"events"``, is the last line. Event types for ``--event-types`` are gathered as the events
+    go by."""
 
-    def __init__(self, stream: bool, types: bool):
+    def __init__(self, stream: bool, types: bool, lines: bool = False):
         self.stream = stream
-        self.encoder = HistoryEncoder() if stream else None
+        self.lines = lines
+        self.encoder = HistoryEncoder()
         self.types: list[str] | None = [] if types else None
         self.started = False
 
     def write(self, events: list) -> None:
         if self.types is not None:
             self.types.extend(e.type for e in events)
-        if self.stream:
+        if self.stream and events:
             out = sys.stdout
+            if self.lines:
+                out.write(self.encoder.items(events, "\n"))
+                out.write("\n")
+                return
             out.write("," if self.started else '{"events": [')
             self.started = True
             out.write(self.encoder.items(events))
 
     def finish(self, result: dict) -> None:
         text = json.dumps(result, ensure_ascii=False)
-        if self.stream:
+        if self.stream and not self.lines:
             sys.stdout.write(("]" if self.started else '{"events": []') + ", " + text[1:] + "\n")
             sys.stdout.flush()
         else:
@@ -312,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mocks", help="mocked responses per state: {\"State\": [{\"Return\": ...}, ...]}")
     run.add_argument("--case", help=argparse.SUPPRESS)
     run.add_argument("--history", action="store_true", help="include the execution history")
+    run.add_argument("--history-format", choices=("json", "jsonl"),
+                     help="with the history: json (default) prints one object, its events first; jsonl "
+                          "prints JSON Lines, an event a line and the rest of the object last (implies --history)")
     run.add_argument("--event-types", action="store_true", help="include the list of event types")
     run.add_argument("--seed", type=int, help="seed for States.MathRandom and States.UUID (replayable runs)")
     run.add_argument("--start-time", type=int, help="virtual start time, milliseconds since the epoch")

@@ -148,8 +148,9 @@ class HistoryEncoder:
         self._seen: dict[int, tuple[Any, str]] = {}
         self._names: dict[str, str] = {}
 
-    def items(self, events: list[Event]) -> str:
-        """The events as JSON array items, separated by commas (no brackets)."""
+    def items(self, events: list[Event], sep: str = ",") -> str:
+        """The events as JSON array items, separated by commas (no brackets); ``sep="\\n"``
+        gives JSON Lines (no newline after the last)."""
         out = []
         names = self._names
         for e in events:
@@ -177,7 +178,7 @@ class HistoryEncoder:
                 if key is not None:
                     item[key] = self._details(details)
             out.append(dumps(item))
-        return ",".join(out)
+        return sep.join(out)
 
     def _quoted(self, value: Any) -> str:
         """The value's JSON text, as a JSON string."""

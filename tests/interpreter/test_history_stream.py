@@ -106,3 +106,48 @@ def test_cli_history_past_the_limit_then_redrive_says_why_it_cannot(tmp_path):
     assert len(result["events"]) == 500 and result["events"][-1]["type"] == "ExecutionFailed"
     assert result["error"] == "States.Runtime"
     assert "cannot be redriven" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_history_as_json_lines_is_an_event_a_line_then_the_result(tmp_path):
+    proc = cli("run", write(tmp_path, "loop.json", LOOP), "--input", '{"count": 2000}', "--history-format", "jsonl",
+               "--event-types", "--seed", "7", "--start-time", "1700000000000", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.endswith("\n") and "\n\n" not in proc.stdout
+    *lines, last = proc.stdout.splitlines()
+    expected = run(LOOP, {"count": 2000}, mocks=None)
+    assert len(lines) == len(expected.events) > EventStream.BATCH  # more than one batch was written
+    assert [json.loads(line) for line in lines] == [e.to_aws() for e in expected.events]
+    result = json.loads(last)
+    assert result == {"status": "SUCCEEDED", "output": {"count": 3000},
+                      "event_types": [e.type for e in expected.events]}
+
+
+def test_cli_json_lines_of_a_failed_run_end_with_its_error_and_exit_1(tmp_path):
+    proc = cli("run", write(tmp_path, "loop.json", LOOP), "--history", "--history-format", "jsonl",
+               "--max-history-events", "500", "--input", '{"count": 0}', cwd=ROOT)
+    assert proc.returncode == 1
+    *lines, last = proc.stdout.splitlines()
+    events = [json.loads(line) for line in lines]
+    assert len(events) == 500 and [e["id"] for e in events] == list(range(1, 501))
+    assert events[-1]["type"] == "ExecutionFailed"
+    assert json.loads(last)["error"] == "States.Runtime" and "events" not in json.loads(last)
+
+
+def test_cli_json_lines_with_a_callback_answer_print_the_kept_events_a_line_each(tmp_path):
+    waits = machine({"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                             "Parameters": {"MessageBody.$": "$$.Task.Token"}, "End": True}}, start="Ask")
+    path = write(tmp_path, "d.json", waits)
+    first = json.loads(cli("run", path, "--seed", "3", "--advance", "0").stdout)
+    token = next(iter(first["waiting"]["tokens"]))
+    proc = cli("run", path, "--seed", "3", "--send-task-success", f'{token}={{"ok": true}}',
+               "--history-format", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    *lines, last = proc.stdout.splitlines()
+    types = [json.loads(line)["type"] for line in lines]
+    assert types[0] == "ExecutionStarted" and "TaskSucceeded" in types and types[-1] == "ExecutionSucceeded"
+    assert json.loads(last) == {"status": "SUCCEEDED", "output": {"ok": True}}
+
+
+def test_cli_refuses_an_unknown_history_format(tmp_path):
+    proc = cli("run", write(tmp_path, "loop.json", LOOP), "--history-format", "xml", cwd=ROOT)
+    assert proc.returncode == 2 and proc.stdout == "" and "jsonl" in proc.stderr

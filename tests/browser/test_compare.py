@@ -33,18 +33,6 @@ def version_two() -> dict:
 @needs_chromium
 class CompareTests(BrowserMixin, StaticLiveServerTestCase):
     maxDiff = None
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
-
     def setUp(self):
         from designer.samples import samples_load
 
@@ -60,11 +48,7 @@ class CompareTests(BrowserMixin, StaticLiveServerTestCase):
         self.assertEqual(self.errors, [], "the page raised JavaScript errors")
 
     def login(self):
-        self.page.goto(f"{self.live_server_url}/")
-        self.page.fill("input[name=username]", "demo")
-        self.page.fill("input[name=password]", "statewise-demo")
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url("**/workflows/")
+        self.sign_in(self.page)
 
     def review_version_two(self):
         from django.contrib.auth import get_user_model

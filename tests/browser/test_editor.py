@@ -43,18 +43,6 @@ def _renamed(definition: dict, old: str, new: str) -> dict:
 @pytest.mark.browser
 @needs_chromium
 class EditorTests(BrowserMixin, StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
-
     def setUp(self):
         from designer.samples import samples_load
 
@@ -71,11 +59,7 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
 
     # --- helpers ---
     def login(self, username="demo", password="statewise-demo"):
-        self.page.goto(f"{self.live_server_url}/")
-        self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url("**/workflows/")
+        self.sign_in(self.page, username, password)
 
     def open_bank_sample(self):
         self.page.click("text=Bank account application")

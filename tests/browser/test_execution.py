@@ -18,25 +18,7 @@ STAGE_LABELS = ["Input", "After InputPath", "After Parameters", "Result", "After
 @pytest.mark.browser
 @needs_chromium
 class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        # The server process is forked from this one. If earlier tests ran thread-sensitive
-        # sync_to_async code here, asgiref's one-thread executor has a worker thread, which a
-        # fork does not copy: the child would queue database calls forever. Give it a fresh one.
-        from concurrent.futures import ThreadPoolExecutor
-
-        from asgiref.sync import SyncToAsync
-
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
+    forked_server = True
 
     def setUp(self):
         from django.contrib.auth import get_user_model
@@ -58,17 +40,7 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
 
     # --- helpers ---
     def new_page(self, username, password):
-        context = self.browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-        context.set_default_timeout(15_000)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.goto(f"{self.live_server_url}/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/workflows/")
-        return page
+        return super().new_page(username, password, accept_downloads=True)
 
     def start_run_from_editor(self, page, test_case):
         page.goto(f"{self.live_server_url}/workflows/{self.workflow.pk}/")
@@ -219,11 +191,7 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         context = self.browser.new_context(java_script_enabled=False)
         self.contexts.append(context)
         page = context.new_page()
-        page.goto(f"{self.live_server_url}/")
-        page.fill("input[name=username]", "demo")
-        page.fill("input[name=password]", "statewise-demo")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/workflows/")
+        self.sign_in(page)
         tc = TestCase.objects.get(workflow=self.workflow, name="FlaggedAddressApprovedByReviewer")
         execution, _ = simulation.execution_start(user=self.demo, workflow=self.workflow, test_case_id=tc.pk)
         page.goto(f"{self.live_server_url}/executions/{execution.pk}/")

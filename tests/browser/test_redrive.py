@@ -15,23 +15,7 @@ from chromium import BrowserMixin, needs_chromium
 @pytest.mark.browser
 @needs_chromium
 class RedriveTests(BrowserMixin, ChannelsLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        # A fresh one-thread executor before the server process is forked (see test_execution.py).
-        from concurrent.futures import ThreadPoolExecutor
-
-        from asgiref.sync import SyncToAsync
-
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
+    forked_server = True
 
     def setUp(self):
         self.contexts, self.errors = [], []
@@ -41,17 +25,8 @@ class RedriveTests(BrowserMixin, ChannelsLiveServerTestCase):
             context.close()
         self.assertEqual(self.errors, [], "a page raised JavaScript errors")
 
-    def new_page(self, username, password, url):
-        context = self.browser.new_context(viewport={"width": 1440, "height": 900})
-        context.set_default_timeout(15_000)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.goto(f"{self.live_server_url}/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/workflows/")
+    def run_page(self, username, password, url):
+        page = self.new_page(username, password)
         page.goto(url)
         page.wait_for_selector("body[data-run-ready=true][data-connection=live]")
         return page
@@ -85,8 +60,8 @@ class RedriveTests(BrowserMixin, ChannelsLiveServerTestCase):
     def test_change_the_failed_steps_answer_redrive_and_a_second_page_sees_it_live(self):
         execution = self.failed_run()
         url = f"{self.live_server_url}/executions/{execution.pk}/"
-        driver = self.new_page("demo", "statewise-demo", url)
-        watcher = self.new_page("watcher", "watcher-pw-123", url)
+        driver = self.run_page("demo", "statewise-demo", url)
+        watcher = self.run_page("watcher", "watcher-pw-123", url)
         self.assertTrue(driver.is_visible("#btn-redrive") and driver.is_enabled("#btn-redrive"))
         self.assertIn("Run again from the step that failed", driver.text_content("#redrive-panel"))
         self.assertTrue(watcher.is_visible("#redrive-panel") and not watcher.is_visible("#btn-redrive"),

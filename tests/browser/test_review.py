@@ -19,23 +19,7 @@ from chromium import BrowserMixin, needs_chromium
 @pytest.mark.browser
 @needs_chromium
 class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        # As test_execution.py: a fresh one-thread executor for the forked server process.
-        from concurrent.futures import ThreadPoolExecutor
-
-        from asgiref.sync import SyncToAsync
-
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
+    forked_server = True
 
     def setUp(self):
         from django.contrib.auth import get_user_model
@@ -62,18 +46,7 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.assertEqual(self.errors, [], "a page raised JavaScript errors")
 
     def new_page(self, username=None, password=None):
-        context = self.browser.new_context(viewport={"width": 1440, "height": 900})
-        context.set_default_timeout(20_000)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        if username:
-            page.goto(f"{self.live_server_url}/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/workflows/")
-        return page
+        return super().new_page(username, password, timeout=20_000)
 
     def open_editor(self, page, version=None):
         query = f"?version={version}" if version else ""

@@ -19,22 +19,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "realworld"
 @pytest.mark.browser
 @needs_chromium
 class SimulateWithoutJsonTests(BrowserMixin, ChannelsLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        from concurrent.futures import ThreadPoolExecutor
-
-        from asgiref.sync import SyncToAsync
-
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)  # see test_execution.py
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
+    forked_server = True
 
     def setUp(self):
         from django.contrib.auth import get_user_model
@@ -45,11 +30,7 @@ class SimulateWithoutJsonTests(BrowserMixin, ChannelsLiveServerTestCase):
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.goto(f"{self.live_server_url}/")
-        self.page.fill("input[name=username]", "ana")
-        self.page.fill("input[name=password]", "ana-pw-12345")
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url("**/workflows/")
+        self.sign_in(self.page, "ana", "ana-pw-12345")
 
     def tearDown(self):
         self.context.close()

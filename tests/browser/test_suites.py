@@ -17,18 +17,6 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 @pytest.mark.browser
 @needs_chromium
 class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.start_browser()
-        super().setUpClass()
-        cls.launch_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_browser()
-        super().tearDownClass()
-        cls.restore_environment()
-
     def setUp(self):
         from designer.samples import samples_load
 
@@ -61,10 +49,7 @@ class SuiteJourney(BrowserMixin, StaticLiveServerTestCase):
 
     def test_expectations_run_coverage_suggestion_and_a_broken_rule(self):
         page = self.page
-        page.goto(f"{self.live_server_url}/")
-        page.fill("input[name=username]", "demo")
-        page.fill("input[name=password]", "statewise-demo")
-        page.click("button[type=submit]")
+        self.sign_in(page)
         page.click("text=Bank account application")
         page.wait_for_selector("body[data-editor-ready=true] #graph g.state")
         page.click("#tests > summary")

@@ -194,6 +194,8 @@ class Execution(models.Model):
     revision = models.PositiveIntegerField(default=0, help_text="+1 on every write; frames carry it")
     summary = models.JSONField(default=dict, blank=True, help_text="timeline.fold() of every event so far")
     current_states = models.JSONField(default=list, blank=True)
+    map_runs = models.JSONField(default=list, blank=True,
+                                help_text="each Distributed Map's Map Run: status and counts (map_run.progress)")
     waiting = models.JSONField(null=True, blank=True, help_text="what the run waits for: a callback, a timer, a task")
     stop_reason = models.CharField(max_length=200, blank=True)
     output_json = models.TextField(blank=True)

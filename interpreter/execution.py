@@ -214,12 +214,20 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
 
     # --- the step --------------------------------------------------------------------------
 
-    def step(self) -> list[Event]:
-        """Advance one transition; returns the events it emitted (none when nothing can move)."""
+    def step(self, child_moves: int | None = None) -> list[Event]:
+        """Advance one transition; returns the events it emitted (none when nothing can move).
+        While a Distributed Map's children move and the parent waits for them, the step goes on
+        until the parent moves; ``child_moves`` bounds that: the step returns (with no event)
+        once that many children moved, and ``map_runs.moves`` tells the caller they did."""
         before = len(self.events)
         if self.status is RUNNING:
             th = self._pick()
+            moved = 0
             while th is _MOVED and self.status is RUNNING:
+                moved += 1
+                if child_moves is not None and moved >= child_moves:
+                    th = None
+                    break
                 th = self._pick()
             if th is not None and th is not _MOVED:
                 self._advance(th)

@@ -49,6 +49,7 @@ DEFAULT_MAX_CONCURRENCY = 10_000
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
 _ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
+_KEYS = {"SUCCEEDED": "succeeded", "FAILED": "failed", "TIMED_OUT": "timedOut", "ABORTED": "aborted"}
 
 
 @dataclass
@@ -76,10 +77,14 @@ class MapRuns(dict):
     ``MapRun.due`` names the one live entry by its sequence number. ``waiting`` holds the
     running children that wait for a callback, so asking whether one does costs nothing.
     """
-    __slots__ = ("active", "due", "waiting", "_seq", "sink")
+    __slots__ = ("active", "due", "waiting", "_seq", "sink", "moves")
 
     def __init__(self):
         super().__init__()
+        # Children moved so far in this process (each ``advance``): a caller that bounds its work
+        # (``Execution.step(child_moves=...)``) tells from it that children moved though the
+        # parent wrote no event.
+        self.moves = 0
         # Called with (run, index, child) once a child ended, to take its history away
         # (``child.take_events()``); None: children keep their histories.
         self.sink: Callable[[MapRun, int, Any], None] | None = None
@@ -207,6 +212,33 @@ class MapRun:
     status: str = "RUNNING"
     end: int | None = None
     redrive_count: int = 0
+    # Children that ended, by status: [executions, items]; kept as they end so the counts are
+    # read without going over every child. None: not counted yet (``progress`` counts them).
+    tally: dict | None = None
+
+    def progress(self) -> dict:
+        """DescribeMapRun's status and counts, from the tally (cheap enough to report per batch)."""
+        if self.tally is None:
+            self._recount()
+        tally, counts = self.tally, self.item_counts
+        ones = self.total == len(counts)  # an item per child (no ItemBatcher)
+        running = len(self.running)
+        running_items = running if ones else sum(counts[i] for i in self.running)
+        ended = sum(n for n, _ in tally.values())
+        ended_items = sum(n for _, n in tally.values())
+        executions = {"pending": len(counts) - running - ended, "running": running}
+        items = {"pending": self.total - running_items - ended_items, "running": running_items}
+        for status, key in _KEYS.items():
+            executions[key], items[key] = tally.get(status, (0, 0))
+        executions["total"], items["total"] = len(counts), self.total
+        return {"mapRunArn": self.arn, "stateName": self.state_name, "label": self.label, "status": self.status,
+                "executionCounts": executions, "itemCounts": items}
+
+    def _recount(self) -> None:
+        self.tally = {}
+        for child, n in zip(self.children, self.item_counts):
+            if child is not None and child.status != "RUNNING":
+                _count(self, child.status, n)
 
     def describe(self) -> dict:
         """What DescribeMapRun reports (counts per child execution and per item)."""
@@ -321,6 +353,7 @@ def take_finished(ex: Any) -> list[tuple[str, list]]:
 def fill_stored(ex: Any, arn: str, pairs: list) -> None:
     """Put back children that ``take_finished`` handed out (after ``Execution.restore``)."""
     run = ex.map_runs[arn]
+    run.tally = None
     machine_arn = run.machine_arn(ex)
     for index, snapshot in pairs:
         run.children[index] = Finished.from_json(snapshot, run, index, machine_arn)
@@ -391,7 +424,7 @@ def begin(ex: Any, th: Any, run: MapRun, inputs: list, counts: list[int]) -> Non
     n = len(inputs)
     run.thread_id, run.inputs = th.id, inputs
     run.children, run.item_counts, run.total = [None] * n, list(counts), sum(counts)
-    run.queue, run.running = deque(range(n)), {}
+    run.queue, run.running, run.tally = deque(range(n)), {}, {}
     _go(ex, th, run)
 
 
@@ -445,6 +478,8 @@ def _fill(ex: Any, run: MapRun) -> None:
     while run.queue and not run.exceeded and len(run.running) < limit:
         index = run.queue.popleft()
         child = run.children[index]
+        if child is not None and run.tally is not None:  # ended badly, run again: no longer counted so
+            _count(run, child.status, run.item_counts[index], -1)
         if child is not None and not child.express and child.status in _ENDED_BADLY:
             child.clock = max(child.clock, ex.clock)
             child.redrive()
@@ -459,6 +494,7 @@ def _fill(ex: Any, run: MapRun) -> None:
 def advance(ex: Any, run: MapRun, index: int) -> None:
     """Move one child (at the parent's clock) until it waits or ends."""
     child = run.children[index]
+    ex.map_runs.moves += 1
     if child.clock < ex.clock:
         child.clock = ex.clock
     child.step()
@@ -521,10 +557,26 @@ def _ended(ex: Any, run: MapRun, index: int) -> None:
     sink = ex.map_runs.sink
     if sink is not None:
         sink(run, index, child)
+    if run.tally is not None:
+        _count(run, child.status, run.item_counts[index])
     if child.status == "SUCCEEDED":
         run.children[index] = Finished.of(child, run.machine_arn(ex))
         if run.stored is not None:
             run.unstored.append(index)
+
+
+def _count(run: MapRun, status: str, items: int, sign: int = 1) -> None:
+    """Add to the run's tally one child that ended (with ``sign`` -1: take it away)."""
+    executions, total = run.tally.get(status, (0, 0))
+    run.tally[status] = (executions + sign, total + sign * items)
+
+
+def progress(ex: Any, limit: int = 20) -> list[dict]:
+    """The Map Runs of this execution (not of its children) with their counts, the running ones
+    first, at most ``limit`` of them: what a page following the run shows."""
+    runs = list(ex.map_runs.values())
+    runs.sort(key=lambda r: r.status != "RUNNING")
+    return [run.progress() for run in runs[:limit]]
 
 
 def waiting_child(ex: Any, token: str) -> tuple[MapRun, int] | None:

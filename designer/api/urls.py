@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("designer.suites.urls")),
     path("", include("designer.compare.api_urls")),
     path("", include("designer.glossary.urls")),
+    path("", include("designer.maprun.urls")),
     path("workflows/<int:workflow_id>/proposed-input/", ProposedInputView.as_view(), name="api-proposed-input"),
     path("", include("designer.access.api")),
     path("", include("designer.review.api.urls")),

@@ -225,6 +225,8 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     # for a person, not of every batch.
     listed = (execution.status, (execution.waiting or {}).get("reason") == "callback")
     listed_change = execution.revision == 0 or listed != (run.status, (status.get("waiting") or {}).get("reason") == "callback")
+    if run.map_runs:  # children move without the run writing an event: their counts are kept apart
+        execution.map_runs = map_run.progress(run)
     execution.status = run.status
     execution.virtual_time = run.clock
     # Children that succeeded go to their own rows: the snapshot grows with what is live only.
@@ -274,6 +276,8 @@ def execution_state(execution: Execution) -> dict:
         "waiting": execution.waiting, "states": timeline.colours(execution.summary, execution.current_states),
         "counts": {k: {"entered": v.get("entered", 0), "retries": v.get("retries", 0)}
                    for k, v in (execution.summary.get("states") or {}).items()},
+        # Each Distributed Map's Map Run: status and DescribeMapRun's counts, as of this write.
+        "mapRuns": execution.map_runs or [],
         "lastSeq": execution.last_seq, "revision": execution.revision, "stopReason": execution.stop_reason,
         "virtualTime": execution.virtual_time, "startedAt": execution.started_at_virtual,
         "output": execution.output, "error": execution.error or None, "cause": execution.cause or None,

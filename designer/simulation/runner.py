@@ -54,6 +54,7 @@ POLL_SECONDS = 0.5
 # Continuing at full speed: one transaction holds at most this many transitions, or this much time.
 BATCH_TRANSITIONS = 2000
 BATCH_SECONDS = 0.05
+CHILD_MOVES_PER_STEP = 64  # Distributed Map children moved between two looks at the batch's deadline
 RUNNER_ID = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,11 @@ def execution_advance(*, execution_id: int, runner_id: str, lease_seconds: float
         deadline = time.monotonic() + max_seconds
         events: list = []
         reason = ""
-        for i in range(limit):
+        # A Distributed Map's children count as transitions too: each child moved (until it
+        # waits or ends) takes one from the batch, so a Map Run advances batch by batch and each
+        # batch shows its counts moving.
+        done = i = 0
+        while done < limit:
             if run.status != RUNNING:
                 break
             if run.waiting_tokens() and waiting_for_person(run):
@@ -94,12 +99,16 @@ def execution_advance(*, execution_id: int, runner_id: str, lease_seconds: float
                 if entering in stops:
                     reason = f"breakpoint: {entering}"
                     break
-            new = run.step()
-            if not new:
+            moves = run.map_runs.moves
+            new = run.step(child_moves=min(CHILD_MOVES_PER_STEP, limit - done))
+            moved = run.map_runs.moves - moves
+            if not new and not moved:
                 reason = "nothing can move"
                 break
             events.extend(new)
-            if not (i & 63) and time.monotonic() > deadline:
+            done += moved + (1 if new else 0)
+            i += 1
+            if (moved or not (i & 63)) and time.monotonic() > deadline:
                 break
         if not reason and run.status == RUNNING and stops:
             entering = about_to_enter(run)

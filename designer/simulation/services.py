@@ -30,6 +30,7 @@ from .selectors import test_case_get
 
 MAX_SPEED = 1000.0
 MAX_BREAKPOINTS = 500
+STEP_CHILD_MOVES = 1  # Distributed Map children a step moves while the parent waits for them
 
 
 class NothingToDo(DomainError):
@@ -152,8 +153,11 @@ def execution_step(*, user: AbstractBaseUser, execution: Execution, let_time_pas
             raise NotRunning(f"The run has ended ({live.run.status}).")
         if not let_time_pass and waiting_for_person(live.run):
             raise NothingToDo(_stuck_reason(live.run) + " (Or step with let_time_pass to let its timeout fire.)")
-        events = live.run.step()
-        if not events:
+        moves = live.run.map_runs.moves
+        # While a Distributed Map's children run, a step moves one of them (until it waits or
+        # ends): the Map Run's counts move though the run writes no event of its own.
+        events = live.run.step(child_moves=STEP_CHILD_MOVES)
+        if not events and live.run.map_runs.moves == moves:
             raise NothingToDo(_stuck_reason(live.run))
         return persist(row, live, events, fields={"mode": ExecutionMode.PAUSED, "runner_id": "",
                                                    "stop_reason": "stepped"})

@@ -77,7 +77,20 @@ function applyState(next) {
   renderCallbacks();
   renderRedrive();
   renderResult();
+  renderMapRuns();
   if (selected) renderBreakpointToggle();
+}
+
+// A Distributed Map's Map Runs: their children's counts, as of the latest write.
+function renderMapRuns() {
+  const runs = state.mapRuns || [];
+  $("map-runs-panel").hidden = !runs.length;
+  $("map-runs").replaceChildren(...runs.map((run) => {
+    const c = run.executionCounts;
+    const text = ` ${c.succeeded} of ${c.total} child executions succeeded, ${c.running} running, ${c.failed} failed`;
+    return el("li", { "data-arn": run.mapRunArn }, el("strong", { text: run.stateName }), " ",
+      el("span", { class: `badge status-${run.status.toLowerCase()}`, text: run.status }), text);
+  }));
 }
 
 function renderResult() {

@@ -20,9 +20,7 @@ from typing import Any
 
 from ..limits import DEFINITION_TEXT_BYTES, DOCUMENT_DEPTH, json_depth_within
 from . import placeholders as ph
-from . import terraform
 from .placeholders import Placeholder, fill
-from .suggestions import Suggester
 from .templates import Machine, TemplateError, has_intrinsics, machines_in, tokenize
 
 __all__ = ["read_source", "read_document", "Source", "SourceError", "Placeholder", "fill", "MAX_TEXT_BYTES"]
@@ -110,7 +108,9 @@ def _yaml_error(exc: Any) -> SourceError:
 def read_source(text: str | bytes, *, fmt: str | None = None, machine: str | None = None) -> Source:
     """The state machine in ``text`` (the one named ``machine`` when it holds several)."""
     text = _text(text)
-    if fmt == "terraform" or (fmt is None and terraform.looks_like_terraform(text)):
+    # Terraform's reader, and the suggestions for placeholders, are imported only when needed:
+    # a plain ASL file starts the CLI without them.
+    if fmt == "terraform" or (fmt is None and "aws_sfn_state_machine" in text and _looks_like_terraform(text)):
         return _from_terraform(text, machine)
     document, duplicates, bare, was_yaml = read_document(text, fmt=fmt)
     try:
@@ -118,8 +118,8 @@ def read_source(text: str | bytes, *, fmt: str | None = None, machine: str | Non
     except TemplateError as exc:
         raise SourceError(exc.message, pointer=exc.pointer) from None
     chosen = _choose(found, machine)
-    suggester = Suggester(substitutions=chosen.substitutions, **_template_context(document, chosen))
-    source = _source(chosen, found, suggester, duplicates, bare, was_yaml)
+    context = dict(substitutions=chosen.substitutions, **_template_context(document, chosen))
+    source = _source(chosen, found, context, duplicates, bare, was_yaml)
     if chosen.kind == "asl" and not was_yaml and not bare and source.definition is document:
         source.text = text
     return source
@@ -187,8 +187,14 @@ def _template_context(document: Any, machine: Machine) -> dict:
             "serverless": document if machine.kind == "serverless" else None}
 
 
-def _source(chosen: Machine, found: list[Machine], suggester: Suggester, duplicates: list, bare: set[str],
+def _looks_like_terraform(text: str) -> bool:
+    from .terraform import looks_like_terraform
+    return looks_like_terraform(text)
+
+
+def _source(chosen: Machine, found: list[Machine], context: dict, duplicates: list, bare: set[str],
             was_yaml: bool = False) -> Source:
+    """``context``: what the template says, for the suggestions (``suggestions.Suggester``'s arguments)."""
     if chosen.text is not None:
         definition, inner_duplicates, inner_bare, _ = read_document(chosen.text, fmt="json")
         duplicates, bare = inner_duplicates, bare | inner_bare
@@ -198,11 +204,14 @@ def _source(chosen: Machine, found: list[Machine], suggester: Suggester, duplica
         duplicates = [(path[depth:], key) for path, key in duplicates if path[:depth] == chosen.path]
     # CloudFormation functions in plain ASL only come from YAML copied out of a template (!GetAtt).
     if (chosen.kind != "asl" or was_yaml) and has_intrinsics(definition):
-        definition = tokenize(definition, suggester.substitutions)
+        definition = tokenize(definition, context.get("substitutions") or {})
     if not isinstance(definition, dict):
         raise SourceError("A definition must be an object with StartAt and States.", pointer="")
     bare = bare | chosen.bare
     holders = ph.find(definition, bare)
+    if holders:
+        from .suggestions import Suggester
+        suggester = Suggester(**context)
     for holder in holders:
         holder.suggestion, holder.origin = suggester.suggest(holder.name, holder.fields)
     return Source(definition, chosen.kind, chosen.name, [str(m.name) for m in found if m.name is not None],
@@ -210,10 +219,11 @@ def _source(chosen: Machine, found: list[Machine], suggester: Suggester, duplica
 
 
 def _from_terraform(text: str, machine: str | None) -> Source:
+    from . import terraform
     try:
         parsed = terraform.read(text)
     except TemplateError as exc:
         raise SourceError(exc.message) from None
     chosen = _choose(parsed.machines, machine)
-    suggester = Suggester(terraform_resources=parsed.resources, terraform_variables=parsed.variables)
-    return _source(chosen, parsed.machines, suggester, [], set())
+    context = dict(terraform_resources=parsed.resources, terraform_variables=parsed.variables)
+    return _source(chosen, parsed.machines, context, [], set())

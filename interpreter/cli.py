@@ -274,7 +274,7 @@ class _Printer:
     def __init__(self, stream: bool, types: bool, lines: bool = False):
         self.stream = stream
         self.lines = lines
-        self.encoder = HistoryEncoder()
+        self.encoder: HistoryEncoder | None = None  # made with the first events to print
         self.types: list[str] | None = [] if types else None
         self.started = False
 
@@ -282,6 +282,8 @@ class _Printer:
         if self.types is not None:
             self.types.extend(e.type for e in events)
         if self.stream and events:
+            if self.encoder is None:
+                self.encoder = HistoryEncoder()
             out = sys.stdout
             if self.lines:
                 out.write(self.encoder.items(events, "\n"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .jsontext import dumps, encode_basestring
+from .jsontext import dumps, encode_basestring, fast_dumps_function
 from .timestamps import format_history
 
 # Detail fields whose values are JSON documents that AWS sends as JSON text.
@@ -140,9 +140,10 @@ class HistoryEncoder:
     share a timestamp, and pass one payload along (a state's output is the next one's input):
     each is formatted once. Payloads are never mutated once in an event, so a payload seen a
     moment ago (the same object) has the same text."""
-    __slots__ = ("_ms", "_stamp", "_seen", "_names")
+    __slots__ = ("_ms", "_stamp", "_seen", "_names", "_text")
 
     def __init__(self):
+        self._text = fast_dumps_function()  # a payload's JSON text: jsontext.dumps's, through orjson if there
         self._ms: int | None = None
         self._stamp = ""
         self._seen: dict[int, tuple[Any, str]] = {}
@@ -152,32 +153,49 @@ class HistoryEncoder:
         """The events as JSON array items, separated by commas (no brackets); ``sep="\\n"``
         gives JSON Lines (no newline after the last)."""
         out = []
-        names = self._names
+        append = out.append
+        names, seen, forms = self._names, self._seen, _FORMS
+        ms, stamp = self._ms, self._stamp
+        head = '{"timestamp":"' + stamp
         for e in events:
-            if e.timestamp != self._ms:
-                self._ms, self._stamp = e.timestamp, format_history(e.timestamp)
+            if e.timestamp != ms:
+                ms = e.timestamp
+                stamp = format_history(ms)
+                head = '{"timestamp":"' + stamp
             details = e.details
             if details is not None and len(details) == 2:
-                # Most events: a state entered or exited, its name and one payload. Their text is
-                # put together directly (event types are plain words: nothing to escape).
-                form = _PLAIN.get(e.type)
-                if form is not None and list(details) == form[1]:
-                    name = details["name"]
-                    quoted = names.get(name)
-                    if quoted is None:
-                        quoted = names[name] = encode_basestring(name)
-                    out.append(f'{{"timestamp":"{self._stamp}","type":"{e.type}","id":{e.id},"previousEventId":'
-                               f'{e.previous_event_id},"{form[0]}":{{"name":{quoted},"{form[2]}":'
-                               f'{self._quoted(details[form[2]])},"{form[2]}Details":{{"truncated":false}}}}}}')
-                    continue
-            item = {"timestamp": self._stamp, "type": e.type, "id": e.id, "previousEventId": e.previous_event_id}
+                # Most events: a state entered or exited (its name and one payload), a Map's
+                # iteration (its name and index). Their text is put together from pieces made
+                # once per event type (event types are plain words: nothing to escape).
+                form = forms.get(e.type)
+                if form is not None:
+                    first, second = details
+                    if first == "name" and second == form[0]:
+                        value = details[second]
+                        if form[1]:
+                            hit = seen.get(id(value))
+                            text = hit[1] if hit is not None and hit[0] is value else self._quoted(value)
+                        elif type(value) is int:
+                            text = str(value)
+                        else:
+                            text = None
+                        name = details["name"]
+                        quoted = names.get(name)
+                        if quoted is None and type(name) is str:
+                            quoted = names[name] = encode_basestring(name)
+                        if text is not None and quoted is not None:
+                            append(f'{head}{form[2]}{e.id},"previousEventId":{e.previous_event_id}'
+                                   f'{form[3]}{quoted}{form[4]}{text}{form[5]}')
+                            continue
+            item = {"timestamp": stamp, "type": e.type, "id": e.id, "previousEventId": e.previous_event_id}
             if details is not None:
                 key = _KEYS.get(e.type, _UNKNOWN)
                 if key is _UNKNOWN:
                     key = _KEYS[e.type] = details_key(e.type)
                 if key is not None:
                     item[key] = self._details(details)
-            out.append(dumps(item))
+            append(dumps(item))
+        self._ms, self._stamp = ms, stamp
         return sep.join(out)
 
     def _quoted(self, value: Any) -> str:
@@ -186,7 +204,7 @@ class HistoryEncoder:
         hit = seen.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        quoted = encode_basestring(dumps(value))
+        quoted = encode_basestring(self._text(value))
         if type(value) is dict or type(value) is list:
             if len(seen) >= 8:
                 seen.clear()
@@ -205,14 +223,24 @@ class HistoryEncoder:
             out["assignedVariablesDetails"] = _NOT_TRUNCATED
         return out
 
-    def _text(self, value: Any) -> str:
-        return dumps(value)
-
 
 _NOT_TRUNCATED = {"truncated": False}
 _KEYS: dict[str, str | None] = {}  # details_key by event type, filled as types are met
 _UNKNOWN = object()
-# Entered and exited events with only a name and a payload: (details key, detail fields, payload field).
-_PLAIN = {f"{kind}State{what}": (f"state{what}EventDetails", ["name", field], field)
+
+
+def _form(event_type: str, field: str, payload: bool) -> tuple:
+    """The pieces of an event's text whose details are its state's name and one more field:
+    (that field, whether it is a payload written as JSON text, then the text before the id,
+    before the name, before the field's value, and after it)."""
+    key = details_key(event_type)
+    return (field, payload, f'","type":"{event_type}","id":', f',"{key}":{{"name":', f',"{field}":',
+            f',"{field}Details":{{"truncated":false}}}}}}' if payload else "}}")
+
+
+# Entered and exited events with a name and a payload; a Map's iterations with a name and index.
+_FORMS = {f"{kind}State{what}": _form(f"{kind}State{what}", field, True)
           for kind in ("Pass", "Choice", "Task", "Wait", "Map", "Parallel", "Succeed", "Fail")
           for what, field in (("Entered", "input"), ("Exited", "output"))}
+_FORMS.update((f"MapIteration{what}", _form(f"MapIteration{what}", "index", False))
+              for what in ("Started", "Succeeded", "Failed", "Aborted"))

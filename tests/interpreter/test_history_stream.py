@@ -4,6 +4,8 @@ stays bounded, and AWS's event limit still counts them; HistoryEncoder writes th
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from asl_helpers import machine
 from test_cli import ROOT, cli, write
@@ -151,3 +153,37 @@ def test_cli_json_lines_with_a_callback_answer_print_the_kept_events_a_line_each
 def test_cli_refuses_an_unknown_history_format(tmp_path):
     proc = cli("run", write(tmp_path, "loop.json", LOOP), "--history-format", "xml", cwd=ROOT)
     assert proc.returncode == 2 and proc.stdout == "" and "jsonl" in proc.stderr
+
+
+AWKWARD = [1e-05, 1.5e-09, 0.0001, 1e+22, -0.0, 5e-324, 2 ** 64, -(2 ** 70), "\ud800 lone", "0.00001 e-5 in text",
+           {"k": [1e-07, {"é": "\u2028\x00\x7f"}]}, {1: "int key"}, 12345678901234567.0, True, None, "😀"]
+
+
+def test_payload_text_through_the_fast_encoder_is_exactly_dumps_text():
+    from interpreter.jsontext import fast_dumps_function
+    fast = fast_dumps_function()
+    for value in AWKWARD:
+        assert fast(value) == dumps(value), value
+
+
+def test_the_encoder_writes_awkward_payloads_as_to_aws_does():
+    awkward = machine({"Keep": {"Type": "Pass", "Next": "Done"}, "Done": {"Type": "Succeed"}}, start="Keep")
+    ex = run(awkward, {"values": [v for v in AWKWARD if not isinstance(v, dict) or "k" in v]}, mocks=None)
+    assert ex.status == "SUCCEEDED"
+    assert "[" + HistoryEncoder().items(ex.events) + "]" == dumps([e.to_aws() for e in ex.events])
+
+
+WITHOUT_ORJSON = "import sys; sys.modules['orjson'] = None\nfrom interpreter.cli import main\nsys.exit(main(sys.argv[1:]))"
+
+
+def test_cli_history_is_the_same_without_orjson(tmp_path):
+    path = write(tmp_path, "loop.json", loop(300))
+    args = ["run", str(path), "--input", '{"count": 0, "f": 1e-05, "big": 36893488147419103232}', "--history",
+            "--seed", "7", "--start-time", "1700000000000"]
+    with_it = cli(*args, cwd=ROOT)
+    without = subprocess.run([sys.executable, "-c", WITHOUT_ORJSON, *args], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60)
+    assert with_it.returncode == without.returncode == 0, without.stderr
+    assert without.stdout == with_it.stdout
+    started = json.loads(with_it.stdout)["events"][0]["executionStartedEventDetails"]
+    assert started["input"] == '{"count":0,"f":1e-05,"big":36893488147419103232}'

@@ -1,6 +1,6 @@
 """Start-up imports only what a definition uses (issue 16): a JSONPath definition from a JSON
 file loads neither JSONata's engine nor the YAML reader, nor Terraform's reader and the
-placeholder suggestions; each comes with the first use."""
+placeholder suggestions, nor orjson (for the history's text); each comes with the first use."""
 import json
 import subprocess
 import sys
@@ -14,7 +14,7 @@ import io, sys, contextlib
 from interpreter.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-print(code, sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('jsonata', 'yaml')}),
+print(code, sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('jsonata', 'yaml', 'orjson')}),
       sorted(m.rpartition('.')[2] for m in sys.modules if m in READERS))
 """
 READERS = ("interpreter.sources.terraform", "interpreter.sources.suggestions")
@@ -29,6 +29,11 @@ def loaded(*args) -> str:
 
 def test_a_jsonpath_definition_loads_neither_jsonata_nor_yaml():
     assert loaded("run", f"{W5}.asl.json", "--input", f"{W5}.input.json") == "0 [] []"
+
+
+def test_the_fast_json_encoder_loads_with_the_history_only():
+    assert loaded("run", f"{W5}.asl.json", "--input", f"{W5}.input.json", "--event-types") == "0 [] []"
+    assert loaded("run", f"{W5}.asl.json", "--input", f"{W5}.input.json", "--history") == "0 ['orjson'] []"
 
 
 def test_jsonata_and_yaml_load_when_the_definition_needs_them(tmp_path):

@@ -79,7 +79,7 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
         if _restoring:
             return
         self.seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
-        self.rng = random.Random(self.seed)
+        self._rng: random.Random | None = None  # made on first use (``rng``): seeding one costs microseconds
         self.clock = start_time if start_time is not None else now_millis()
         self.start_time = self.clock
         self.input = input
@@ -97,6 +97,19 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
             timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
         if timeout:
             self._add_timer(self.clock + timeout * 1000, _DEADLINE)
+
+    @property
+    def rng(self) -> random.Random:
+        """The run's random source (names, task tokens, jitter), seeded with ``seed`` when first
+        drawn from: most of a Distributed Map's children never draw."""
+        rng = self._rng
+        if rng is None:
+            rng = self._rng = random.Random(self.seed)
+        return rng
+
+    @rng.setter
+    def rng(self, value: random.Random | None) -> None:
+        self._rng = value
 
     # --- identity -----------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .events import Event
+from .jsontext import dumps, loads
 from .threads import ENTER
 from .timestamps import format_millis
 
@@ -143,24 +144,41 @@ _NO_RUNS = MapRuns()
 
 
 class Finished:
-    """A child execution that succeeded, as AWS keeps it: its outcome, not its state."""
-    __slots__ = ("name", "execution_arn", "state_machine_arn", "input", "output", "start_time", "clock",
-                 "redrive_count", "express", "events", "map_runs")
+    """A child execution that succeeded, as AWS keeps it: its outcome, not its state. Kept small
+    (a million of them fit in a few hundred MB): the output as its JSON text, the ARNs shared
+    or made from the name, no history unless the children keep theirs."""
+    __slots__ = ("name", "arn", "state_machine_arn", "input", "output_text", "start_time", "clock",
+                 "redrive_count", "events", "map_runs")
     status = "SUCCEEDED"
     error = cause = None
 
-    def __init__(self, name: str, execution_arn: str, state_machine_arn: str, input: Any, output: Any,
-                 start_time: int, stop: int, redrive_count: int, express: bool, events: list):
-        self.name, self.execution_arn, self.state_machine_arn = name, execution_arn, state_machine_arn
-        self.input, self.output, self.start_time, self.clock = input, output, start_time, stop
-        self.redrive_count, self.express, self.events = redrive_count, express, events
+    def __init__(self, name: str, arn: str | None, state_machine_arn: str, input: Any, output_text: str,
+                 start_time: int, stop: int, redrive_count: int, events: Any):
+        """``arn``: an EXPRESS child's ARN; None for a STANDARD one (it follows from the name)."""
+        self.name, self.arn, self.state_machine_arn = name, arn, state_machine_arn
+        self.input, self.output_text, self.start_time, self.clock = input, output_text, start_time, stop
+        self.redrive_count, self.events = redrive_count, events or _NO_EVENTS
         self.map_runs = _NO_RUNS  # a nested Distributed Map's runs, kept in memory for inspection
+
+    @property
+    def express(self) -> bool:
+        return self.arn is not None
+
+    @property
+    def execution_arn(self) -> str:
+        if self.arn is not None:
+            return self.arn
+        return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + self.name
+
+    @property
+    def output(self) -> Any:
+        return loads(self.output_text)
 
     @classmethod
     def of(cls, child: Any, machine_arn: str) -> "Finished":
         stop = child.events[-1].timestamp if child.events else child.clock
-        done = cls(child.name, child.execution_arn, machine_arn, child.input, child.output, child.start_time,
-                   stop, child.redrive_count, child.express, child.events)
+        done = cls(child.name, child.execution_arn if child.express else None, machine_arn, child.input,
+                   dumps(child.output), child.start_time, stop, child.redrive_count, child.events)
         if child.map_runs:
             done.map_runs = child.map_runs
         return done
@@ -169,8 +187,8 @@ class Finished:
         """Its input is the run's, and a STANDARD child's ARN follows from its name: neither is
         written (a hundred thousand children make this count)."""
         out: dict = {"finished": [self.name, self.output, self.start_time, self.clock, self.redrive_count]}
-        if self.express:
-            out["arn"] = self.execution_arn
+        if self.arn is not None:
+            out["arn"] = self.arn
         if self.events:
             out["events"] = [e.to_json() for e in self.events]
         return out
@@ -178,9 +196,11 @@ class Finished:
     @classmethod
     def from_json(cls, data: dict, run: "MapRun", index: int, machine_arn: str) -> "Finished":
         name, output, start, stop, redrives = data["finished"]
-        arn = data.get("arn") or machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + name
-        return cls(name, arn, machine_arn, run.inputs[index], output, start, stop, redrives, "arn" in data,
+        return cls(name, data.get("arn"), machine_arn, run.inputs[index], dumps(output), start, stop, redrives,
                    [Event.from_json(e) for e in data.get("events", ())])
+
+
+_NO_EVENTS: tuple = ()
 
 
 @dataclass
@@ -215,6 +235,7 @@ class MapRun:
     # Children that ended, by status: [executions, items]; kept as they end so the counts are
     # read without going over every child. None: not counted yet (``progress`` counts them).
     tally: dict | None = None
+    children_machine_arn: str = ""                     # machine_arn's last answer, shared by the children
 
     def progress(self) -> dict:
         """DescribeMapRun's status and counts, from the tally (cheap enough to report per batch)."""
@@ -261,8 +282,11 @@ class MapRun:
         return out
 
     def machine_arn(self, ex: Any) -> str:
-        """The children's state machine ARN (``...:stateMachine:PARENT/LABEL``)."""
-        return f"arn:aws:states:{ex.region}:{ex.account}:stateMachine:{ex.state_machine_name}/{self.label}"
+        """The children's state machine ARN (``...:stateMachine:PARENT/LABEL``), one string for all."""
+        arn = f"arn:aws:states:{ex.region}:{ex.account}:stateMachine:{ex.state_machine_name}/{self.label}"
+        if arn != self.children_machine_arn:
+            self.children_machine_arn = arn
+        return self.children_machine_arn
 
     def outputs(self) -> list:
         """The children's outputs in item order (None for one that did not succeed)."""
@@ -270,7 +294,7 @@ class MapRun:
 
     def entries(self) -> list:
         """The children as ResultWriter files describe them (None for one never started)."""
-        return [_entry(c) if c is not None else None for c in self.children]
+        return [entry(c) if c is not None else None for c in self.children]
 
     def redrivable(self) -> bool:
         """Whether a redrive of the parent redrives this run (it had started children and did not
@@ -393,7 +417,7 @@ def set_sink(ex: Any, sink: Callable[[MapRun, int, Any], None] | None) -> None:
 
 def drop_history(run: MapRun, index: int, child: Any) -> None:
     """A sink for callers that show no child's history: it is not kept."""
-    child.take_events()
+    child.events.clear()
 
 
 def _child_to_json(child: Any) -> dict:
@@ -462,6 +486,13 @@ def _new_child(ex: Any, run: MapRun, index: int, name: str, seed: int, start: in
     return child
 
 
+def _uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))``, in half the time (a name per child)."""
+    bits = (bits & ~(0xc000 << 48) | (0x8000 << 48)) & ~(0xf000 << 64) | (4 << 76)
+    h = "%032x" % bits
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _fresh(child: Any) -> bool:
     """Started and not moved since: ``_new_child`` makes it again from its name, seed and start."""
     if child._next_event != 2 or child.status != "RUNNING" or child.redrive_count or len(child._threads) != 1:
@@ -469,7 +500,7 @@ def _fresh(child: Any) -> bool:
     (th,) = child._threads.values()
     return (th.phase is ENTER and th.state == child.machine.program.start_at and th.vars is None
             and th.token is None and child.clock == child.start_time and len(child.events) == 1
-            and child.rng.getstate() == random.Random(child.seed).getstate())
+            and (child._rng is None or child._rng.getstate() == random.Random(child.seed).getstate()))
 
 
 def _fill(ex: Any, run: MapRun) -> None:
@@ -484,7 +515,7 @@ def _fill(ex: Any, run: MapRun) -> None:
             child.clock = max(child.clock, ex.clock)
             child.redrive()
         else:
-            name = str(uuid.UUID(int=ex.rng.getrandbits(128), version=4))
+            name = _uuid4_text(ex.rng.getrandbits(128))
             child = _new_child(ex, run, index, name, ex.rng.getrandbits(64), ex.clock)
             run.children[index] = child
         run.running[index] = runs.next_seq()
@@ -587,15 +618,13 @@ def waiting_child(ex: Any, token: str) -> tuple[MapRun, int] | None:
     return None
 
 
-def _entry(child: Any) -> dict:
+def entry(child: Any) -> dict:
     """A child execution as ResultWriter files describe it (Transformation NONE)."""
-    from .jsontext import dumps
-
     stop = child.events[-1].timestamp if child.events else child.clock
     entry = {"ExecutionArn": child.execution_arn, "Input": dumps(child.input), "InputDetails": {"Included": True},
              "Name": child.name}
     if child.status == "SUCCEEDED":
-        entry["Output"] = dumps(child.output)
+        entry["Output"] = child.output_text if type(child) is Finished else dumps(child.output)
         entry["OutputDetails"] = {"Included": True}
         entry["RedriveCount"] = child.redrive_count
         entry["RedriveStatus"] = "NOT_REDRIVABLE"

@@ -18,7 +18,7 @@ With only a WriterConfig, the transformed results are the state's result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from .jsontext import dumps
 from .s3 import S3Objects
@@ -32,53 +32,75 @@ class ResultWriter:
     transformation: str | None = None    # None: the default for the destination
     output_type: str = "JSON"
 
-    def transform(self, entries: list[dict], outputs: list, default: str) -> tuple[list, list]:
-        """``(succeeded, failed)`` results in this writer's Transformation."""
-        how = self.transformation or default
-        succeeded, failed = [], []
-        for entry, output in zip(entries, outputs):
-            if entry is None:
-                continue
-            if entry["Status"] != "SUCCEEDED":
-                failed.append(entry)
-            elif how == NONE:
-                succeeded.append(entry)
-            elif how == FLATTEN and type(output) is list:
-                succeeded.extend(output)
-            else:
-                succeeded.append(output)
-        return succeeded, failed
-
-    def write(self, data: Any, scope: Any, s3: S3Objects, map_run_arn: str, entries: list[dict],
-              outputs: list) -> Any:
-        """Write the results; returns the state's result."""
+    def write(self, data: Any, scope: Any, s3: S3Objects, map_run_arn: str, children: list,
+              entry: Callable[[Any], dict]) -> Any:
+        """Write the results of ``children`` (the Map Run's, None for one never started; ``entry``
+        describes one as NONE does); returns the state's result. Files are written as they are
+        encoded, a child at a time: a million children's results never sit in memory as values."""
         if self.parameters is None:
-            succeeded, _ = self.transform(entries, outputs, COMPACT)
-            return succeeded
+            return list(self._succeeded(children, entry, self.transformation or COMPACT))
         params = self.parameters(data, scope)
         params = params if isinstance(params, dict) else {}
         bucket, prefix = str(params.get("Bucket", "")), str(params.get("Prefix", ""))
         if prefix and not prefix.endswith("/"):
             prefix += "/"
         base = prefix + map_run_arn.rsplit(":", 1)[-1] + "/"
-        succeeded, failed = self.transform(entries, outputs, NONE)
-        pending = [{} for entry in entries if entry is None]
+        how = self.transformation or NONE
         files: dict[str, list] = {"FAILED": [], "PENDING": [], "SUCCEEDED": []}
-        for status, results in (("SUCCEEDED", succeeded), ("FAILED", failed), ("PENDING", pending)):
-            if not results:
-                continue
-            body = self.encode(results)
+        for status, results in (("SUCCEEDED", self._succeeded(children, entry, how)),
+                                ("FAILED", (entry(c) for c in children if c is not None and c.status != "SUCCEEDED")),
+                                ("PENDING", ({} for c in children if c is None))):
             key = f"{base}{status}_0.json"
-            s3.put(bucket, key, body)
-            files[status].append({"Key": key, "Size": len(body.encode("utf-8"))})
+            size = s3.put_chunks(bucket, key, self.encode_chunks(results))
+            if size is not None:
+                files[status].append({"Key": key, "Size": size})
         manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": files}
         s3.put(bucket, base + "manifest.json", dumps(manifest))
         return {"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": base + "manifest.json"}}
 
+    @staticmethod
+    def _succeeded(children: list, entry: Callable[[Any], dict], how: str) -> Iterator:
+        """The succeeded children's results in this Transformation (failed ones are always NONE)."""
+        for child in children:
+            if child is None or child.status != "SUCCEEDED":
+                continue
+            if how == NONE:
+                yield entry(child)
+                continue
+            output = child.output
+            if how == FLATTEN and type(output) is list:
+                yield from output
+            else:
+                yield output
+
+    def encode_chunks(self, results: Iterable) -> Iterator[str]:
+        """The file's text in pieces (nothing when there are no results): a JSON array, or JSON
+        Lines with ``OutputType`` JSONL."""
+        lines = self.output_type == "JSONL"
+        batch: list[str] = []
+        first = True
+        for value in results:
+            text = dumps(value)
+            if first:
+                first = False
+                batch.append(text if lines else "[" + text)
+            else:
+                batch.append(text if lines else "," + text)
+            if len(batch) >= _CHUNK:
+                yield ("\n".join(batch) + "\n") if lines else "".join(batch)
+                batch = []
+        if first:
+            return
+        if lines:
+            yield ("\n".join(batch) + "\n") if batch else ""
+        else:
+            yield "".join(batch) + "]"
+
     def encode(self, results: list) -> str:
-        if self.output_type == "JSONL":
-            return "".join(dumps(value) + "\n" for value in results)
-        return dumps(results)
+        return "".join(self.encode_chunks(results)) or ("" if self.output_type == "JSONL" else "[]")
+
+
+_CHUNK = 1000  # values per piece of a results file
 
 
 def parse_writer(raw: Any, pointer: str, jsonata: bool = False) -> ResultWriter:

@@ -7,11 +7,15 @@ string is stored as its JSON text, so a JSON array can be written as it is. Writ
 
 Errors are :class:`S3Error` with the S3 error code (``NoSuchKey``, ``NoSuchBucket``); the
 caller turns them into the ASL error AWS reports where it uses them.
+
+A large write (a million children's results) goes to a temporary file as it is written
+(:meth:`S3Objects.put_chunks`) and is read back from there: it never sits in memory whole.
 """
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterator
+import tempfile
+from typing import Any, Iterable, Iterator
 
 from .jsontext import dumps
 
@@ -44,11 +48,37 @@ class S3Objects:
             body = self.objects.get(key)
         if body is None:
             raise S3Error("NoSuchKey", "The specified key does not exist.")
-        return body
+        return body if type(body) is str else body.text()
 
     def put(self, bucket: str, key: str, body: str) -> None:
         """``s3:putObject``."""
         self.objects[f"{bucket}/{key}"] = body
+
+    def put_chunks(self, bucket: str, key: str, chunks: Iterable[str]) -> int | None:
+        """``s3:putObject`` of a body given in pieces; returns its size in bytes, or None (and
+        writes nothing) when there are no pieces. Past ``SPOOL_BYTES`` it goes to a temporary file."""
+        kept: list[str] = []
+        spool: _Spooled | None = None
+        held = 0
+        for chunk in chunks:
+            if spool is not None:
+                spool.write(chunk)
+                continue
+            kept.append(chunk)
+            held += len(chunk)
+            if held > SPOOL_BYTES:
+                spool = _Spooled()
+                for piece in kept:
+                    spool.write(piece)
+                kept = []
+        if spool is not None:
+            self.objects[f"{bucket}/{key}"] = spool
+            return spool.size
+        if not kept:
+            return None
+        body = "".join(kept)
+        self.objects[f"{bucket}/{key}"] = body
+        return len(body) if body.isascii() else len(body.encode("utf-8"))
 
     def list(self, bucket: str, prefix: str = "") -> list[dict]:
         """``s3:listObjectsV2`` (every page): object descriptions in key order."""
@@ -56,8 +86,7 @@ class S3Objects:
         for name, body in self._in_bucket(bucket):
             if name.startswith(prefix):
                 found.setdefault(name, body)
-        return [{"Etag": f"\"{hashlib.md5(body.encode('utf-8')).hexdigest()}\"", "Key": key,
-                 "Size": len(body.encode("utf-8")), "StorageClass": "STANDARD"}
+        return [{"Etag": f"\"{_md5(body)}\"", "Key": key, "Size": _size(body), "StorageClass": "STANDARD"}
                 for key, body in sorted(found.items())]
 
     def _in_bucket(self, bucket: str) -> Iterator[tuple[str, str]]:
@@ -68,3 +97,34 @@ class S3Objects:
         for name, body in self.objects.items():
             if not name.startswith(qualified):
                 yield name, body
+
+
+SPOOL_BYTES = 8 << 20  # a written object larger than this is kept in a temporary file
+
+
+class _Spooled:
+    """An object's body in a temporary file (deleted with this object), its size and MD5 kept."""
+    __slots__ = ("file", "size", "md5")
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.size = 0
+        self.md5 = hashlib.md5()
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.file.write(data)
+        self.size += len(data)
+        self.md5.update(data)
+
+    def text(self) -> str:
+        self.file.seek(0)
+        return self.file.read().decode("utf-8")
+
+
+def _md5(body: Any) -> str:
+    return hashlib.md5(body.encode("utf-8")).hexdigest() if type(body) is str else body.md5.hexdigest()
+
+
+def _size(body: Any) -> int:
+    return len(body.encode("utf-8")) if type(body) is str else body.size

@@ -28,7 +28,7 @@ class Snapshots:
             "name": self.name, "stateMachineName": self.state_machine_name, "account": self.account,
             "region": self.region, "roleArn": self.role_arn, "seed": self.seed, "express": self.express,
             "synchronous": self.synchronous,
-            "rng": _rng_to_json(self.rng, self.seed), "nextEventId": self._next_event, "seq": self._seq,
+            "rng": _rng_to_json(self._rng, self.seed), "nextEventId": self._next_event, "seq": self._seq,
             "threads": [th.to_json() for th in self._threads.values()],
             "ready": [th.id for th in self._ready], "timers": [list(t) for t in self._timers],
             "tokens": self._tokens, "calls": self._calls,
@@ -87,9 +87,11 @@ def _first(pair: tuple) -> Any:
     return pair[0]
 
 
-def _rng_to_json(rng: random.Random, seed: int) -> list | None:
+def _rng_to_json(rng: random.Random | None, seed: int) -> list | None:
     """None while the generator has drawn nothing since it was seeded (most of a Distributed Map's
     children): its 625 numbers would make each child's snapshot some 6 KB longer."""
+    if rng is None:  # never made: nothing drawn
+        return None
     state = rng.getstate()
     if state == random.Random(seed).getstate():
         return None
@@ -97,9 +99,9 @@ def _rng_to_json(rng: random.Random, seed: int) -> list | None:
     return [version, list(internal), gauss]
 
 
-def _rng_from_json(data: list | None, seed: int) -> random.Random:
+def _rng_from_json(data: list | None, seed: int) -> random.Random | None:
     if data is None:
-        return random.Random(seed)
+        return None  # seeded when first drawn from
     rng = random.Random()
     rng.setstate((data[0], tuple(data[1]), data[2]))
     return rng

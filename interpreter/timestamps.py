@@ -39,8 +39,17 @@ def parse_timestamp(text: object) -> int | None:
 
 def format_millis(ms: int) -> str:
     """AWS's context-object form: ``2024-05-01T12:00:00.123Z``."""
-    moment = EPOCH + timedelta(milliseconds=ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    text = _formatted.get(ms)
+    if text is None:
+        moment = EPOCH + timedelta(milliseconds=ms)
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        if len(_formatted) >= 4096:  # a virtual clock repeats its instants: most calls find theirs
+            _formatted.clear()
+        _formatted[ms] = text
+    return text
+
+
+_formatted: dict[int, str] = {}
 
 
 def format_history(ms: int) -> str:

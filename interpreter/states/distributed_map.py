@@ -110,8 +110,8 @@ class DistributedMapState(MapState):
         run = ex.map_runs[outcome["arn"]]
         if self.result_writer is not None:
             data = th.input if self.jsonata else select(self.input_path, th.input, scope)
-            result = self.result_writer.write(data, scope, ex.mocks.s3, outcome["arn"], run.entries(),
-                                              run.outputs())
+            result = self.result_writer.write(data, scope, ex.mocks.s3, outcome["arn"], run.children,
+                                              map_run.entry)
         else:
             result = run.outputs()
         ex.emit(th, "MapRunSucceeded", None)

@@ -222,7 +222,7 @@ def test_redrive_after_a_snapshot_keeps_the_map_run():
 
 
 def test_result_writer_entries_tell_redrive_counts_and_status():
-    from interpreter.map_run import _entry
+    from interpreter.map_run import entry as _entry
     ex = start(dmap(processor=FAIL_ABOVE_2, ToleratedFailureCount=5), [1, 3]).run()
     ok, bad = (_entry(c) for c in only_run(ex).children)
     assert ok["RedriveStatus"] == "NOT_REDRIVABLE" and bad["RedriveStatus"] == "REDRIVABLE"

@@ -37,7 +37,7 @@ def test_a_sink_takes_each_finished_childs_history():
     assert ex.status == "SUCCEEDED" and ex.output == [1, 2, 3]
     assert sorted(i for i, _ in taken) == [0, 1, 2]
     assert all(types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded" for _, types in taken)
-    assert all(c.events == [] for c in only_run(ex).children)
+    assert all(len(c.events) == 0 for c in only_run(ex).children)
 
 
 def test_children_move_in_the_order_of_their_next_event():
@@ -98,3 +98,42 @@ def test_children_not_moved_yet_are_snapshotted_by_name_and_seed():
     mine, theirs = only_run(restored).children, only_run(ex).children
     assert [(c.name, c.clock) for c in mine] == [(c.name, c.clock) for c in theirs]
     assert [e.to_json() for e in mine[7].events] == [e.to_json() for e in theirs[7].events]
+
+
+def test_a_large_results_file_is_written_to_a_temporary_file_and_reads_back_the_same(monkeypatch):
+    import hashlib
+
+    from interpreter import s3
+
+    definition = dmap(ItemsPath="$", ResultWriter={"Resource": "arn:aws:states:::s3:putObject",
+                                                   "Parameters": {"Bucket": "out", "Prefix": "r"}})
+    small = start(definition, list(range(40))).run()
+    monkeypatch.setattr(s3, "SPOOL_BYTES", 500)  # a few entries: the rest goes to the file
+    large = start(definition, list(range(40))).run()
+    assert small.status == large.status == "SUCCEEDED"
+    key = large.output["ResultWriterDetails"]["Key"]
+    manifest = json.loads(large.mocks.s3.get("out", key))
+    (file,) = manifest["ResultFiles"]["SUCCEEDED"]
+    assert type(large.mocks.s3.objects["out/" + file["Key"]]) is s3._Spooled
+    text = large.mocks.s3.get("out", file["Key"])
+    assert len(text.encode()) == file["Size"] > 500
+    entries = json.loads(text)
+    assert [json.loads(e["Output"]) for e in entries] == list(range(40))
+    assert [e["Status"] for e in entries] == ["SUCCEEDED"] * 40
+    (listed,) = [o for o in large.mocks.s3.list("out", "r/") if o["Key"] == file["Key"]]
+    assert listed["Etag"] == f'"{hashlib.md5(text.encode()).hexdigest()}"' and listed["Size"] == file["Size"]
+    # the same text as when it is held in memory, but for the run's own names
+    small_key = json.loads(small.mocks.s3.get("out", small.output["ResultWriterDetails"]["Key"]))
+    small_text = small.mocks.s3.get("out", small_key["ResultFiles"]["SUCCEEDED"][0]["Key"])
+    assert [e["Output"] for e in json.loads(small_text)] == [e["Output"] for e in entries]
+
+
+def test_a_finished_child_keeps_its_output_as_text_and_its_arn_from_its_name():
+    ex = start(dmap(execution_type="EXPRESS"), [{"a": [1, 2]}]).run()
+    (child,) = only_run(ex).children
+    assert child.output_text == '{"a":[1,2]}' and child.output == {"a": [1, 2]}
+    assert child.express and ":express:StateMachine/Map:" in child.execution_arn
+    ex = start(dmap(), [{"a": 1}]).run()
+    (child,) = only_run(ex).children
+    assert not child.express and child.execution_arn.endswith(":execution:StateMachine/Map:" + child.name)
+    assert child.state_machine_arn is only_run(ex).children_machine_arn  # one string for every child

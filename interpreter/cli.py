@@ -218,6 +218,7 @@ def run_command(args: argparse.Namespace) -> int:
                 isinstance(config.get("StateMachines"), dict) and machine_name in config["StateMachines"]:
             args.state_machine = machine_name  # a template's machine picks its own entry in the config
         mocks = Mocks.from_config(config, args.state_machine, args.test_case, mode)
+        config = None  # its S3 objects are text in the mocks now: a million items are not kept twice
     elif args.mocks:
         mocks = Mocks.from_lists(_read_json(args.mocks, "mocks"))
         mocks.unmocked, mocks.s3.stand_ins = mode, mode != unmocked.FAIL
@@ -236,6 +237,7 @@ def run_command(args: argparse.Namespace) -> int:
                           max_history_events=(
                               HISTORY_EVENTS if args.max_history_events is None else args.max_history_events or None),
                           events=None if args.history and actions else EventStream(printer.write))
+    histories = _child_histories(execution, args.child_histories)
     if actions:
         execution.run_to_callback()
         for option, value in actions:
@@ -261,7 +263,27 @@ def run_command(args: argparse.Namespace) -> int:
     if args.event_types:
         result["event_types"] = printer.types if printer.types is not None else [e.type for e in execution.events]
     printer.finish(result)
+    if histories is not None:
+        histories.close()
     return 0 if execution.status is SUCCEEDED else 1
+
+
+def _child_histories(execution: Execution, path: str | None) -> Any:
+    """A Distributed Map's children's histories are never printed: each goes to ``path`` as a
+    JSON Lines record once the child ended, or is dropped; none is kept in memory."""
+    from . import map_run
+
+    if path is None:
+        map_run.set_sink(execution, map_run.drop_history)
+        return None
+    from .child_histories import ChildHistoryWriter
+
+    try:
+        out = open(path, "w", encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"--child-histories: cannot write {path}: {e.strerror}") from None
+    map_run.set_sink(execution, ChildHistoryWriter(out))
+    return out
 
 
 class _Printer:
@@ -332,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--history-format", choices=("json", "jsonl"),
                      help="with the history: json (default) prints one object, its events first; jsonl "
                           "prints JSON Lines, an event a line and the rest of the object last (implies --history)")
+    run.add_argument("--child-histories", metavar="FILE",
+                     help="write each Distributed Map child execution's history to FILE as it ends, as JSON Lines "
+                          "(a line per child: mapRunArn, index, name, executionArn, status, events)")
     run.add_argument("--event-types", action="store_true", help="include the list of event types")
     run.add_argument("--seed", type=int, help="seed for States.MathRandom and States.UUID (replayable runs)")
     run.add_argument("--start-time", type=int, help="virtual start time, milliseconds since the epoch")

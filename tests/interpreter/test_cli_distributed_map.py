@@ -63,3 +63,33 @@ def test_a_childs_callback_is_answered_from_the_shell(tmp_path):
     second = subprocess.run(command + answers, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert second.returncode == 0, second.stdout + second.stderr
     assert json.loads(second.stdout)["output"] == [{"n": 0}, {"n": 1}]
+
+
+def test_child_histories_are_written_as_json_lines_as_children_end(tmp_path):
+    definition, config, out = tmp_path / "d.json", tmp_path / "m.json", tmp_path / "children.jsonl"
+    definition.write_text(json.dumps(DEFINITION))
+    config.write_text(json.dumps(CONFIG))
+    proc = subprocess.run([sys.executable, "-m", "interpreter", "run", str(definition), "--input",
+                           '{"key": "rows.csv"}', "--mock-config", str(config), "--test-case", "Default",
+                           "--child-histories", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(line["index"] for line in lines) == [0, 1]
+    for line in lines:
+        assert line["status"] == "SUCCEEDED" and line["executionArn"].endswith(":" + line["name"])
+        assert ":mapRun:StateMachine/Rows:" in line["mapRunArn"]
+        types = [e["type"] for e in line["events"]]
+        assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded"
+        assert [e["id"] for e in line["events"]] == list(range(1, len(types) + 1))
+    started = json.loads(lines[0]["events"][0]["executionStartedEventDetails"]["input"])
+    assert started in ({"id": "1", "name": "oats"}, {"id": "2", "name": "milk"})
+
+
+def test_child_histories_to_a_place_that_cannot_be_written_is_a_usage_error(tmp_path):
+    definition, config = tmp_path / "d.json", tmp_path / "m.json"
+    definition.write_text(json.dumps(DEFINITION))
+    config.write_text(json.dumps(CONFIG))
+    proc = subprocess.run([sys.executable, "-m", "interpreter", "run", str(definition), "--input",
+                           '{"key": "rows.csv"}', "--mock-config", str(config), "--child-histories",
+                           str(tmp_path / "missing" / "x.jsonl")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--child-histories" in proc.stderr and "Traceback" not in proc.stderr

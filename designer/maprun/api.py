@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import simulation
+from ..errors import NotFound
+from . import store
 
 
 class MapRunListView(APIView):
@@ -17,3 +19,15 @@ class MapRunListView(APIView):
         execution = simulation.execution_get(user=request.user, execution_id=execution_id)
         runs = simulation.execution_state(execution)["mapRuns"]
         return Response({"mapRuns": [{**run, "id": run["mapRunArn"].rsplit(":", 1)[-1]} for run in runs]})
+
+
+class ChildHistoryView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+                   summary="The history of one child execution of a Map Run (by its index), once it has ended")
+    def get(self, request, execution_id: int, map_run_id: str, index: int):
+        execution = simulation.execution_get(user=request.user, execution_id=execution_id)
+        history = store.child_history(execution.pk, map_run_id, index)
+        if history is None:
+            raise NotFound("No history is stored for this child execution: it has not ended yet, or there is "
+                           "no such Map Run or child.")
+        return Response(history)

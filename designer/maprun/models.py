@@ -11,3 +11,19 @@ class StoredChildren(models.Model):
 
     class Meta:
         ordering = ["execution", "id"]
+
+
+class ChildHistory(models.Model):
+    """Events of one Distributed Map child execution that ended, as a JSON list (``Event.to_json``
+    forms). A long history takes several rows (parts, in id order); a child that a redrive ran
+    on adds rows with the events since."""
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="child_histories")
+    map_run_arn = models.CharField(max_length=400)
+    child_index = models.PositiveIntegerField()
+    name = models.CharField(max_length=80)
+    status = models.CharField(max_length=20)
+    events_json = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["execution", "child_index"], name="maprun_child_history_at")]

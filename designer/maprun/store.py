@@ -5,9 +5,86 @@ import json
 
 from interpreter import map_run
 
-from .models import StoredChildren
+from .models import ChildHistory, StoredChildren
 
 CHUNK_CHILDREN = 2000  # per row: a few hundred KB for small outputs, well under a write's bound
+# Child histories: at most this much JSON a row (a longer history takes several rows), and rows
+# are inserted in statements of at most WRITE_BYTES, so no single write passes a few MB.
+ROW_BYTES = 1 << 20
+WRITE_BYTES = 4 << 20
+
+
+class HistorySink:
+    """A Map Run sink (``MapRuns.sink``): each child's history, as it ends, waits here as JSON
+    text until the run's next write stores it (``store_histories``). What waits is one batch's
+    worth: the run's writes come a batch of transitions apart."""
+
+    def __init__(self):
+        self.pending: list[tuple[str, int, str, str, list[str]]] = []
+
+    def __call__(self, run, index: int, child) -> None:
+        events = child.take_events()
+        if events:
+            self.pending.append((run.arn, index, child.name, child.status,
+                                 [json.dumps(e.to_json(), separators=(",", ":")) for e in events]))
+
+
+def keep_histories(run) -> None:
+    """From now on the run's children's histories go to this process's next write."""
+    map_run.set_sink(run, HistorySink())
+
+
+def store_histories(execution_id: int, run) -> int:
+    """The histories of the children that ended since the last write, in bounded rows and
+    statements (inside the caller's transaction). Returns the rows written."""
+    sink = run.map_runs.sink
+    if not isinstance(sink, HistorySink) or not sink.pending:
+        return 0
+    pending, sink.pending = sink.pending, []
+    batch: list[ChildHistory] = []
+    held = written = 0
+    for arn, index, name, status, events in pending:
+        for part in _parts(events):
+            if batch and held + len(part) > WRITE_BYTES:
+                ChildHistory.objects.bulk_create(batch, batch_size=len(batch))
+                written += len(batch)
+                batch, held = [], 0
+            batch.append(ChildHistory(execution_id=execution_id, map_run_arn=arn, child_index=index, name=name,
+                                      status=status, events_json=part))
+            held += len(part) + 600  # the other columns
+    if batch:
+        ChildHistory.objects.bulk_create(batch, batch_size=len(batch))
+        written += len(batch)
+    return written
+
+
+def _parts(events: list[str]):
+    """JSON lists of the events, each at most ROW_BYTES (unless one event alone is larger)."""
+    part: list[str] = []
+    size = 2
+    for text in events:
+        if part and size + len(text) + 1 > ROW_BYTES:
+            yield "[" + ",".join(part) + "]"
+            part, size = [], 2
+        part.append(text)
+        size += len(text) + 1
+    if part:
+        yield "[" + ",".join(part) + "]"
+
+
+def child_history(execution_id: int, map_run_id: str, index: int) -> dict | None:
+    """A stored child's history: its Map Run, name, status (as it last ended) and events; None
+    when nothing is stored for it (it has not ended, or never started)."""
+    rows = list(ChildHistory.objects.filter(execution_id=execution_id, child_index=index,
+                                            map_run_arn__endswith=":" + map_run_id)
+                .values_list("map_run_arn", "name", "status", "events_json"))
+    if not rows:
+        return None
+    events: list = []
+    for _, _, _, text in rows:
+        events.extend(json.loads(text))
+    arn, name, status, _ = rows[-1]
+    return {"mapRunArn": arn, "index": index, "name": name, "status": status, "events": events}
 
 
 def store_finished(execution_id: int, run) -> None:

@@ -5,4 +5,6 @@ from . import api
 
 urlpatterns = [
     path("executions/<int:execution_id>/map-runs/", api.MapRunListView.as_view(), name="api-map-run-list"),
+    path("executions/<int:execution_id>/map-runs/<slug:map_run_id>/children/<int:index>/history/",
+         api.ChildHistoryView.as_view(), name="api-map-run-child-history"),
 ]

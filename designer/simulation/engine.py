@@ -162,7 +162,7 @@ def _interpreter(execution: Execution) -> Live:
     mocks = mocks_for(machine, json.loads(execution.mock_config_json or "{}"), execution.mock_test_case,
                       execution.manual_callbacks, execution.unmocked)
     run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
-    map_run.set_sink(run, map_run.drop_history)
+    maprun_store.keep_histories(run)
     maprun_store.fill_stored(execution.pk, run)
     return Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
 
@@ -231,6 +231,7 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     execution.virtual_time = run.clock
     # Children that succeeded go to their own rows: the snapshot grows with what is live only.
     maprun_store.store_finished(execution.pk, run)
+    maprun_store.store_histories(execution.pk, run)  # of the children that ended: their own rows
     execution.snapshot_json = dumps(run.to_json())
     execution.current_states = run.current_states() if run.status == RUNNING else []
     execution.waiting = status.get("waiting")

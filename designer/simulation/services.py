@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from interpreter import map_run
 from interpreter.definition import StateMachine
 from interpreter.errors import DefinitionError
 from interpreter.execution import RUNNING, Execution as Interpreter, InvalidToken
@@ -24,6 +23,7 @@ from interpreter.workflow_type import express_problems
 
 from .. import selectors
 from ..errors import DomainError, InvalidInput, TooLarge
+from ..maprun import store as maprun_store
 from ..models import Execution, ExecutionMode, TestCase, UnmockedAnswer, Workflow, WorkflowType
 from .engine import Live, Update, advancing, dumps, machine_for, mocks_for, persist, waiting_for_person
 from .selectors import test_case_get
@@ -105,8 +105,8 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     seed = seed if seed is not None else random.SystemRandom().getrandbits(62)
     run = Interpreter(machine, input, mocks=mocks, seed=seed, state_machine_name=machine_name(workflow.name),
                       start_time=start_time, express=workflow_type == WorkflowType.EXPRESS)
-    # A Distributed Map's children's histories are not shown here: they are not kept either.
-    map_run.set_sink(run, map_run.drop_history)
+    # A Distributed Map's children's histories go to their own rows as the children end.
+    maprun_store.keep_histories(run)
     events = run.take_events()
     with transaction.atomic():
         execution = Execution.objects.create(

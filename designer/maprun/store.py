@@ -20,13 +20,29 @@ class HistorySink:
     worth: the run's writes come a batch of transitions apart."""
 
     def __init__(self):
-        self.pending: list[tuple[str, int, str, str, list[str]]] = []
+        # (Map Run ARN, index, name, status, the events' JSON list: one text, or a text per
+        # event when it is longer than a row holds)
+        self.pending: list[tuple[str, int, str, str, str | list[str]]] = []
 
     def __call__(self, run, index: int, child) -> None:
-        events = child.take_events()
+        events = [e.to_json() for e in child.events]
+        child.events.clear()
         if events:
+            text = _dumps(events)
             self.pending.append((run.arn, index, child.name, child.status,
-                                 [json.dumps(e.to_json(), separators=(",", ":")) for e in events]))
+                                 text if len(text) <= ROW_BYTES else [_dumps(e) for e in events]))
+
+
+# json.dumps's compact ASCII-only text (PostgreSQL refuses lone surrogates), its C encoder made
+# once instead of at every call: a child's history is one call.
+def _dumps(value) -> str:
+    return "".join(_encoder(value, 0))
+
+
+_encoder = json.encoder.c_make_encoder(None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii,
+                                       None, ":", ",", False, False, True) if json.encoder.c_make_encoder else None
+if _encoder is None:  # no C accelerator
+    _dumps = json.JSONEncoder(separators=(",", ":")).encode  # noqa: F811
 
 
 def keep_histories(run) -> None:
@@ -58,8 +74,11 @@ def store_histories(execution_id: int, run) -> int:
     return written
 
 
-def _parts(events: list[str]):
+def _parts(events: str | list[str]):
     """JSON lists of the events, each at most ROW_BYTES (unless one event alone is larger)."""
+    if type(events) is str:
+        yield events
+        return
     part: list[str] = []
     size = 2
     for text in events:

@@ -11,6 +11,13 @@ with the same MaxConcurrency. Prints seconds (best of 3, parse included), micros
 the peer's warm time and the ratio, then the exponent of time against items (1.0: linear). Children's histories go to a sink that drops
 them as they end (as the web app does); ``--keep-histories`` keeps them all in memory, and the
 garbage collector's passes over them then make the time grow faster than the items.
+
+    python bench/bench_distributed_map.py --cli 1000000 [--child-histories]
+
+runs the same workflow as a whole ``python -m interpreter run`` process over that many items (the
+items in the mock config's S3 objects) and prints its wall time and peak resident memory (target
+under 1 GB at a million); ``--child-histories`` also writes every child's history to a JSON
+Lines file (``run --child-histories``) and prints its size.
 """
 from __future__ import annotations
 
@@ -83,6 +90,35 @@ def run_peer(modules: Path, n: int, concurrency: int) -> float | None:
     return out["seconds"]
 
 
+def run_cli(n: int, concurrency: int, histories: bool) -> int:
+    """One whole CLI process over ``n`` items: its wall time and peak RSS (from wait4)."""
+    import os
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        definition, config, out = Path(tmp) / "d.json", Path(tmp) / "m.json", Path(tmp) / "children.jsonl"
+        definition.write_text(json.dumps(machine(concurrency, True)))
+        config.write_text(json.dumps({"S3Objects": {"in/items.json": items(n)},
+                                      "StateMachines": {"Bench": {"TestCases": {"Default": {}}}},
+                                      "MockedResponses": {}}))
+        command = [sys.executable, "-m", "interpreter", "run", str(definition), "--mock-config", str(config)]
+        if histories:
+            command += ["--child-histories", str(out)]
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=HERE.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        result = json.loads(proc.stdout.read() or "{}")
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_mb = usage.ru_maxrss / 1024
+        print(f"CLI, {n} items, MaxConcurrency {concurrency}: {result.get('status')} in {seconds:.1f} s "
+              f"({seconds / n * 1e6:.1f} us/item), peak RSS {peak_mb:.0f} MB (target < 1024 MB)")
+        if histories:
+            lines = sum(1 for _ in out.open())
+            print(f"child histories: {lines} lines, {out.stat().st_size / 1e6:.0f} MB")
+        return 0 if result.get("status") == "SUCCEEDED" and peak_mb < 1024 else 1
+
+
 def exponent(points: list[tuple[int, float]]) -> float:
     """Least-squares slope of log(time) against log(items)."""
     xs, ys = [math.log(n) for n, _ in points], [math.log(t) for _, t in points]
@@ -97,7 +133,11 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=1000)
     ap.add_argument("--keep-histories", action="store_true",
                     help="children keep their histories in memory (the library's default without a sink)")
+    ap.add_argument("--cli", type=int, metavar="N", help="one whole CLI process over N items instead")
+    ap.add_argument("--child-histories", action="store_true", help="with --cli: write the children's histories")
     args = ap.parse_args()
+    if args.cli:
+        return run_cli(args.cli, args.concurrency, args.child_histories)
     sizes = [int(s) for s in args.sizes.split(",")]
     modules = None if args.no_peer else peer_modules()
     if not args.no_peer and modules is None:

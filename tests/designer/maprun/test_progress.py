@@ -53,6 +53,12 @@ def test_stepping_over_rest_moves_one_child_at_a_time_and_shows_the_counts(clien
                                          "aborted": 0, "total": 6}
     # three waves of two children, ten virtual seconds each
     assert state["virtualTime"] - state["startedAt"] == 30_000
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(users["owner"])
+    page = browser.get(f"/executions/{run['id']}/").content.decode()
+    assert 'id="map-runs-panel"' in page and "6 of 6 child executions succeeded, 0 running" in page
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ the process's peak memory and the largest single write to the database.
 The run starts with ``simulation.execution_start`` and continues with ``runner.execution_advance``
 batches in this process (as ``STATEWISE_RUNNER_PROCESSES=0`` runs them in the server), so the peak
 resident memory printed is what a server process would hold. Every SQL statement's parameters are
-measured (``connection.execute_wrapper``); the largest is the largest single write. Items come from
+measured (``connection.execute_wrapper``); the largest is the largest single write. Each child's
+history is stored in its own rows as it ends (their count and size are printed). Items come from
 the mock config's S3 objects, results go to S3 through a ResultWriter, as AWS requires at this
 size. Targets: peak < 1 GB, no write > 5 MB. Uses a fresh SQLite file unless DATABASE_URL is set.
 """
@@ -107,6 +108,16 @@ def main() -> int:
     print(f"largest write        {largest['bytes'] / 1e6:8.2f} MB   (target < {WRITE_TARGET_MB} MB): "
           f"{largest['sql']}...")
     print(f"snapshot at the end  {len(execution.snapshot_json) / 1e6:8.2f} MB")
+    from django.db.models import Count, Max, Sum
+    from django.db.models.functions import Length
+
+    from designer.maprun.models import ChildHistory
+
+    stored = ChildHistory.objects.filter(execution=execution).aggregate(
+        rows=Count("id"), children=Count("child_index", distinct=True), bytes=Sum(Length("events_json")),
+        largest=Max(Length("events_json")))
+    print(f"child histories      {stored['children'] or 0} children in {stored['rows'] or 0} rows, "
+          f"{(stored['bytes'] or 0) / 1e6:.1f} MB (largest row {(stored['largest'] or 0) / 1e3:.1f} KB)")
     ok = (execution.status == "SUCCEEDED" and peak_mb < PEAK_TARGET_MB
           and largest["bytes"] < WRITE_TARGET_MB * 1e6)
     return 0 if ok else 1

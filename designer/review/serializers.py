@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..suites.selectors import version_tests
-from . import selectors, sharing, words
+from . import selectors, words
+from .links import share_link_path, share_link_state
 from .models import Activity, Comment, EdgeKind, Notification, ReviewAnswer, ReviewRequest, ShareLink
 
 
@@ -144,11 +145,11 @@ class ShareLinkSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")
-        path = sharing.share_link_path(obj)
+        path = share_link_path(obj)
         return request.build_absolute_uri(path) if request is not None else path
 
     def get_state(self, obj) -> str:
-        return sharing.share_link_state(obj)
+        return share_link_state(obj)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

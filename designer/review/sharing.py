@@ -17,7 +17,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import live
@@ -25,30 +24,14 @@ from .. import selectors as access
 from ..errors import InvalidInput, NotFound
 from ..models import Execution, Workflow
 from . import feed, selectors, text
+from .links import SIGNER, share_link_path, share_link_state, share_link_token  # noqa: F401 - also read from here
 from .models import ShareLink
 
-_SIGNER = signing.Signer(salt="statewise.review.share-link", sep=".")
 MAX_DAYS = 366
 
 
 def share_group(link_id: int) -> str:
     return f"review-share.{int(link_id)}"
-
-
-def share_link_token(link: ShareLink) -> str:
-    return _SIGNER.sign(f"{link.pk}-{link.secret}")
-
-
-def share_link_path(link: ShareLink) -> str:
-    return reverse("share-page", args=[share_link_token(link)])
-
-
-def share_link_state(link: ShareLink, now: dt.datetime | None = None) -> str:
-    if link.revoked:
-        return "revoked"
-    if link.expires and link.expires <= (now or timezone.now()):
-        return "expired"
-    return "active"
 
 
 def _target(link: ShareLink) -> str:
@@ -119,7 +102,7 @@ def share_link_open(token: Any, *, touch: bool = False) -> ShareLink:
     if not isinstance(token, str) or len(token) > 200:
         raise gone
     try:
-        value = _SIGNER.unsign(token)
+        value = SIGNER.unsign(token)
     except signing.BadSignature:
         raise gone from None
     ident, _, secret = value.partition("-")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from designer.errors import Forbidden, InvalidInput, NotFound
-from designer.review import sharing
+from designer.review import links, sharing
 from designer.review.models import ShareLink
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_a_link_opens_only_as_signed(users, workflow):
     assert link.uses == 1 and link.last_used is not None
     forged = [f"{link.pk}-{link.secret}",                               # the database's secret, unsigned
               token[:-1] + ("A" if token[-1] != "A" else "B"),            # a signature changed
-              sharing._SIGNER.sign(f"{link.pk}-guess"),                  # signed, wrong secret (key known)
+              links.SIGNER.sign(f"{link.pk}-guess"),                  # signed, wrong secret (key known)
               "", "x" * 500, None]
     for bad in forged:
         with pytest.raises(NotFound):

@@ -10,6 +10,8 @@ def definition_problems(definition: Any) -> list[dict]:
     """Every problem the validator finds; a crash in it becomes one problem, never an error page."""
     try:
         return [d.as_dict() for d in validate(definition)]
+    except MemoryError:
+        raise  # a bound of the server (designer/workpool.py), not a fault of the validator
     except Exception as exc:  # noqa: BLE001 - the validator promises not to raise; hold it to that here
         return [{"code": "VALIDATOR_FAILED", "severity": "warning", "pointer": "", "state": None,
                  "message": f"The validator could not check this definition ({type(exc).__name__})."}]

@@ -11,7 +11,7 @@ once, for every operation, by the same rules the code follows:
 - 415 where a body is read and its media type cannot be (a multipart body DRF cannot split).
 
 Views add what only they can answer (409 for a stale base version, 422 when Graphviz cannot
-draw) with ``extend_schema(responses={409: ERROR})``. Every error body is ``Error``.
+draw, or when the work breaks a CPU or memory bound) with ``extend_schema(responses={409: ERROR})``. Every error body is ``Error``.
 """
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ _SENTENCES = {
     "409": "It conflicts with the current state (a newer version was saved; the run cannot do that now).",
     "413": "Too large: the body is over 5 MiB, or a payload over AWS's 256 KiB.",
     "415": "The body's media type is not one this operation reads (JSON; a form where the schema lists one).",
-    "422": "It could not be drawn.",
+    "422": "It could not be drawn or done: `too_costly` when its work needed more CPU time or memory than the "
+           "server gives one request (`bound` names which, `limit` its value); `over_bound` for a run's command.",
 }
 _UNSAFE = {"post", "put", "patch", "delete"}
 

@@ -23,6 +23,7 @@ from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
 from ..models import Workflow, WorkflowVersion
 from . import serializers as s
+from .large import answer_large
 from .parsers import BoundedJSONParser, RawDefinitionParser
 from .schema import ERROR
 
@@ -257,26 +258,36 @@ class DraftView(APIView):
 class ValidateView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.DefinitionRequestSerializer, responses=s.ValidateResponseSerializer,
+    @extend_schema(request=s.DefinitionRequestSerializer, responses={200: s.ValidateResponseSerializer, 422: ERROR},
                    summary="Check a definition")
     def post(self, request):
-        definition = _valid(s.DefinitionRequestSerializer, request.data)["definition"]
-        problems = definition_problems(definition)
-        return Response({"valid": not any(p["severity"] == "error" for p in problems), "problems": problems})
+        return answer_large(request, validate_answer, what="Checking this definition") or \
+            Response(validate_answer(request.data))
+
+
+def validate_answer(data) -> dict:
+    definition = _valid(s.DefinitionRequestSerializer, data)["definition"]
+    problems = definition_problems(definition)
+    return {"valid": not any(p["severity"] == "error" for p in problems), "problems": problems}
 
 
 class RenderView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.RenderRequestSerializer, responses=s.RenderResponseSerializer,
+    @extend_schema(request=s.RenderRequestSerializer, responses={200: s.RenderResponseSerializer, 422: ERROR},
                    summary="Draw a definition as SVG, with its problems marked and its data in plain words")
     def post(self, request):
-        data = _valid(s.RenderRequestSerializer, request.data)
-        definition = data["definition"]
-        problems = definition_problems(definition)
-        glossary = glossary_applied(definition, data["glossary"])
-        return Response({"svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
-                         "hash": graph.definition_hash(definition, problems, glossary=glossary)})
+        return answer_large(request, render_answer, what="Drawing this definition") or \
+            Response(render_answer(request.data))
+
+
+def render_answer(data) -> dict:
+    data = _valid(s.RenderRequestSerializer, data)
+    definition = data["definition"]
+    problems = definition_problems(definition)
+    glossary = glossary_applied(definition, data["glossary"])
+    return {"svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
+            "hash": graph.definition_hash(definition, problems, glossary=glossary)}
 
 
 def _valid(serializer_class, data) -> dict:

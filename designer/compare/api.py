@@ -9,7 +9,9 @@ from rest_framework.views import APIView
 from interpreter.explain import explain
 
 from ..api import serializers as s
+from ..api.large import answer_large
 from ..api.parsers import BoundedJSONParser
+from ..api.schema import ERROR
 from ..api.views import _valid
 from ..glossary.selectors import glossary_applied
 
@@ -53,7 +55,7 @@ class NarrativeView(APIView):
 
 
 class BehaviourView(APIView):
-    @extend_schema(parameters=[FROM, TO, TO_WORKFLOW], responses=OpenApiTypes.OBJECT,
+    @extend_schema(parameters=[FROM, TO, TO_WORKFLOW], responses={200: OpenApiTypes.OBJECT, 422: ERROR},
                    summary="What the saved test cases do on each of two versions",
                    description="Every saved test case run on both versions (mocks, virtual clock, bounded): per "
                                "case the outcome `before` and `after` (status, output or error, path of states "
@@ -68,13 +70,18 @@ class ExplainView(APIView):
     """What the editor's Read tab shows for the definition being edited (saved or not)."""
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=s.RenderRequestSerializer, responses=OpenApiTypes.OBJECT,
+    @extend_schema(request=s.RenderRequestSerializer, responses={200: OpenApiTypes.OBJECT, 422: ERROR},
                    summary="A definition in plain words",
                    description="The narrative of any definition, valid or not (the same shape as a version's "
                                "narrative): what the editor's Read tab shows while you edit. With `glossary` "
                                "(the workflow's names for data fields), data is called by those names, as the "
                                "graph's Choice labels call it.")
     def post(self, request):
-        data = _valid(s.RenderRequestSerializer, request.data)
-        definition = data["definition"]
-        return Response(explain(definition, glossary_applied(definition, data["glossary"])).as_dict())
+        return answer_large(request, explain_answer, what="Putting this definition in words") or \
+            Response(explain_answer(request.data))
+
+
+def explain_answer(data) -> dict:
+    data = _valid(s.RenderRequestSerializer, data)
+    definition = data["definition"]
+    return explain(definition, glossary_applied(definition, data["glossary"])).as_dict()

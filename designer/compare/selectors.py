@@ -11,7 +11,6 @@ from typing import Any, Callable
 from django.contrib.auth.models import AbstractBaseUser
 
 from interpreter.compare import Diff, diff
-from interpreter.compare.behaviour import behaviour_diff
 from interpreter.compare.report import diff_report
 from interpreter.explain import Narrative, explain
 
@@ -19,6 +18,7 @@ from .. import selectors
 from ..errors import DomainError, InvalidInput
 from ..glossary.selectors import glossary_applied, glossary_stored
 from ..models import Workflow, WorkflowVersion
+from ..suites import compute
 from ..suites.services import suite_cases
 
 CACHE_SIZE = 128
@@ -135,10 +135,10 @@ def behaviour_report(*, pair: VersionPair) -> dict:
                                  for tc, c in cases]).encode("utf-8")).hexdigest()
 
     def make() -> dict:
-        result = behaviour_diff(pair.old.definition, pair.new.definition, [case for _, case in cases],
-                                renames=version_diff(pair=pair).renames, old_label=f"v{pair.old.number}",
-                                new_label=f"v{pair.new.number}", deadline=DEADLINE_SECONDS)
-        body = {"title": pair.title, "from": pair.old.number, "to": pair.new.number, **result.as_dict()}
+        result = compute.behaviour(pair.old.definition, pair.new.definition, [case for _, case in cases],
+                                   renames=version_diff(pair=pair).renames, old_label=f"v{pair.old.number}",
+                                   new_label=f"v{pair.new.number}", deadline=DEADLINE_SECONDS)
+        body = {"title": pair.title, "from": pair.old.number, "to": pair.new.number, **result}
         for (tc, _), entry in zip(cases, body["cases"]):
             entry["testCaseId"] = tc.pk
         return body

@@ -352,21 +352,37 @@ def command(*, user, execution_id: int, body) -> Update:
     runs here, in that transaction, since another process could not see what the caller wrote."""
     from .. import commands
 
+    return _where_batches_run("command", execution_id, {"user_id": user.pk, "execution_id": execution_id, "body": body},
+                              lambda: commands.command_run(user=user, execution_id=execution_id, body=body))
+
+
+def case_open(*, user, suite, index: int) -> tuple[int, Update | None]:
+    """A suite's case opened in the simulator (``suites.services.case_open``: the case replayed as
+    the suite ran it, up to 25,000 events), done where batches are done, as ``command`` is: the
+    id of its run and the Update to publish (None when it was opened before)."""
+    from ..suites.services import case_open as open_here
+
+    def here():
+        execution, update = open_here(user=user, suite=suite, index=index)
+        return execution.pk, update
+    return _where_batches_run("case_open", suite.pk, {"user_id": user.pk, "suite_id": suite.pk, "index": index}, here)
+
+
+def _where_batches_run(kind: str, key: int, kwargs: dict, here):
     runner = start()
     if connection.in_atomic_block or not runner.processes:
-        return commands.command_run(user=user, execution_id=execution_id, body=body)
+        return here()
     from .workers import BatchFailed
 
-    kwargs = {"user_id": user.pk, "execution_id": execution_id, "body": body}
-    future = asyncio.run_coroutine_threadsafe(runner._workers.command(execution_id, kwargs), runner.loop)
+    future = asyncio.run_coroutine_threadsafe(runner._workers.run(key, kind, kwargs), runner.loop)
     try:
-        update, announcements = future.result()
+        value, announcements = future.result()
     except BatchFailed as failure:
-        log.error("Execution %s: a command failed: %s", execution_id, failure.detail)
+        log.error("%s %s failed: %s", kind, key, failure.detail)
         raise CommandStopped(f"Not done: {failure.reason}. The run is as it was.") from None
     for group, message in announcements:
         async_to_sync(live.group_send)(group, message)
-    return update
+    return value
 
 
 def note_loop() -> None:

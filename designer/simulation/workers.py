@@ -207,7 +207,8 @@ def _run_here(kind: str, kwargs: dict):
 
 
 def do(kind: str, kwargs: dict) -> tuple:
-    """The work itself, wherever it runs: (Update or None, run-list announcements)."""
+    """The work itself, wherever it runs: (its value, run-list announcements). The value of an
+    advance or a command is its Update (or None); of a case opened, (execution id, Update or None)."""
     from .engine import announcements_kept
 
     with announcements_kept() as announcements:
@@ -217,7 +218,14 @@ def do(kind: str, kwargs: dict) -> tuple:
             return execution_advance(**kwargs), announcements
         from django.contrib.auth import get_user_model
 
+        user = get_user_model().objects.get(pk=kwargs["user_id"])
+        if kind == "case_open":
+            from ..suites.models import SuiteRun
+            from ..suites.services import case_open
+
+            suite = SuiteRun.objects.select_related("workflow", "version").get(pk=kwargs["suite_id"])
+            execution, update = case_open(user=user, suite=suite, index=kwargs["index"])
+            return (execution.pk, update), announcements
         from .. import commands
 
-        user = get_user_model().objects.get(pk=kwargs["user_id"])
         return commands.command_run(user=user, execution_id=kwargs["execution_id"], body=kwargs["body"]), announcements

@@ -15,10 +15,12 @@ from interpreter.testing.spec import read_spec
 
 from .. import live, selectors, simulation
 from ..api.parsers import BoundedJSONParser
+from ..api.schema import ERROR
 from ..api.views import _filename, _valid, _workflow
 from ..errors import InvalidInput, NotFound
 from ..graph import edge_dom_id, state_dom_id
 from ..review import selectors as review_selectors
+from ..simulation import runner
 from ..simulation.services import machine_name
 from . import selectors as suite_selectors
 from . import services
@@ -148,7 +150,7 @@ class SuiteRunListView(APIView):
                                               version_number=_int(number, "version") if number else None)[:100]
         return Response([suite_run_out(r, full=False) for r in runs])
 
-    @extend_schema(request=SuiteRunStartSerializer, responses={201: OpenApiTypes.OBJECT},
+    @extend_schema(request=SuiteRunStartSerializer, responses={201: OpenApiTypes.OBJECT, 422: ERROR},
                    summary="Run every test case against a version (stored), or against unsaved changes")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
@@ -168,20 +170,21 @@ class SuiteRunDetailView(APIView):
 
 
 class SuiteCaseOpenView(APIView):
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT},
+    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT, 422: ERROR},
                    summary="Open one case of a suite run in the simulator (the run is made on first open)")
     def post(self, request, workflow_id: int, suite_run_id: int, index: int):
         workflow = _workflow(request, workflow_id)
         run = suite_selectors.suite_run_get(user=request.user, workflow=workflow, suite_run_id=suite_run_id)
-        execution, update = services.case_open(user=request.user, suite=run, index=index)
+        execution_id, update = runner.case_open(user=request.user, suite=run, index=index)
         if update is not None:
             live.publish_sync(update)
+        execution = workflow.executions.get(pk=execution_id)
         return Response({"execution": execution.pk, "url": f"/executions/{execution.pk}/",
                          "status": execution.status}, status=status.HTTP_201_CREATED)
 
 
 class SuggestionsView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT,
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 422: ERROR},
                    summary="Suggested test cases for the Choice rules, Defaults and Catches no case takes yet")
     def get(self, request, workflow_id: int, number: int):
         workflow = _workflow(request, workflow_id)

@@ -1,29 +1,23 @@
-"""A suite's interpreter work in child processes, not in the server process's threads.
+"""Running test cases in child processes (``designer/workpool.py``), not in the server process's
+threads: a suite, the search for suggested test cases, and every case on two versions (the
+behavioural diff).
 
 A suite runs every test case to its end: up to ``SUITE_SECONDS`` of pure-Python interpreter work.
 In a thread of the server process that work takes the interpreter lock, slice by slice, from
 every other request the process answers (bench/bench_abuse.py: ``GET /api/workflows/`` went from
 15 ms to 110-280 ms p99 while a suite of 20 long cases ran). In a child it costs the server a
-pipe read, as a run's batches do (``simulation/workers.py``). The children import no Django: a
-suite is a pure function of the definition and the cases, and its result is plain JSON.
+pipe read. Each is a pure function of the definitions and the cases, and its result is plain
+JSON.
 
-Bounds: the suite's own time budget (checked between cases, each case bounded by the
-interpreter's limits), the children's address space (``STATEWISE_RUNNER_MEMORY_MB``) and a
-lower CPU priority. ``STATEWISE_SUITE_PROCESSES`` children per server process (default: one per
-core); 0 runs suites in the request's thread.
+Bounds: the work's own time budget (checked between cases, each case bounded by the
+interpreter's limits); the work pool's memory bound, and its CPU bound past the budget.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-PROCESSES = int(os.environ.get("STATEWISE_SUITE_PROCESSES", str(os.cpu_count() or 1)))
-MEMORY_MB = int(os.environ.get("STATEWISE_RUNNER_MEMORY_MB", "2048"))
+from .. import workpool
 
 
 @dataclass
@@ -41,56 +35,56 @@ class SuiteOutcome:
 
 def suite(definition: Any, cases: list, **options) -> SuiteOutcome:
     """``interpreter.testing.runner.run_suite`` over ``definition`` (its JSON text or value)."""
-    if PROCESSES <= 0:
-        return _suite(definition, cases, options)
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_child_start, initargs=(MEMORY_MB,))
-        pool = _pool
-    # As plain data: a spec holds sentinels that would not be themselves after a trip through pickle.
-    plain = [(c.name, c.input, c.spec.as_json(), c.mock_config, c.mock_test_case, c.state_machine) for c in cases]
-    try:
-        return pool.submit(_suite, definition, plain, options).result()
-    except BrokenProcessPool:
-        with _lock:  # a child died: the next suite gets new ones
-            if _pool is pool:
-                _pool = None
-        from ..errors import InvalidInput
+    return workpool.run(_suite, definition, _plain(cases), options, what="The suite",
+                        cpu_seconds=(options.get("budget") or 0) + workpool.CPU_SECONDS)
 
-        raise InvalidInput("The suite needed more memory than the server allows one piece of work "
-                           f"({MEMORY_MB} MB); run fewer or smaller test cases.") from None
+
+def suggestions(definition: Any, cases: list, *, budget: float, **options) -> dict:
+    """``interpreter.testing.suggest.suggest`` as JSON, each suggestion with its expectations in words."""
+    return workpool.run(_suggestions, definition, _plain(cases), dict(options, budget=budget),
+                        what="Looking for test cases to suggest", cpu_seconds=budget + workpool.CPU_SECONDS)
+
+
+def behaviour(old: Any, new: Any, cases: list, *, deadline: float, **options) -> dict:
+    """``interpreter.compare.behaviour.behaviour_diff`` of two definitions, as JSON."""
+    return workpool.run(_behaviour, old, new, _plain(cases), dict(options, deadline=deadline),
+                        what="Running the test cases on both versions", cpu_seconds=deadline + workpool.CPU_SECONDS)
+
+
+def _plain(cases: list) -> list:
+    # As plain data: a spec holds sentinels that would not be themselves after a trip through pickle.
+    return [(c.name, c.input, c.spec.as_json(), c.mock_config, c.mock_test_case, c.state_machine) for c in cases]
+
+
+def _cases(plain: list) -> list:
+    from interpreter.testing.runner import Case
+    from interpreter.testing.spec import read_spec
+
+    return [Case(c[0], c[1], read_spec(c[2])[0], *c[3:]) for c in plain]
 
 
 def _suite(definition: Any, cases: list, options: dict) -> SuiteOutcome:
     from interpreter.definition import parse
-    from interpreter.testing.runner import Case, run_suite
-    from interpreter.testing.spec import read_spec
+    from interpreter.testing.runner import run_suite
 
-    cases = [c if isinstance(c, Case) else Case(c[0], c[1], read_spec(c[2])[0], *c[3:]) for c in cases]
-    result = run_suite(parse(definition), cases, **options)
+    result = run_suite(parse(definition), _cases(cases), **options)
     return SuiteOutcome([c.as_json() for c in result.cases], result.passed, result.total, result.seconds,
                         result.coverage.as_json())
 
 
-_pool: ProcessPoolExecutor | None = None
-_lock = threading.Lock()
+def _suggestions(definition: Any, cases: list, options: dict) -> dict:
+    from interpreter.definition import parse
+    from interpreter.testing.checks import describe
+    from interpreter.testing.suggest import suggest
+
+    found = suggest(parse(definition), _cases(cases), **options)
+    out = found.as_json()
+    for item, suggestion in zip(out["suggestions"], found.found):
+        item["words"] = describe(suggestion.spec)
+    return out
 
 
-def _child_start(memory_mb: int) -> None:
-    import resource
+def _behaviour(old: Any, new: Any, cases: list, options: dict) -> dict:
+    from interpreter.compare.behaviour import behaviour_diff
 
-    os.nice(10)  # the server's own requests go first when the machine is busy
-    if memory_mb:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-
-
-def _forget_after_fork() -> None:
-    global _pool, _lock
-    _pool, _lock = None, threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)
+    return behaviour_diff(old, new, _cases(cases), **options).as_dict()

@@ -18,7 +18,6 @@ from interpreter.limits import DATA_DEPTH, depth_within
 from interpreter.testing.checks import describe
 from interpreter.testing.runner import SEED, START_TIME, Case, Limits, drive
 from interpreter.testing.spec import read_spec, state_problems
-from interpreter.testing.suggest import suggest
 
 from .. import selectors
 from ..errors import InvalidInput, NotFound
@@ -209,15 +208,10 @@ def case_open(*, user: AbstractBaseUser, suite: SuiteRun, index: int):
 def suggestions_for(*, user: AbstractBaseUser, workflow: Workflow, version: WorkflowVersion) -> dict:
     """Test cases that would take what the saved ones do not, each run before it is offered."""
     selectors.require(user=user, workflow=workflow, action="read")
-    machine = engine.machine_for(version)
-    pairs = suite_cases(workflow)
-    found = suggest(machine, [case for _, case in pairs], budget=SUGGEST_SECONDS,
-                    state_machine_name=machine_name(workflow.name),
-                    express=workflow.workflow_type == WorkflowType.EXPRESS)
-    out = found.as_json()
-    for item, suggestion in zip(out["suggestions"], found.found):
-        item["words"] = describe(suggestion.spec)
-    return out
+    engine.machine_for(version)  # a version that cannot run says why here
+    return compute.suggestions(version.definition_json, [case for _, case in suite_cases(workflow)],
+                               budget=SUGGEST_SECONDS, state_machine_name=machine_name(workflow.name),
+                               express=workflow.workflow_type == WorkflowType.EXPRESS)
 
 
 def expectations_rename(*, workflow: Workflow, renames: dict[str, str]) -> int:

@@ -2,7 +2,6 @@
 from django.urls import path
 
 from . import api, fit_api
-from .offload import off_the_request_thread
 
 urlpatterns = [
     path("workflows/<int:workflow_id>/suite/", api.SuiteView.as_view(), name="api-suite"),
@@ -10,14 +9,14 @@ urlpatterns = [
          name="api-suite-test-case-create"),
     path("workflows/<int:workflow_id>/test-cases/<int:test_case_id>/expectations/", api.ExpectationsView.as_view(),
          name="api-test-case-expectations"),
-    path("workflows/<int:workflow_id>/suite-runs/", off_the_request_thread(api.SuiteRunListView),
+    path("workflows/<int:workflow_id>/suite-runs/", api.SuiteRunListView.as_view(),
          name="api-suite-run-list"),
     path("workflows/<int:workflow_id>/suite-runs/<int:suite_run_id>/", api.SuiteRunDetailView.as_view(),
          name="api-suite-run-detail"),
     path("workflows/<int:workflow_id>/suite-runs/<int:suite_run_id>/cases/<int:index>/open/",
-         off_the_request_thread(api.SuiteCaseOpenView), name="api-suite-case-open"),
+         api.SuiteCaseOpenView.as_view(), name="api-suite-case-open"),
     path("workflows/<int:workflow_id>/versions/<int:number>/suggestions/",
-         off_the_request_thread(api.SuggestionsView), name="api-version-suggestions"),
+         api.SuggestionsView.as_view(), name="api-version-suggestions"),
     path("workflows/<int:workflow_id>/versions/<int:number>/bundle/", api.BundleView.as_view(),
          name="api-version-bundle"),
     path("workflows/<int:workflow_id>/versions/<int:number>/test-cases/<int:test_case_id>/fit/",

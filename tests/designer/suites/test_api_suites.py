@@ -7,7 +7,7 @@ import pytest
 
 from designer.samples import SAMPLES_DIR
 
-# Suites, suggestions and opening a case run off the request thread, with their own connection.
+# Opening a case replays it in the runner's batch process, which sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CASES = ("CleanApplication", "FlaggedAddressApprovedByReviewer", "IdentityServiceThrottledThenOk")

@@ -1,0 +1,49 @@
+"""A large definition's answer made in the work pool (``designer/workpool.py``), body to body.
+
+Checking, drawing or wording a definition of a few steps takes milliseconds; one of thousands
+of steps (the most accepted: ``interpreter.limits``) takes a second of pure Python, which in a
+thread of the server would slow every other request the process answers. So a JSON body of at
+least ``LARGE_BYTES`` (``STATEWISE_LARGE_BODY_BYTES``, default 32 KiB, about 200 steps) goes to a
+child process as it came, and the child parses it, checks it, computes the answer with the same
+function as this process would, and gives back the answer's JSON bytes: the server process does
+no per-definition work at all. An error (a 4xx the function raised, or a bound the work broke)
+comes back as the same 4xx JSON. A smaller body is answered in the request's thread.
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import Callable
+
+from django.conf import settings
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+
+from .. import workpool
+from .parsers import BoundedJSONParser
+
+LARGE_BYTES = int(os.environ.get("STATEWISE_LARGE_BODY_BYTES", str(32 * 1024)))
+
+
+def answer_large(request, answer: Callable[[dict], dict], *, what: str) -> HttpResponse | None:
+    """``answer(request.data)`` as a JSON response made in a child process when the request's
+    JSON body is large; None when it is not (the caller answers it here). ``answer`` is a
+    module-level function; ``what`` names its work in a bound's error ("Checking this definition")."""
+    if workpool.PROCESSES <= 0 or request.content_type.split(";")[0].strip() != "application/json":
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length < LARGE_BYTES:
+        return None
+    body = request.body  # Django refuses one past DATA_UPLOAD_MAX_MEMORY_SIZE (413)
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    return HttpResponse(workpool.run(answer_json, answer, body, encoding, what=what),
+                        content_type="application/json")
+
+
+def answer_json(answer: Callable[[dict], dict], body: bytes, encoding: str) -> bytes:
+    """In the child: the body parsed as the API parses it, answered, rendered as the API renders."""
+    data = BoundedJSONParser().parse(io.BytesIO(body), "application/json", {"encoding": encoding})
+    return JSONRenderer().render(answer(data))

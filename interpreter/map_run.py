@@ -227,6 +227,9 @@ class MapRun:
     # stored there, which the snapshot then leaves out (0); None: the snapshot holds every child.
     stored: bytearray | None = None
     unstored: list = field(default_factory=list)       # finished since the last take_finished
+    # Set by a caller that stores the items' inputs itself (``take_inputs``): the snapshot then
+    # writes null for them, and the caller puts them back in it before a restore.
+    inputs_stored: bool = False
     failed_items: int = 0
     exceeded: bool = False
     status: str = "RUNNING"
@@ -310,7 +313,7 @@ class MapRun:
                 "length": self.length, "threadId": self.thread_id,
                 "children": [None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
                              for c in self.children] if self.stored is None else self._live_children(),
-                "itemCounts": _ones_or(self.item_counts), "inputs": self.inputs, "queue": _range_or(self.queue),
+                "itemCounts": _ones_or(self.item_counts), "inputs": None if self.inputs_stored else self.inputs, "inputsStored": self.inputs_stored, "queue": _range_or(self.queue),
                 "running": list(self.running), "failedItems": self.failed_items, "exceeded": self.exceeded,
                 "status": self.status, "end": self.end, "redriveCount": self.redrive_count}
 
@@ -323,6 +326,9 @@ class MapRun:
     def from_json(cls, data: dict, ex: Any) -> "MapRun":
         from .execution import Execution
 
+        if data["inputs"] is None:
+            raise ValueError("This snapshot's Map Run inputs were stored apart (take_inputs): put them back "
+                             "in the snapshot before restoring it.")
         machine = _child_machine(ex.machine, data["stateName"])
         run = cls(arn=data["arn"], state_name=data["stateName"], label=data["label"],
                   execution_type=data["executionType"], max_concurrency=data["maxConcurrency"],
@@ -330,7 +336,8 @@ class MapRun:
                   thread_id=data["threadId"], machine=machine, item_counts=_counts(data),
                   inputs=data["inputs"], queue=deque(_indexes(data["queue"])), running=dict.fromkeys(data["running"], 0),
                   failed_items=data["failedItems"], exceeded=data["exceeded"], status=data["status"],
-                  end=data["end"], redrive_count=data["redriveCount"], total=0)
+                  end=data["end"], redrive_count=data["redriveCount"], total=0,
+                  inputs_stored=data.get("inputsStored", False))
         run.total = sum(run.item_counts)
         machine_arn = run.machine_arn(ex)
         for snapshot in data["children"]:
@@ -371,6 +378,18 @@ def take_finished(ex: Any) -> list[tuple[str, list]]:
             run.unstored = []
             if done:
                 out.append((run.arn, done))
+    return out
+
+
+def take_inputs(ex: Any) -> list[tuple[str, list]]:
+    """The items' inputs of the Map Runs that began since the last call, by ARN; from now on the
+    run's snapshots write null for them, and a caller that stores them puts them back in the
+    snapshot (``"mapRuns"[i]["inputs"]``) before ``Execution.restore``. They never change."""
+    out = []
+    for run in ex.map_runs.values():
+        if not run.inputs_stored and run.children:
+            run.inputs_stored = True
+            out.append((run.arn, run.inputs))
     return out
 
 

@@ -27,3 +27,15 @@ class ChildHistory(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["execution", "child_index"], name="maprun_child_history_at")]
+
+
+class StoredInputs(models.Model):
+    """A Map Run's items' inputs from ``start`` on, as a JSON list (a chunk): written once, when
+    the run began, instead of with every snapshot."""
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="stored_inputs")
+    map_run_arn = models.CharField(max_length=400)
+    start = models.PositiveIntegerField()
+    inputs_json = models.TextField()
+
+    class Meta:
+        ordering = ["execution", "map_run_arn", "start"]

@@ -5,7 +5,7 @@ import json
 
 from interpreter import map_run
 
-from .models import ChildHistory, StoredChildren
+from .models import ChildHistory, StoredChildren, StoredInputs
 
 CHUNK_CHILDREN = 2000  # per row: a few hundred KB for small outputs, well under a write's bound
 # Child histories: at most this much JSON a row (a longer history takes several rows), and rows
@@ -117,6 +117,50 @@ def store_finished(execution_id: int, run) -> None:
                                                                 separators=(",", ":"))))
     if rows:
         StoredChildren.objects.bulk_create(rows, batch_size=1)
+
+
+def store_inputs(execution_id: int, run) -> None:
+    """The items' inputs of the Map Runs that began since the last write, in rows of at most
+    ROW_BYTES and statements of at most WRITE_BYTES (the snapshots then leave them out)."""
+    for arn, inputs in map_run.take_inputs(run):
+        batch: list[StoredInputs] = []
+        held = 0
+        for start, text in _input_chunks(inputs):
+            if batch and held + len(text) > WRITE_BYTES:
+                StoredInputs.objects.bulk_create(batch, batch_size=len(batch))
+                batch, held = [], 0
+            batch.append(StoredInputs(execution_id=execution_id, map_run_arn=arn, start=start, inputs_json=text))
+            held += len(text)
+        if batch:
+            StoredInputs.objects.bulk_create(batch, batch_size=len(batch))
+
+
+def _input_chunks(inputs: list):
+    """(first index, JSON list) pieces of at most ROW_BYTES (unless one input alone is larger)."""
+    part: list[str] = []
+    start = size = 0
+    for index, value in enumerate(inputs):
+        text = _dumps(value)
+        if part and size + len(text) + 1 > ROW_BYTES:
+            yield start, "[" + ",".join(part) + "]"
+            part, start, size = [], index, 0
+        part.append(text)
+        size += len(text) + 1
+    if part:
+        yield start, "[" + ",".join(part) + "]"
+
+
+def fill_inputs(execution_id: int, snapshot: dict) -> None:
+    """Put the stored inputs back into a snapshot (before ``Execution.restore``)."""
+    missing = {data["arn"]: data for data in snapshot.get("mapRuns", ()) if data.get("inputs") is None}
+    if not missing:
+        return
+    for data in missing.values():
+        data["inputs"] = []
+    query = (StoredInputs.objects.filter(execution_id=execution_id, map_run_arn__in=list(missing))
+             .order_by("map_run_arn", "start").values_list("map_run_arn", "inputs_json"))
+    for arn, text in query.iterator(chunk_size=20):
+        missing[arn]["inputs"].extend(json.loads(text))
 
 
 def fill_stored(execution_id: int, run) -> None:

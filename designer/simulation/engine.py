@@ -161,7 +161,9 @@ def _interpreter(execution: Execution) -> Live:
     machine = machine_for(execution.version)
     mocks = mocks_for(machine, json.loads(execution.mock_config_json or "{}"), execution.mock_test_case,
                       execution.manual_callbacks, execution.unmocked)
-    run = Interpreter.restore(machine, json.loads(execution.snapshot_json), mocks=mocks)
+    snapshot = json.loads(execution.snapshot_json)
+    maprun_store.fill_inputs(execution.pk, snapshot)  # a Map Run's items' inputs are stored apart
+    run = Interpreter.restore(machine, snapshot, mocks=mocks)
     maprun_store.keep_histories(run)
     maprun_store.fill_stored(execution.pk, run)
     return Live(execution.revision, run, EventSteps(machine, lookup=_step_lookup(execution.pk)), execution.created)
@@ -230,6 +232,7 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     execution.status = run.status
     execution.virtual_time = run.clock
     # Children that succeeded go to their own rows: the snapshot grows with what is live only.
+    maprun_store.store_inputs(execution.pk, run)
     maprun_store.store_finished(execution.pk, run)
     maprun_store.store_histories(execution.pk, run)  # of the children that ended: their own rows
     execution.snapshot_json = dumps(run.to_json())
@@ -247,7 +250,9 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
             execution.output_json = dumps(run.output)
         execution.error, execution.cause = run.error or "", run.cause or ""
     execution.revision += 1
-    execution.save()
+    # Only what a write changes: the run's input and mock config (a million items' S3 objects,
+    # say) are not written again with every batch.
+    execution.save(update_fields=_WRITTEN + (_ENDED if run.status != RUNNING else ()) + tuple(fields or ()))
     if listed_change:
         _announce(execution)
     run.take_events()  # persisted now: the interpreter need not keep them
@@ -262,6 +267,11 @@ def persist(execution: Execution, live: Live, events: list, *, fields: dict | No
     frame = {"type": "events", "events": last, "execution": execution_state(execution)}
     return Update(execution.pk, execution.revision, first, execution.last_seq, dumps(frame), stop=stop,
                   speed=execution.speed, earlier=tuple(dumps({"type": "events", "events": chunk}) for chunk in earlier))
+
+
+_WRITTEN = ("last_seq", "summary", "map_runs", "status", "virtual_time", "snapshot_json", "current_states",
+            "waiting", "revision", "updated")
+_ENDED = ("ended_at", "mode", "runner_id", "stop_reason", "output_json", "error", "cause")
 
 
 def dumps(value: Any) -> str:

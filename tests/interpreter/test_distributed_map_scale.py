@@ -137,3 +137,27 @@ def test_a_finished_child_keeps_its_output_as_text_and_its_arn_from_its_name():
     (child,) = only_run(ex).children
     assert not child.express and child.execution_arn.endswith(":execution:StateMachine/Map:" + child.name)
     assert child.state_machine_arn is only_run(ex).children_machine_arn  # one string for every child
+
+
+def test_inputs_taken_by_the_caller_leave_the_snapshot_and_must_come_back_before_a_restore():
+    import pytest
+
+    from interpreter import map_run
+
+    definition = dmap(processor={"StartAt": "Ask", "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody.$": "$"}, "End": True}}})
+    ex = start(definition, [{"n": 1}, {"n": 2}]).run_to_callback()
+    ((arn, inputs),) = map_run.take_inputs(ex)
+    assert inputs == [{"n": 1}, {"n": 2}] and map_run.take_inputs(ex) == []  # once
+    snapshot = json.loads(json.dumps(ex.to_json()))
+    assert snapshot["mapRuns"][0]["inputs"] is None
+    with pytest.raises(ValueError, match="stored apart"):
+        Execution.restore(parse(definition), json.loads(json.dumps(snapshot)))
+    snapshot["mapRuns"][0]["inputs"] = inputs
+    again = Execution.restore(parse(definition), snapshot, mocks=Mocks())
+    assert map_run.take_inputs(again) == []  # still stored: not handed out twice
+    for token in list(again.waiting_tokens()):
+        again.send_task_success(token, {"ok": True})
+    again.run()
+    assert again.status == "SUCCEEDED" and only_run(again).children[1].input == {"n": 2}

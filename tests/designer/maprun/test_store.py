@@ -7,7 +7,7 @@ import json
 import pytest
 
 from designer import services, simulation
-from designer.maprun.models import StoredChildren
+from designer.maprun.models import StoredChildren, StoredInputs
 from designer.models import Execution
 from designer.simulation import engine, runner
 
@@ -43,6 +43,10 @@ def test_succeeded_children_leave_the_snapshot_and_come_back_on_restore(users):
                                                token=token, output={"answer": n})
     children = _snapshot_children(execution)
     assert children.count(0) == 3  # stored elsewhere: the snapshot keeps only the live ones
+    snapshot = json.loads(Execution.objects.get(pk=execution.pk).snapshot_json)
+    assert snapshot["mapRuns"][0]["inputs"] is None  # written once, in their own rows
+    assert [i for row in StoredInputs.objects.filter(execution=execution)
+            for i in json.loads(row.inputs_json)] == list(range(ITEMS))
     stored = [pair for row in StoredChildren.objects.filter(execution=execution)
               for pair in json.loads(row.children_json)]
     assert sorted(pair[1]["finished"][1]["answer"] for pair in stored) == [0, 1, 2]
@@ -56,3 +60,22 @@ def test_succeeded_children_leave_the_snapshot_and_come_back_on_restore(users):
     assert StoredChildren.objects.filter(execution=execution).count() >= 2
     execution.delete()
     assert not StoredChildren.objects.filter(execution_id=done.pk).exists()
+
+
+def test_many_inputs_are_stored_in_bounded_rows_and_come_back_in_order(users, monkeypatch):
+    from designer.maprun import store
+
+    monkeypatch.setattr(store, "ROW_BYTES", 200)
+    owner = users["owner"]
+    workflow = services.workflow_create(owner=owner, name="Fan out", definition=DEFINITION)
+    items = [{"n": n, "pad": "z" * 30} for n in range(40)]
+    execution, _ = simulation.execution_start(user=owner, workflow=workflow, seed=3, input={"items": items})
+    simulation.execution_continue(user=owner, execution=execution)
+    while (update := runner.execution_advance(execution_id=execution.pk, runner_id="test")) and not update.stop:
+        pass
+    rows = list(StoredInputs.objects.filter(execution=execution))
+    assert len(rows) > 5 and all(len(r.inputs_json) <= 200 for r in rows)
+    engine.forget(execution.pk)
+    run = engine._interpreter(Execution.objects.get(pk=execution.pk)).run
+    (map_run,) = run.map_runs.values()
+    assert map_run.inputs == items and len(run.waiting_tokens()) == 40

@@ -185,6 +185,7 @@ async def test_full_speed_arrives_in_batches_in_order_none_dropped(users, monkey
     from designer import services
 
     monkeypatch.setattr(runner, "BATCH_TRANSITIONS", 100)  # several batches for a short loop
+    monkeypatch.setattr(runner, "BATCH_SECONDS", 3600.0)  # a loaded machine must not end them by time
     wf = await sync_to_async(services.workflow_create)(owner=users["owner"], name="Loop", definition=LOOP_DEFINITION)
     execution, _ = await sync_to_async(simulation.execution_start)(user=users["owner"], workflow=wf, input={"count": 0})
     watchers = [(await _connect(users["owner"], execution.pk))[0] for _ in range(3)]

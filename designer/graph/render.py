@@ -64,6 +64,10 @@ def _run_dot(source: str, fmt: str) -> bytes:
             process.kill()
             process.communicate()
             raise DotTooSlow(f"Graphviz took more than {DOT_SECONDS:g} s") from None
+        except BaseException:  # e.g. the work pool's CPU bound, interrupting the wait: dot goes too
+            process.kill()
+            process.wait()
+            raise
     finally:
         _dot_slots.release()
     if process.returncode != 0 or not out:

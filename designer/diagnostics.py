@@ -5,9 +5,19 @@ from typing import Any
 
 from interpreter.validation import validate
 
+from . import workpool
+from .graph.light import count_states
+
 
 def definition_problems(definition: Any) -> list[dict]:
-    """Every problem the validator finds; a crash in it becomes one problem, never an error page."""
+    """Every problem the validator finds; a crash in it becomes one problem, never an error page.
+    A large definition is checked in a child process (``designer/workpool.py``)."""
+    if workpool.large(count_states(definition)):
+        return workpool.run(_problems, definition, what="Checking this definition")
+    return _problems(definition)
+
+
+def _problems(definition: Any) -> list[dict]:
     try:
         return [d.as_dict() for d in validate(definition)]
     except MemoryError:

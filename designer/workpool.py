@@ -10,8 +10,9 @@ same work costs the server a pipe read, and the request's thread waits without t
 ``run(fn, *args, what=..., **kwargs)`` calls the module-level function ``fn`` in one of
 ``PROCESSES`` children (``STATEWISE_WORK_PROCESSES``, formerly ``STATEWISE_SUITE_PROCESSES``;
 default one per core; 0 calls it in the caller's thread) and returns what it returns, or raises
-what it raises (exceptions travel by pickle). Each call has two bounds, given to the child with
-the call:
+what it raises (exceptions travel by pickle); called in a child, it calls ``fn`` there. Callers
+ask ``large(states)`` whether a definition is worth the trip. Each call has two bounds, given to
+the child with the call:
 
 - CPU time: ``cpu_seconds`` (default ``STATEWISE_WORK_CPU_SECONDS``, 10) of the child's own CPU
   time; past it the work is interrupted and ``TooCostly`` (422) says which bound it broke.
@@ -42,6 +43,7 @@ PROCESSES = int(os.environ.get("STATEWISE_WORK_PROCESSES", os.environ.get("STATE
                                                                            str(os.cpu_count() or 1))))
 CPU_SECONDS = float(os.environ.get("STATEWISE_WORK_CPU_SECONDS", "10"))
 MEMORY_MB = int(os.environ.get("STATEWISE_RUNNER_MEMORY_MB", "2048"))
+LARGE_STATES = int(os.environ.get("STATEWISE_LARGE_STATES", "200"))
 KERNEL_GRACE_SECONDS = 5  # past the bound, before the kernel ends a child stuck in C code
 
 
@@ -55,7 +57,7 @@ def run(fn: Callable, *args, what: str, cpu_seconds: float | None = None, **kwar
     """``fn(*args, **kwargs)`` in a child process, within the bounds; ``what`` names the work in
     the error a person reads ("Checking this definition")."""
     cpu = CPU_SECONDS if cpu_seconds is None else cpu_seconds
-    if PROCESSES <= 0:
+    if PROCESSES <= 0 or _in_child:  # (in a child, within the bounds of the work that asked)
         return fn(*args, **kwargs)
     pool = _the_pool()
     try:
@@ -75,6 +77,13 @@ def run(fn: Callable, *args, what: str, cpu_seconds: float | None = None, **kwar
         raise TooCostly(f"{what} needed more than {MEMORY_MB:,} MB of memory, the most the server gives one "
                         "request's work.", bound="memory_mb", limit=MEMORY_MB)
     return value
+
+
+def large(states: int) -> bool:
+    """Whether work on a definition of ``states`` steps (nested ones included) is worth a child:
+    ``LARGE_STATES`` (``STATEWISE_LARGE_STATES``, 200) or more; checking and drawing 200 steps
+    takes some 25 ms in the server process."""
+    return PROCESSES > 0 and not _in_child and states >= LARGE_STATES
 
 
 def children() -> list[int]:
@@ -122,9 +131,12 @@ class _CpuSpent(BaseException):
 
 
 _armed = False
+_in_child = False
 
 
 def _child_start(parent_pid: int) -> None:
+    global _in_child
+    _in_child = True
     os.nice(10)  # the server's own requests go first when the machine is busy
     signal.signal(signal.SIGPROF, _cpu_spent)
     threading.Thread(target=_end_with_parent, args=(parent_pid,), daemon=True, name="parent-watch").start()

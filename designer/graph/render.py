@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from .. import workpool
 from .build import SMALL_PT, graph_source
 from .layers import Layer
 from .light import LIGHT_FROM, count_states, render_light_svg
@@ -122,6 +123,16 @@ def render_svg(definition: Any, problems: list[dict] | None = None, *, layers: t
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+    if workpool.large(count_states(definition)):
+        # Hundreds of steps or more: laid out in a child process (a second of pure Python for
+        # thousands), not in the server process whose other requests would wait behind it.
+        svg = workpool.run(render_svg, definition, problems, layers=layers, glossary=glossary,
+                           what="Drawing this workflow")
+        with _cache_lock:
+            _cache[key] = svg
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return svg
     if count_states(definition) >= LIGHT_FROM:
         # Too big for Graphviz to lay out in good time: the lighter layout, drawn here.
         svg = render_light_svg(definition, problems, layers, glossary)

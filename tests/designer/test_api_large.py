@@ -118,3 +118,35 @@ def test_the_api_serializers_import_before_the_urls():
             "django.setup(); import designer.api.serializers, designer.api.views, designer.review.feed")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_large_definition_saved_is_checked_and_its_page_drawn_in_a_child(client_for, users, monkeypatch):
+    """Saving (the problems stored with the version) and the editor's drawing: the same as in the
+    server process, done by a child (the server's own validator and layout are broken here)."""
+    from django.test import Client
+
+    from designer import graph
+    from designer.diagnostics import definition_problems
+    from designer.glossary.selectors import glossary_applied
+
+    with monkeypatch.context() as here:
+        here.setattr(workpool, "LARGE_STATES", 10**9)  # everything in this process
+        expected = definition_problems(BIG)
+        expected_svg = graph.render_svg(BIG, expected, glossary=glossary_applied(BIG, {}))
+    graph.render._cache.clear()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("worked on in the server process")
+    monkeypatch.setattr("designer.diagnostics.validate", refuse)
+    monkeypatch.setattr("designer.graph.render.render_light_svg", refuse)
+    monkeypatch.setattr("designer.graph.render.graph_source", refuse)
+    created = client_for("owner").post("/api/workflows/", {"name": "Large", "definition": BIG}, format="json")
+    assert created.status_code == 201, created.content
+    workflow_id = created.json()["id"]
+    version = client_for("owner").get(f"/api/workflows/{workflow_id}/versions/1/").json()
+    assert version["problems"] == expected and version["is_valid"] is False
+    browser = Client()
+    browser.force_login(users["owner"])
+    page = browser.get(f"/workflows/{workflow_id}/")
+    assert page.status_code == 200
+    assert expected_svg in page.content.decode()

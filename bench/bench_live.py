@@ -5,9 +5,9 @@
 1. Full speed: W2 (a Choice loop of 20,002 transitions; the web app ends it, as AWS does, at its
    25,000th event with States.Runtime) continued as fast as the server goes while ``--clients`` websocket clients watch. Every client must receive every
    event, in order, none twice; prints events/s delivered (all clients together, and per client)
-   and the persist→receipt delay (p50/p99) per event.
-2. Paced: the same workflow at 20 transitions/s for ``--paced-seconds``; prints the p99 delay
-   (the target is under 50 ms).
+   and the persist→receipt delay (p50/p95/p99) per event.
+2. Paced: the same workflow at 20 transitions/s for ``--paced-seconds``; prints the p50, p95 and p99
+   delays (the target: p99 under 50 ms).
 
 "Persist" is the moment the server published the batch, right after its transaction committed
 (the frame's ``sentAt``), "receipt" the moment a client has read and parsed the frame: the delay
@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORKLOADS = ROOT / "bench" / "workloads"
+ENDED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
 def setup_database(url: str) -> dict:
@@ -77,7 +78,7 @@ class Watcher:
         self.status = ""
         self.sent: list[float] = []  # sentAt of each frame: when the server wrote it
 
-    async def watch(self, ws, until_status: str | None, stop: asyncio.Event):
+    async def watch(self, ws, until_status: tuple[str, ...] | None, stop: asyncio.Event):
         from designer.wsclient import ConnectionClosed
 
         while not stop.is_set():
@@ -98,7 +99,7 @@ class Watcher:
                 self.sent.append(frame["sentAt"])
             state = frame.get("execution") or {}
             self.status = state.get("status", self.status)
-            if until_status and self.status == until_status:
+            if until_status and self.status in until_status:
                 self.done_at = now
                 return
 
@@ -130,7 +131,8 @@ async def full_speed(server, ctx, n: int) -> dict:
     clients = await connect_all(server, execution.pk, ctx["cookie"], n)
     watchers = [Watcher(i) for i in range(n)]
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(w.watch(ws, "SUCCEEDED", stop)) for w, ws in zip(watchers, clients)]
+    # W2's 40,006 events pass AWS's 25,000: the run ends FAILED (States.Runtime) at the limit.
+    tasks = [asyncio.create_task(w.watch(ws, ENDED, stop)) for w, ws in zip(watchers, clients)]
     started = time.time()
     await clients[0].send_json({"command": "continue", "id": 1})
     try:
@@ -151,7 +153,7 @@ async def full_speed(server, ctx, n: int) -> dict:
             "seconds": finished - started, "delivered_per_s": delivered / (finished - started),
             "per_client_per_s": len(expected) / (finished - started),
             "frames_per_client": statistics.mean(w.frames for w in watchers),
-            "p50_ms": pct(delays, 50) * 1000, "p99_ms": pct(delays, 99) * 1000, "max_ms": max(delays) * 1000}
+            "p50_ms": pct(delays, 50) * 1000, "p95_ms": pct(delays, 95) * 1000, "p99_ms": pct(delays, 99) * 1000, "max_ms": max(delays) * 1000}
 
 
 async def paced(server, ctx, n: int, seconds: float, speed: float = 20) -> dict:
@@ -175,7 +177,7 @@ async def paced(server, ctx, n: int, seconds: float, speed: float = 20) -> dict:
         await ws.close()
     delays = [d for w in watchers for d in w.delays]
     return {"speed": speed, "transitions": (execution.last_seq - 1) // 2, "clients": n, "in_order": in_order,
-            "p50_ms": pct(delays, 50) * 1000, "p99_ms": pct(delays, 99) * 1000, "max_ms": max(delays) * 1000}
+            "p50_ms": pct(delays, 50) * 1000, "p95_ms": pct(delays, 95) * 1000, "p99_ms": pct(delays, 99) * 1000, "max_ms": max(delays) * 1000}
 
 
 def main() -> int:
@@ -213,16 +215,18 @@ def report_full(fast: dict) -> bool:
           f"{fast['frames_per_client']:.0f} frames per client")
     print(f"  the server wrote the whole run in {fast['written_s']:.2f} s "
           f"({fast['events'] / fast['written_s']:,.0f} events/s persisted and published)")
-    print(f"  persist→receipt delay per event: p50 {fast['p50_ms']:.0f} ms, p99 {fast['p99_ms']:.0f} ms, "
+    print(f"  persist→receipt delay per event: p50 {fast['p50_ms']:.0f} ms, p95 {fast['p95_ms']:.0f} ms, "
+          f"p99 {fast['p99_ms']:.0f} ms, "
           f"max {fast['max_ms']:.0f} ms")
-    return fast["complete_in_order"] == fast["clients"] and fast["status"] == "SUCCEEDED"
+    return fast["complete_in_order"] == fast["clients"] and fast["status"] in ENDED
 
 
 def report_paced(slow: dict, seconds: float) -> None:
     verdict = "meets" if slow["p99_ms"] < 50 else "MISSES"
     print(f"paced W2 at {slow['speed']:g} transitions/s for {seconds:g} s: {slow['transitions']} "
           f"transitions, {slow['in_order']}/{slow['clients']} clients in order")
-    print(f"  persist→receipt delay: p50 {slow['p50_ms']:.1f} ms, p99 {slow['p99_ms']:.1f} ms "
+    print(f"  persist→receipt delay: p50 {slow['p50_ms']:.1f} ms, p95 {slow['p95_ms']:.1f} ms, "
+          f"p99 {slow['p99_ms']:.1f} ms "
           f"(target < 50 ms: {verdict}), max {slow['max_ms']:.1f} ms")
 
 

@@ -2,12 +2,14 @@
 
 Run by hand: ``.venv/bin/python bench/bench_render.py [--rounds N]``. Uses a throw-away SQLite
 database under var/ and Django's test client (a full request through middleware, auth, DRF and
-Graphviz's ``dot``, without a network socket). Target: p95 of the round trip under 150 ms.
+Graphviz's ``dot``, without a network socket). Target: p95 of the round trip under 150 ms; p99
+is printed too (nearest rank: with fewer than 100 rounds it is the slowest).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -41,7 +43,7 @@ def workflow_of(n: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="statewise-bench-")
@@ -76,9 +78,9 @@ def main() -> None:
             assert response.status_code == 200 and (expect is None or expect in response.json()["svg"]), expect
         timings.sort()
         p50 = statistics.median(timings)
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        p95, p99 = (timings[max(0, math.ceil(len(timings) * q) - 1)] for q in (0.95, 0.99))  # nearest rank
         print(f"edit -> re-render, 100 states, {label}, {args.rounds} rounds: p50 {p50:.0f} ms, "
-              f"p95 {p95:.0f} ms, max {timings[-1]:.0f} ms ({'meets' if p95 < 150 else 'MISSES'} the 150 ms target)")
+              f"p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {timings[-1]:.0f} ms ({'meets' if p95 < 150 else 'MISSES'} the 150 ms target)")
 
     def visible(definition, r):
         # A change that redraws: the Wait's duration is on its node.

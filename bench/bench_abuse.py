@@ -18,6 +18,8 @@ real interface (HTTP and a websocket):
 - ``render-tangle``: three drawings at once of 100 steps whose arrows cross at random (minutes of
   Graphviz each, unbounded);
 - ``validate-big``: a 1 MB definition of 4,900 steps (the most accepted) validated and drawn, two at a time;
+- ``save-big``:   two such definitions saved as versions at once, then the editor page (drawn on the
+  server) opened twice at once;
 - ``suite``:      a suite of 20 test cases, each a W2 run to AWS's 25,000-event limit.
 
 Prints, for each, what the abusive request got and the prober's p50/p99/max (target: p99 < 100 ms).
@@ -279,16 +281,39 @@ def abuse_render_tangle(api: Api, ctx: dict, seconds: float) -> str:
     return "3 tangles of 100 steps at once: " + ", ".join(_at_once(calls))
 
 
-def abuse_validate_big(api: Api, ctx: dict, seconds: float) -> str:
-    steps = 4900
+def _big(steps: int = 4900, tag: str = "") -> dict:
     states = {f"S{i}": {"Type": "Pass", "Parameters": {"a.$": "$.x", "b.$": "States.Format('{}', $.y)"},
                         "Next": f"S{i + 1}"} for i in range(steps)}
     states[f"S{steps - 1}"] = {"Type": "Succeed"}
-    big = {"StartAt": "S0", "States": states}
+    return {"Comment": tag, "StartAt": "S0", "States": states}
+
+
+def abuse_validate_big(api: Api, ctx: dict, seconds: float) -> str:
+    big = _big()
     size = len(json.dumps(big, indent=2))
     calls = [lambda: api.call("POST", "/api/validate/", {"definition": big}),
              lambda: api.call("POST", "/api/render/", {"definition": big})] * 2
     return f"{size // 1024} KB, 4,900 steps, validate and render x2: " + ", ".join(_at_once(calls))
+
+
+def abuse_save_big(api: Api, ctx: dict, seconds: float) -> str:
+    """Two 4,900-step versions saved at once (each new, so nothing is cached), then the editor
+    page of the last one (drawn on the server) opened twice at once."""
+    workflow = ctx["ids"]["w19"]
+    stamp = time.time()
+    saves = _at_once([lambda i=i: api.call("POST", f"/api/workflows/{workflow}/versions/",
+                                           {"definition": _big(tag=f"{stamp} {i}"), "message": "big", "base_version": None})
+                      for i in range(2)])
+
+    def page():
+        request = urllib.request.Request(f"{api.base}/workflows/{workflow}/", headers={"Cookie": ctx["cookie"]})
+        try:
+            with urllib.request.urlopen(request, timeout=120) as r:
+                return r.status, len(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, 0
+    pages = _at_once([page, page])
+    return f"4,900 steps saved x2: {', '.join(saves)}; editor page x2: {', '.join(pages)}"
 
 
 def abuse_suite(api: Api, ctx: dict, seconds: float) -> str:
@@ -351,7 +376,7 @@ def abuse_ws_deep(api: Api, ctx: dict, seconds: float) -> str:
 ABUSES = {"range": abuse_range, "yaml-deep": abuse_yaml_deep, "input-huge": abuse_input_huge,
           "long-run": abuse_long_run, "heavy-run": abuse_heavy_run, "ws-deep": abuse_ws_deep,
           "body-20mb": abuse_body_20mb, "render-tangle": abuse_render_tangle, "validate-big": abuse_validate_big,
-          "suite": abuse_suite}
+          "save-big": abuse_save_big, "suite": abuse_suite}
 
 
 def measure(api: Api, name: str, action, seconds: float) -> dict:

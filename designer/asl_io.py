@@ -12,6 +12,7 @@ from typing import Any
 from interpreter.limits import DEFINITION_DEPTH, DEFINITION_TEXT_BYTES
 from interpreter.sources import Source, SourceError, read_source
 
+from . import workpool
 from .errors import InvalidDefinition, TooLarge
 
 MAX_TEXT_BYTES = DEFINITION_TEXT_BYTES
@@ -40,8 +41,32 @@ def read_definition(text: str | bytes, *, fmt: str | None = None) -> dict:
     return read_import(text, fmt=fmt).definition
 
 
+def count_states(definition: Any) -> int:
+    """Its steps, nested ones included (cheap: only States objects are walked)."""
+    total, stack = 0, [definition]
+    while stack:
+        machine = stack.pop()
+        states = machine.get("States") if isinstance(machine, dict) else None
+        if not isinstance(states, dict):
+            continue
+        total += len(states)
+        for state in states.values():
+            if isinstance(state, dict):
+                if isinstance(state.get("Branches"), list):
+                    stack.extend(state["Branches"])
+                stack.append(state.get("ItemProcessor", state.get("Iterator")))
+    return total
+
+
 def check_shape(definition: Any) -> None:
-    """Refuse what cannot be stored or drawn at all; everything else is the validator's job."""
+    """Refuse what cannot be stored or drawn at all; everything else is the validator's job. A
+    large definition is walked in a child process (``designer/workpool.py``)."""
+    if workpool.large(count_states(definition)):
+        return workpool.run(_check_shape, definition, what="Reading this definition")
+    _check_shape(definition)
+
+
+def _check_shape(definition: Any) -> None:
     if not isinstance(definition, dict):
         raise InvalidDefinition("A definition must be a JSON object with StartAt and States.", pointer="")
     count = 0

@@ -6,7 +6,7 @@ from typing import Any
 from interpreter.validation import validate
 
 from . import workpool
-from .graph.light import count_states
+from .asl_io import count_states
 
 
 def definition_problems(definition: Any) -> list[dict]:

@@ -5,6 +5,8 @@ from typing import Any
 
 from interpreter.wording.glossary import propose_name, read_paths
 
+from .. import workpool
+from ..asl_io import count_states
 from .models import GlossaryTerm
 
 
@@ -14,7 +16,14 @@ def glossary_stored(*, workflow_id: int) -> dict[str, str]:
 
 
 def glossary_applied(definition: Any, stored: dict[str, str]) -> dict[str, str]:
-    """Path -> name for every field the definition reads: the written name, else the proposed one."""
+    """Path -> name for every field the definition reads: the written name, else the proposed one
+    (for a large definition, worked out in a child process: ``designer/workpool.py``)."""
+    if workpool.large(count_states(definition)):
+        return workpool.run(_applied, definition, stored, what="Naming this definition's data")
+    return _applied(definition, stored)
+
+
+def _applied(definition: Any, stored: dict[str, str]) -> dict[str, str]:
     return {path: stored.get(path) or propose_name(path) for path in read_paths(definition)} | stored
 
 

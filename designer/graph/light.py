@@ -16,6 +16,7 @@ from typing import Any
 from interpreter import wording as words
 from interpreter.wording import steps as step_words
 
+from ..asl_io import count_states  # noqa: F401 - also read from here
 from .build import (CATCH_COLOUR, DISTRIBUTED_STYLE, FONT, NAME_PT, PROBLEM_COLOUR, SMALL_PT, STYLE, UNKNOWN_STYLE,
                     WARNING_COLOUR, _state_from_pointer, _subtitle, edge_dom_id, state_dom_id, type_class)
 from .layers import EdgeKey, Layer, Stack
@@ -24,22 +25,6 @@ from .text import wrap, xml_text
 LIGHT_FROM = 250          # states, nested ones included
 NODE_W, GAP_X, GAP_Y, GAP_COL = 236.0, 34.0, 46.0, 140.0
 LINE_NAME, LINE_SMALL, PAD = 17.0, 15.0, 9.0
-
-
-def count_states(definition: Any) -> int:
-    total, stack = 0, [definition]
-    while stack:
-        machine = stack.pop()
-        states = machine.get("States") if isinstance(machine, dict) else None
-        if not isinstance(states, dict):
-            continue
-        total += len(states)
-        for state in states.values():
-            if isinstance(state, dict):
-                if isinstance(state.get("Branches"), list):
-                    stack.extend(state["Branches"])
-                stack.append(state.get("ItemProcessor", state.get("Iterator")))
-    return total
 
 
 def _attr(text: Any) -> str:

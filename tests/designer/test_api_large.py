@@ -121,8 +121,9 @@ def test_the_api_serializers_import_before_the_urls():
 
 
 def test_a_large_definition_saved_is_checked_and_its_page_drawn_in_a_child(client_for, users, monkeypatch):
-    """Saving (the problems stored with the version) and the editor's drawing: the same as in the
-    server process, done by a child (the server's own validator and layout are broken here)."""
+    """Saving (the shape checked, the problems stored with the version) and the editor's page (its
+    drawing and data glossary): the same as in the server process, done by a child (the server's
+    own walks, validator, layout and glossary are broken here)."""
     from django.test import Client
 
     from designer import graph
@@ -140,6 +141,8 @@ def test_a_large_definition_saved_is_checked_and_its_page_drawn_in_a_child(clien
     monkeypatch.setattr("designer.diagnostics.validate", refuse)
     monkeypatch.setattr("designer.graph.render.render_light_svg", refuse)
     monkeypatch.setattr("designer.graph.render.graph_source", refuse)
+    monkeypatch.setattr("designer.asl_io._check_text", refuse)  # the shape's walk
+    monkeypatch.setattr("designer.glossary.selectors.read_paths", refuse)
     created = client_for("owner").post("/api/workflows/", {"name": "Large", "definition": BIG}, format="json")
     assert created.status_code == 201, created.content
     workflow_id = created.json()["id"]

@@ -47,6 +47,7 @@ from .timestamps import format_millis
 
 # AWS: with MaxConcurrency 0 or unset, a Distributed Map runs up to 10,000 child executions at once.
 DEFAULT_MAX_CONCURRENCY = 10_000
+NESTED_MOVES = 64  # a child's own children moved per move of the child (see ``advance``)
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
 _ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
@@ -315,14 +316,16 @@ def _fill(ex: Any, run: MapRun) -> None:
 
 
 def advance(ex: Any, run: MapRun, index: int) -> None:
-    """Move one child (at the parent's clock) until it waits or ends."""
+    """Move one child (at the parent's clock) until it waits or ends. A child running a
+    Distributed Map of its own moves at most NESTED_MOVES of its children here, then waits its
+    turn again: a move is bounded work however deep the Map Runs nest."""
     child = run.children[index]
     ex.map_runs.moves += 1
     if child.clock < ex.clock:
         child.clock = ex.clock
-    child.step()
+    child.step(NESTED_MOVES)
     while child.status == "RUNNING" and child._ready:
-        child.step()
+        child.step(NESTED_MOVES)
     if child.clock > ex.clock:
         ex.clock = child.clock
     runs = ex.map_runs

@@ -81,3 +81,28 @@ def test_counts_survive_a_snapshot_and_a_redrive():
     assert run.redrive_count == 1 and run.status == "FAILED"
     assert {k: v for k, v in _progress(run)[0].items() if v} == {"succeeded": 3, "failed": 1, "aborted": 1,
                                                                  "total": 5}
+
+
+def test_a_nested_map_run_moves_a_bounded_number_of_grandchildren_per_move(monkeypatch):
+    from interpreter import map_run
+
+    monkeypatch.setattr(map_run, "NESTED_MOVES", 3)
+    inner = dmap(ItemsPath="$.xs")["States"]["Map"]
+    outer = dmap(processor={"StartAt": "Inner", "States": {"Inner": inner}}, ItemsPath="$")
+    ex = Execution(parse(outer), [{"xs": list(range(10))}, {"xs": list(range(7))}], seed=1, start_time=START)
+    while not ex.map_runs:
+        ex.step(child_moves=1)
+    run = only_run(ex)
+
+    def grandchildren_done() -> int:
+        return sum(inner_run.progress()["executionCounts"]["succeeded"]
+                   for child in run.children if child is not None for inner_run in child.map_runs.values())
+
+    before = 0
+    while ex.status == "RUNNING":
+        ex.step(child_moves=1)
+        now = grandchildren_done()
+        assert now - before <= 3  # one child's move: at most three of its own children
+        before = now
+    assert ex.status == "SUCCEEDED" and before == 17
+    assert ex.output == [list(range(10)), list(range(7))]

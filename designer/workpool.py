@@ -44,6 +44,7 @@ PROCESSES = int(os.environ.get("STATEWISE_WORK_PROCESSES", os.environ.get("STATE
 CPU_SECONDS = float(os.environ.get("STATEWISE_WORK_CPU_SECONDS", "10"))
 MEMORY_MB = int(os.environ.get("STATEWISE_RUNNER_MEMORY_MB", "2048"))
 LARGE_STATES = int(os.environ.get("STATEWISE_LARGE_STATES", "200"))
+LARGE_TEXT = int(os.environ.get("STATEWISE_LARGE_BODY_BYTES", str(32 * 1024)))  # about 200 steps of JSON
 KERNEL_GRACE_SECONDS = 5  # past the bound, before the kernel ends a child stuck in C code
 
 
@@ -84,6 +85,11 @@ def large(states: int) -> bool:
     ``LARGE_STATES`` (``STATEWISE_LARGE_STATES``, 200) or more; checking and drawing 200 steps
     takes some 25 ms in the server process."""
     return PROCESSES > 0 and not _in_child and states >= LARGE_STATES
+
+
+def large_text(text: str) -> bool:
+    """The same for a definition as stored text: ``LARGE_TEXT`` characters or more."""
+    return PROCESSES > 0 and not _in_child and len(text) >= LARGE_TEXT
 
 
 def children() -> list[int]:

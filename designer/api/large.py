@@ -12,7 +12,6 @@ comes back as the same 4xx JSON. A smaller body is answered in the request's thr
 from __future__ import annotations
 
 import io
-import os
 from typing import Callable
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from .. import workpool
 from .parsers import BoundedJSONParser
 
-LARGE_BYTES = int(os.environ.get("STATEWISE_LARGE_BODY_BYTES", str(32 * 1024)))
+LARGE_BYTES = workpool.LARGE_TEXT
 
 
 def answer_large(request, answer: Callable[[dict], dict], *, what: str) -> HttpResponse | None:

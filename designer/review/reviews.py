@@ -2,6 +2,7 @@
 saved, and mark an approved version as released."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils import timezone
 from interpreter.renames import state_renames
 
 from .. import selectors as access
+from .. import workpool
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..models import Workflow, WorkflowVersion
 from . import comments, feed, selectors, text
@@ -115,7 +117,7 @@ def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion,
     reviews of older versions are superseded (their approvals never carry over), and the log says so.
     Returns the renames (``{old: new}``) for the rest of the save to follow."""
     workflow = version.workflow
-    renames = state_renames(previous.definition, version.definition) if previous is not None else {}
+    renames = _renames(previous.definition_json, version.definition_json) if previous is not None else {}
     comments.comments_follow_renames(workflow=workflow, renames=renames)
     feed.record(workflow=workflow, kind="version.saved", actor=user, version_number=version.number,
                 data={"renames": renames} if renames else {})
@@ -127,6 +129,16 @@ def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion,
         feed.record(workflow=workflow, kind="review.superseded", actor=user, version_number=request.version.number,
                     review=request, data={"by": version.number})
     return renames
+
+
+def _renames(old: str, new: str) -> dict[str, str]:
+    if workpool.large_text(old) or workpool.large_text(new):
+        return workpool.run(_renames_of_texts, old, new, what="Finding renamed steps")
+    return _renames_of_texts(old, new)
+
+
+def _renames_of_texts(old: str, new: str) -> dict[str, str]:
+    return state_renames(json.loads(old), json.loads(new))
 
 
 def version_release(*, user: AbstractBaseUser, workflow: Workflow, version: Any) -> Release:

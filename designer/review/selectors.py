@@ -2,12 +2,14 @@
 a share link (``sharing.share_link_open``); these functions take the workflow already allowed."""
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from .. import selectors as access
+from .. import workpool
 from ..errors import InvalidInput, NotFound
 from ..models import Membership, Workflow, WorkflowVersion
 from .models import Activity, Comment, Decision, Notification, Presence, Release, ReviewAnswer, ReviewRequest, \
@@ -63,7 +65,15 @@ def version_named(*, workflow: Workflow, number: Any) -> WorkflowVersion:
 
 def latest_state_names(workflow: Workflow) -> set[str]:
     latest = access.version_latest(workflow=workflow)
-    return state_names(latest.definition) if latest else set()
+    if latest is None:
+        return set()
+    if workpool.large_text(latest.definition_json):
+        return workpool.run(_state_names_of_text, latest.definition_json, what="Reading this workflow's steps")
+    return state_names(latest.definition)
+
+
+def _state_names_of_text(text: str) -> set[str]:
+    return state_names(json.loads(text))
 
 
 # --- comments ------------------------------------------------------------------------------

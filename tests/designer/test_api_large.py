@@ -153,3 +153,17 @@ def test_a_large_definition_saved_is_checked_and_its_page_drawn_in_a_child(clien
     page = browser.get(f"/workflows/{workflow_id}/")
     assert page.status_code == 200
     assert expected_svg in page.content.decode()
+    # The next version renames a step: found by a child too, and the activity log says so.
+    monkeypatch.setattr("designer.review.reviews.state_renames", refuse)
+    monkeypatch.setattr("designer.review.selectors.state_names", refuse)
+    renamed = json.loads(json.dumps(BIG).replace('"Step 7"', '"Seventh step"'))
+    saved = client_for("owner").post(f"/api/workflows/{workflow_id}/versions/",
+                                     {"definition": renamed, "base_version": 1}, format="json")
+    assert saved.status_code == 201, saved.content
+    log = client_for("owner").get(f"/api/workflows/{workflow_id}/activity/").json()
+    entries = log["entries"] if isinstance(log, dict) else log
+    assert any((e.get("data") or {}).get("renames") == {"Step 7": "Seventh step"} for e in entries), entries
+    comment = client_for("owner").post(f"/api/workflows/{workflow_id}/comments/",
+                                       {"text": "Why?", "state": "Seventh step"}, format="json")
+    assert comment.status_code == 201, comment.content
+    assert browser.get(f"/workflows/{workflow_id}/").status_code == 200  # its comments name live steps

@@ -80,6 +80,32 @@ class LiveSimulationTests(BrowserMixin, ChannelsLiveServerTestCase):
         return page.locator(f'#graph g.state[data-state="{name}"]')
 
     # --- tests ---
+    def test_a_map_runs_counts_move_on_the_page_as_its_children_run(self):
+        from designer import services, simulation
+
+        workflow = services.workflow_create(owner=self.demo, name="Fan out", definition={
+            "StartAt": "Fan", "States": {"Fan": {
+                "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 5, "End": True,
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                  "StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 30,
+                                                                           "End": True}}}}}})
+        execution, _ = simulation.execution_start(user=self.demo, workflow=workflow, seed=1,
+                                                  input={"items": list(range(30))})
+        page = self.new_page("demo", "statewise-demo")
+        page.goto(f"{self.live_server_url}/executions/{execution.pk}/")
+        self.wait_live(page)
+        self.assertFalse(page.is_visible("#map-runs-panel"), "no Map Run yet")
+        for _ in range(3):  # enter the state, start it, start the Map Run
+            page.click("#btn-step")
+            page.wait_for_function("!document.querySelector('#btn-step').disabled")
+        page.wait_for_selector("#map-runs-panel:not([hidden])")
+        page.click("#btn-step")  # one child moves: it sleeps, nothing succeeded yet
+        page.wait_for_selector("#map-runs li:has-text('0 of 30 child executions succeeded, 5 running')")
+        page.click("#btn-continue")
+        page.wait_for_selector("body[data-run-status=SUCCEEDED]")
+        self.assertIn("30 of 30 child executions succeeded, 0 running, 0 failed", page.text_content("#map-runs"))
+        self.assertIn("SUCCEEDED", page.text_content("#map-runs .badge"))
+
     def test_two_pages_watch_a_reviewer_approve(self):
         driver = self.new_page("demo", "statewise-demo")
         url = self.start_run_from_editor(driver, "FlaggedAddressApprovedByReviewer")

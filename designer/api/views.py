@@ -81,7 +81,7 @@ class WorkflowListView(APIView):
         roles = selectors.workflow_roles(user=request.user, workflows=workflows)
         return Response(s.WorkflowSerializer(workflows, many=True, context={"roles": roles}).data)
 
-    @extend_schema(request=s.WorkflowCreateSerializer, responses={201: s.WorkflowSerializer},
+    @extend_schema(request=s.WorkflowCreateSerializer, responses={201: s.WorkflowSerializer, 422: ERROR},
                    summary="Create a workflow (with its first version)")
     def post(self, request):
         data = _valid(s.WorkflowCreateSerializer, request.data)
@@ -97,7 +97,7 @@ class WorkflowImportView(APIView):
         request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
                  "application/yaml": OpenApiTypes.STR},
         parameters=[OpenApiParameter("name", str, description="name of the new workflow"), *IMPORT_PARAMETERS],
-        responses={201: s.WorkflowImportSerializer},
+        responses={201: s.WorkflowImportSerializer, 422: ERROR},
         summary="Import a state machine (ASL, SAM, CloudFormation, Serverless or Terraform; file or body) as a "
                 "new workflow")
     def post(self, request):
@@ -115,7 +115,7 @@ class ImportPreviewView(APIView):
     @extend_schema(
         request={"multipart/form-data": s.ImportFileSerializer, "application/json": OpenApiTypes.OBJECT,
                  "application/yaml": OpenApiTypes.STR},
-        parameters=IMPORT_PARAMETERS, responses={200: s.ImportPreviewSerializer},
+        parameters=IMPORT_PARAMETERS, responses={200: s.ImportPreviewSerializer, 422: ERROR},
         summary="Read a file as an import would, without saving: its definition, state machines and placeholders")
     def post(self, request):
         imported, _ = _read_upload(request)
@@ -159,7 +159,7 @@ class VersionListView(APIView):
         return Response(rows)
 
     @extend_schema(request=s.VersionCreateSerializer,
-                   responses={201: s.VersionSerializer, 409: ERROR},
+                   responses={201: s.VersionSerializer, 409: ERROR, 422: ERROR},
                    summary="Save a new version")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
@@ -177,7 +177,7 @@ class VersionImportView(APIView):
                  "application/yaml": OpenApiTypes.STR},
         parameters=[OpenApiParameter("base_version", int, description="409 if a newer version exists"),
                     OpenApiParameter("message", str), *IMPORT_PARAMETERS],
-        responses={201: s.VersionImportSerializer, 409: ERROR},
+        responses={201: s.VersionImportSerializer, 409: ERROR, 422: ERROR},
         summary="Import a state machine (ASL, SAM, CloudFormation, Serverless or Terraform) as the next version")
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
@@ -204,7 +204,7 @@ class VersionExportView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["asl", "svg", "png"])],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "image/svg+xml"): OpenApiTypes.STR,
-                   (200, "image/png"): OpenApiTypes.BINARY},
+                   (200, "image/png"): OpenApiTypes.BINARY, 422: ERROR},
         summary="Download a version as ASL JSON (AWS key order), SVG or PNG")
     def get(self, request, workflow_id: int, number: int, fmt: str):
         if fmt not in ("asl", "svg", "png"):
@@ -239,7 +239,7 @@ class DraftView(APIView):
         return Response(s.DraftSerializer({"definition": draft.definition, "base_version": draft.base_version,
                                            "updated": draft.updated}).data)
 
-    @extend_schema(request=s.DraftSerializer, responses=s.DraftSerializer, summary="Autosave your draft")
+    @extend_schema(request=s.DraftSerializer, responses={200: s.DraftSerializer, 422: ERROR}, summary="Autosave your draft")
     def put(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
         selectors.require_edit(user=request.user, workflow=workflow)

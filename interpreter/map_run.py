@@ -162,8 +162,8 @@ class MapRun:
                 "executionType": self.execution_type, "maxConcurrency": self.max_concurrency,
                 "tolerance": [self.tolerance.count, self.tolerance.percentage], "start": self.start,
                 "length": self.length, "threadId": self.thread_id,
-                "children": [None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
-                             for c in self.children] if self.stored is None else self._live_children(),
+                "children": _repeats([None if c is None else c.to_json() if type(c) is Finished else _child_to_json(c)
+                                      for c in self.children] if self.stored is None else self._live_children()),
                 "itemCounts": _ones_or(self.item_counts), "inputs": None if self.inputs_stored else self.inputs, "inputsStored": self.inputs_stored, "queue": _range_or(self.queue),
                 "running": list(self.running), "failedItems": self.failed_items, "exceeded": self.exceeded,
                 "status": self.status, "end": self.end, "redriveCount": self.redrive_count}
@@ -191,11 +191,11 @@ class MapRun:
                   inputs_stored=data.get("inputsStored", False))
         run.total = sum(run.item_counts)
         machine_arn = run.machine_arn(ex)
-        for snapshot in data["children"]:
+        for snapshot in _expanded(data["children"]):
             if not snapshot:  # None: never started; 0: finished, stored by the caller (fill_stored)
                 if snapshot == 0:
                     if run.stored is None:
-                        run.stored = bytearray(len(data["children"]))
+                        run.stored = bytearray(len(run.item_counts))
                     run.stored[len(run.children)] = 1
                 run.children.append(None)
                 continue
@@ -211,6 +211,34 @@ class MapRun:
             child._calls = ex._calls
             run.children.append(child)
         return run
+
+
+def _repeats(children: list) -> list:
+    """Runs of children never started (None) or stored apart (0) as ``{"times": n, "of": value}``:
+    a snapshot then grows with the children still live, not with the whole run."""
+    out: list = []
+    i, n = 0, len(children)
+    while i < n:
+        value = children[i]
+        j = i + 1
+        if value is None or type(value) is int:
+            while j < n and children[j] is value:  # None, and small ints, are one object each
+                j += 1
+            if j - i > 2:
+                out.append({"times": j - i, "of": value})
+                i = j
+                continue
+        out.extend(children[i:j])
+        i = j
+    return out
+
+
+def _expanded(children: list):
+    for value in children:
+        if type(value) is dict and "times" in value:
+            yield from [value["of"]] * value["times"]
+        else:
+            yield value
 
 
 def _child_to_json(child: Any) -> dict:

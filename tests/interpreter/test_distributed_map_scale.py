@@ -161,3 +161,24 @@ def test_inputs_taken_by_the_caller_leave_the_snapshot_and_must_come_back_before
         again.send_task_success(token, {"ok": True})
     again.run()
     assert again.status == "SUCCEEDED" and only_run(again).children[1].input == {"n": 2}
+
+
+def test_a_snapshot_grows_with_the_live_children_not_with_the_run():
+    from interpreter import map_run
+
+    definition = dmap(processor=WAITS, MaxConcurrency=4)
+    ex = start(definition, [{"s": 1 + i % 3} for i in range(2000)])
+    ex.map_runs.sink = map_run.drop_history
+    ex.run_until(START + 1_000)
+    map_run.take_finished(ex)  # the caller stores the succeeded ones: the snapshot leaves them out
+    ex.run_until(START + 60_000)
+    map_run.take_finished(ex)
+    snapshot = json.loads(json.dumps(ex.to_json()))
+    children = snapshot["mapRuns"][0]["children"]
+    assert children[0]["of"] == 0 and children[-1]["of"] is None
+    assert len(children) <= 12  # stored, live (four), never started: a few entries for 2,000 children
+    stored = sum(c["times"] if type(c) is dict and "times" in c and c["of"] == 0 else c == 0 for c in children)
+    restored = Execution.restore(parse(definition), snapshot, mocks=Mocks())
+    run = only_run(restored)
+    assert len(run.children) == 2000 and run.stored.count(1) == stored > 100
+    assert sum(c is not None for c in run.children) == 4  # the live ones; the rest come from the caller

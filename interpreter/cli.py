@@ -40,7 +40,6 @@ is given.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -49,7 +48,8 @@ from .definition import parse
 from .errors import DefinitionError
 from . import limits
 from .limits import HISTORY_EVENTS
-from .events import EventStream, HistoryEncoder
+from .events import EventStream
+from .cli_output import Printer
 from .execution import ABORTED, FAILED, SUCCEEDED, TIMED_OUT, Execution, ExecutionNotRedrivable, InvalidToken
 from .mocks import Mocks
 from . import unmocked
@@ -231,7 +231,7 @@ def run_command(args: argparse.Namespace) -> int:
     actions = getattr(args, "actions", None) or []
     if args.history_format:
         args.history = True
-    printer = _Printer(args.history and not actions, args.event_types, lines=args.history_format == "jsonl")
+    printer = Printer(args.history and not actions, args.event_types, lines=args.history_format == "jsonl")
     execution = Execution(machine, input_value, mocks=mocks, state_machine_name=name, seed=args.seed,
                           start_time=args.start_time, express=workflow_type == EXPRESS, synchronous=args.sync,
                           max_history_events=(
@@ -284,44 +284,6 @@ def _child_histories(execution: Execution, path: str | None) -> Any:
         raise UsageError(f"--child-histories: cannot write {path}: {e.strerror}") from None
     map_run.set_sink(execution, ChildHistoryWriter(out))
     return out
-
-
-class _Printer:
-    """Writes ``run``'s JSON object to stdout: with ``stream``, the history's events as they come
-    (``{"events": [...`` first, the rest once the run has ended); otherwise the whole object at
-    the end. With ``lines`` (JSON Lines), each event is a line of its own and the object, without
-    ``"events"``, is the last line. Event types for ``--event-types`` are gathered as the events
-    go by."""
-
-    def __init__(self, stream: bool, types: bool, lines: bool = False):
-        self.stream = stream
-        self.lines = lines
-        self.encoder: HistoryEncoder | None = None  # made with the first events to print
-        self.types: list[str] | None = [] if types else None
-        self.started = False
-
-    def write(self, events: list) -> None:
-        if self.types is not None:
-            self.types.extend(e.type for e in events)
-        if self.stream and events:
-            if self.encoder is None:
-                self.encoder = HistoryEncoder()
-            out = sys.stdout
-            if self.lines:
-                out.write(self.encoder.items(events, "\n"))
-                out.write("\n")
-                return
-            out.write("," if self.started else '{"events": [')
-            self.started = True
-            out.write(self.encoder.items(events))
-
-    def finish(self, result: dict) -> None:
-        text = json.dumps(result, ensure_ascii=False)
-        if self.stream and not self.lines:
-            sys.stdout.write(("]" if self.started else '{"events": []') + ", " + text[1:] + "\n")
-            sys.stdout.flush()
-        else:
-            print(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

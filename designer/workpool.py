@@ -4,7 +4,7 @@ A server process answers every request in threads that share one interpreter loc
 computes for a second (a suite, checking and drawing a definition of thousands of steps, running
 every test case on two versions) holds that lock slice after slice, and each other request waits
 for its turn at every step it takes: bench/bench_abuse.py measured ``GET /api/workflows/`` at
-600 ms p99 (15 ms idle) while a 768 KB definition was checked and drawn. In a child process the
+330-620 ms p99 (30-50 ms idle) while a 768 KB definition was checked and drawn. In a child process the
 same work costs the server a pipe read, and the request's thread waits without the lock.
 
 ``run(fn, *args, what=..., **kwargs)`` calls the module-level function ``fn`` in one of
@@ -57,6 +57,7 @@ class TooCostly(DomainError):
 def run(fn: Callable, *args, what: str, cpu_seconds: float | None = None, **kwargs) -> Any:
     """``fn(*args, **kwargs)`` in a child process, within the bounds; ``what`` names the work in
     the error a person reads ("Checking this definition")."""
+    global _pool
     cpu = CPU_SECONDS if cpu_seconds is None else cpu_seconds
     if PROCESSES <= 0 or _in_child:  # (in a child, within the bounds of the work that asked)
         return fn(*args, **kwargs)
@@ -64,8 +65,7 @@ def run(fn: Callable, *args, what: str, cpu_seconds: float | None = None, **kwar
     try:
         kind, value = pool.submit(_bounded, fn, args, kwargs, cpu, MEMORY_MB).result()
     except BrokenProcessPool:
-        with _lock:  # a child died: the next call gets new ones
-            global _pool
+        with _lock:  # a child died (and with it the calls waiting in its pool): the next call gets new ones
             if _pool is pool:
                 _pool = None
         pool.shutdown(wait=False, cancel_futures=True)

@@ -7,8 +7,9 @@ ready, the clock jumps to the earliest timer. Nothing here sleeps, spawns a thre
 the caller decides whether to skip ahead, pace a demo, or wait for a person.
 
 The execution's parts live beside it, as mixins: the scheduler (``scheduling.py``), redrive
-(``redriving.py``), services and callbacks (``callbacks.py``) and snapshots (``snapshots.py``);
-threads, statuses and errors in ``threads.py``. Every name callers import stays importable here.
+(``redriving.py``), services and callbacks (``callbacks.py``), snapshots (``snapshots.py``), how
+threads and the run end (``endings.py``) and where the run stands (``standing.py``); threads,
+statuses and errors in ``threads.py``. Every name callers import stays importable here.
 """
 from __future__ import annotations
 
@@ -20,29 +21,30 @@ from typing import Any, Iterable, Mapping
 from . import map_run
 from .callbacks import Callbacks
 from .definition import StateMachine
+from .endings import Endings
 from .error_handling import error_matches, error_output
 from .errors import StateRuntimeError, StatesError
 from .events import Event, EventStream
 from .jsonata_query import Env
 from .jsonpath import ResultPathMatchFailure, set_reference_path
 from .jsontext import dumps
-from .limits import (EXPRESS_MAX_SECONDS, HISTORY_EVENTS, HISTORY_LIMIT_ERROR, PAYLOAD_BYTES,
-                     history_limit_cause, json_size)
+from .limits import EXPRESS_MAX_SECONDS, HISTORY_EVENTS, PAYLOAD_BYTES, json_size
 from .mocks import Mocks
 from .redriving import Redriving
 from .scheduling import Scheduling
 from .sizes import small_bound as _small_bound, upper_bound
 from .snapshots import SNAPSHOT_VERSION, Snapshots
+from .standing import Standing
 from .timestamps import format_millis, now_millis
-from .threads import (_CONTAINERS, _DEADLINE, _ENDINGS, _MOVED, _NO_CAP, ABORTED, ENTER,
-                      FAILED, HISTORY_LIMIT_REASON, RUNNING, SUCCEEDED, TIMED_OUT, ExecutionNotRedrivable, Handler,
-                      InvalidToken, RedriveState, Scope, Thread)
+from .threads import (_CONTAINERS, _DEADLINE, _MOVED, _NO_CAP, ABORTED, ENTER, FAILED, HISTORY_LIMIT_REASON,
+                      RUNNING, SUCCEEDED, TIMED_OUT, ExecutionNotRedrivable, Handler, InvalidToken,
+                      RedriveState, Scope, Thread)
 
 __all__ = ["ABORTED", "ENTER", "FAILED", "HISTORY_LIMIT_REASON", "RUNNING", "SNAPSHOT_VERSION", "SUCCEEDED",
            "TIMED_OUT", "Execution", "ExecutionNotRedrivable", "InvalidToken", "Scope", "Thread"]
 
 
-class Execution(Scheduling, Redriving, Callbacks, Snapshots):
+class Execution(Scheduling, Redriving, Callbacks, Snapshots, Endings, Standing):
     def __init__(self, machine: StateMachine, input: Any = None, *, name: str | None = None,
                  state_machine_name: str = "StateMachine", mocks: Mocks | None = None,
                  handlers: dict[str, Handler] | None = None, seed: int | None = None,
@@ -189,28 +191,6 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
         self.events.append(Event(eid, (after or th).prev, type, self.clock, details))
         th.prev = eid
         return eid
-
-    def _history_reached(self) -> None:
-        """A transition wrote the run's last allowed event (``max_history_events``, 25,000 at AWS)
-        or more. Event 25,000 may be the run's own end (ExecutionSucceeded, or its failure,
-        time-out or abort); otherwise the events from 25,000 on are dropped and the run fails as
-        AWS fails it: ExecutionFailed as event 25,000, ``States.Runtime``. What the transition set
-        in motion stops here, and the run cannot be redriven (AWS: "Execution history event limit
-        exceeded")."""
-        cap = self.redriving.event_cap
-        events = self.events
-        at = len(events) - (self._next_event - cap)  # where event number ``cap`` is in the list
-        if 0 <= at < len(events) and events[at].type in _ENDINGS:
-            del events[at + 1:]
-            return
-        del events[max(at, 0):]
-        self._threads.clear()
-        self.redriving.node = None
-        cause = history_limit_cause(cap)
-        self.status, self.output, self.error, self.cause = FAILED, None, HISTORY_LIMIT_ERROR, cause
-        self._stop_everything()
-        events.append(Event(cap, cap - 1, "ExecutionFailed", self.clock, {"error": HISTORY_LIMIT_ERROR, "cause": cause}))
-        self._next_event = cap + 1
 
     def take_events(self) -> list[Event]:
         """Hand over the events recorded so far and forget them (for long runs that persist them)."""
@@ -395,120 +375,3 @@ class Execution(Scheduling, Redriving, Callbacks, Snapshots):
         if th.vars is None:
             th.vars = {}
         th.vars.update(assigned)
-
-    def _finish(self, th: Thread, output: Any) -> None:
-        th.status = "done"
-        self._unready(th)
-        if th.parent is None:
-            self.emit(th, "ExecutionSucceeded", {"output": output})
-            self.status, self.output = SUCCEEDED, output
-            self._stop_everything()
-            return
-        parent = self._child_done(th)
-        parent.program.states[parent.state].child_succeeded(self, parent, th, output)
-
-    def fail_thread(self, th: Thread, error: str | None, cause: str | None) -> None:
-        th.status = "failed"
-        self._unready(th)
-        if th.parent is None:
-            self.redriving.node = self._capture(th)
-            details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
-            self.emit(th, "ExecutionFailed", details)
-            self.status, self.error, self.cause = FAILED, error, cause
-            self._stop_everything()
-            return
-        self._lose(self._threads[th.parent], th)
-        self._forget(th)
-        parent = self._child_done(th)
-        parent.program.states[parent.state].child_failed(self, parent, th, error, cause)
-
-    def _child_done(self, th: Thread) -> Thread:
-        parent = self._threads[th.parent]
-        parent.children.remove(th.id)
-        parent.prev = th.prev
-        self._threads.pop(th.id, None)
-        return parent
-
-    def _stop_everything(self) -> None:
-        for run in list(self.map_runs.active):
-            map_run.abort(self, run)
-        self._ready.clear()
-        self._timers.clear()
-        self._tokens.clear()
-
-    def _root(self) -> Thread | None:
-        return next((th for th in self._threads.values() if th.parent is None), None)
-
-    def _time_out(self) -> None:
-        root = self._root()
-        if root is not None:
-            self.redriving.node = self._capture(root)
-            self.abort_children(root)
-            # Recorded (test_timeouts::test_global_timeout): DescribeExecution of a run past its
-            # TimeoutSeconds says TIMED_OUT with no error and no cause, and the event carries none.
-            self.emit(root, "ExecutionTimedOut", None)
-        self.status, self.error, self.cause = TIMED_OUT, None, None
-        self._stop_everything()
-
-    def abort(self, error: str | None = None, cause: str | None = None) -> list[Event]:
-        """Stop the run as StopExecution does: ``ExecutionAborted``."""
-        if self.status is not RUNNING:
-            return []
-        before = len(self.events)
-        root = self._root()
-        if root is not None:
-            self.redriving.node = self._capture(root)
-            # AWS writes only ExecutionAborted: no ...StateAborted for the states that were running.
-            self.abort_children(root)
-            details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
-            self.emit(root, "ExecutionAborted", details or None)
-        self.status, self.error, self.cause = ABORTED, error, cause
-        self._stop_everything()
-        return self.events[before:]
-
-    # --- where things stand -----------------------------------------------------------------
-
-    def next_wake(self) -> int | None:
-        """When the next step would set the clock to, if nothing is ready now."""
-        if self.status is not RUNNING or self._ready:
-            return None
-        live = [at for at, _, tid in self._timers
-                if tid == _DEADLINE or (tid in self._threads and self._threads[tid].wake_at == at)]
-        if self.map_runs.active:
-            at, _, _ = self.map_runs.earliest()
-            if at is not None:
-                live.append(max(at, self.clock))
-        return min(live) if live else None
-
-    def current_states(self) -> list[str]:
-        """Names of the states the run is in or about to enter (innermost, ready first)."""
-        return [th.state for th in self._threads.values() if not th.children and th.status != "done"]
-
-    def describe_status(self) -> dict:
-        out: dict[str, Any] = {"status": self.status, "clock": format_millis(self.clock)}
-        if self.status is RUNNING and not self._ready and not self._children_due():
-            wake = self.next_wake()
-            if self._awaiting_callback():
-                tokens = self.waiting_tokens()
-                out["waiting"] = {"reason": "callback", "tokens": tokens}
-                answers = {s: a for s in dict.fromkeys(tokens.values()) if (a := self.mocks.suggested(s)) is not None}
-                if answers:  # for the person answering: what the workflow reads from each answer
-                    out["waiting"]["answers"] = answers
-            elif wake is not None:
-                out["waiting"] = {"reason": "timer", "resumeAt": format_millis(wake), "resumeAtMillis": wake}
-            else:
-                out["waiting"] = {"reason": "task", "states": self.current_states()}
-        return out
-
-    def result(self) -> dict:
-        out: dict[str, Any] = {"status": self.status}
-        if self.redrive_count:
-            out["redriveCount"] = self.redrive_count
-        if self.status is SUCCEEDED:
-            out["output"] = self.output
-        elif self.status is not RUNNING:
-            out["error"], out["cause"] = self.error, self.cause
-        else:
-            out.update(self.describe_status())
-        return out
-

@@ -13,142 +13,22 @@ Types come from how a path is read: a Choice comparison (``NumericGreaterThan`` 
 ``BooleanEquals`` -> boolean, ``Timestamp...`` -> timestamp), ``ItemsPath`` (array),
 ``SecondsPath`` (integer), ``TimestampPath`` (timestamp), an intrinsic (``States.ArrayLength``
 -> array, ``States.MathAdd`` -> number); anything else is ``any`` (a text value is proposed).
+
+The walk is here; what it records is in ``traces.py``, the reading of a state's fields in
+``expressions.py``. Every name callers import stays importable here.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..shape import start_of, states_of, sub_programs, transitions
 from ..testing import conditions as cond
-from .jsonata_views import body, keys_in, view_of
+from .expressions import (_JSONATA_INPUT, _jsonata_assign, _jsonata_reads, _jsonata_view, _jsonpath_assign,
+                          _rule_types, _template)
+from .traces import (ANY, ARRAY, BOOLEAN, EVERY, INTEGER, NUMBER, OBJECT, STRING, TIMESTAMP, Choice,  # noqa: F401
+                     Read, Reads, View, keys_of, ref_at)
 
-ANY, STRING, NUMBER, INTEGER, BOOLEAN, TIMESTAMP, ARRAY, OBJECT = (
-    "any", "string", "number", "integer", "boolean", "timestamp", "array", "object")
-EVERY = "*"   # every item of an array
 MAX_STATES = 2_000
-
-_KIND_TYPES = {"numeric": NUMBER, "string": STRING, "timestamp": TIMESTAMP, "boolean": BOOLEAN}
-_TYPEIS = {"numeric": NUMBER, "string": STRING, "boolean": BOOLEAN, "timestamp": TIMESTAMP}
-_PLAIN_PATH = re.compile(r"(?<![\w$])\$((?:\.[A-Za-z_][\w-]*|\[\d+\])+)")
-_JSONATA_INPUT = re.compile(r"\$states\.input((?:\.[A-Za-z_][\w]*|\[\d+\])*)")
-_JSONATA_RESULT = re.compile(r"\$states\.result((?:\.[A-Za-z_][\w]*|\[\d+\])*)")
-_ITEM_VALUE = re.compile(r"\$\$\.Map\.Item\.Value((?:\.[A-Za-z_][\w-]*|\[\d+\])*)")
-_INTRINSIC_CALL = re.compile(r"(States\.[A-Za-z]+)\(([^()]*)\)")
-_VAR_PATH = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)((?:\.[A-Za-z_][\w-]*|\[\d+\])*)")
-_INTRINSIC_TYPES = {"States.ArrayLength": ARRAY, "States.ArrayContains": ARRAY, "States.ArrayGetItem": ARRAY,
-                    "States.ArrayPartition": ARRAY, "States.ArrayUnique": ARRAY, "States.ArrayRange": INTEGER,
-                    "States.MathAdd": NUMBER, "States.StringSplit": STRING, "States.Base64Encode": STRING,
-                    "States.Base64Decode": STRING, "States.Hash": STRING, "States.StringToJson": STRING,
-                    "States.JsonMerge": OBJECT}
-
-
-@dataclass(frozen=True)
-class View:
-    """Where a state's data comes from: ``origin`` (None: the execution input; else the name of
-    the Task whose answer it is) at ``prefix`` (None: nothing underneath, an object built field
-    by field), with ``over``: fields put on top (by ResultPath, Parameters, ResultSelector), each
-    with its own view (None: not traced)."""
-    prefix: tuple | None = ()
-    origin: str | None = None
-    over: tuple = ()
-
-    def _over(self, key: Any) -> tuple[bool, "View | None"]:
-        for k, v in self.over:
-            if k == key:
-                return True, v
-        return False, None
-
-    def at(self, keys: tuple) -> tuple | None:
-        """``(origin, keys)`` of ``keys`` of this data (None: built on the way, not traced)."""
-        if keys:
-            found, view = self._over(keys[0])
-            if found:
-                traced = view.at(keys[1:]) if view is not None else None
-                if traced is not None or self.origin is None or self.prefix is None:
-                    return traced
-                # A field of a Task's answer that is not traced further comes from the answer
-                # itself (the fields read from it are added to it).
-        if self.prefix is None:
-            return None
-        return self.origin, self.prefix + tuple(keys)
-
-    def down(self, keys: tuple) -> "View | None":
-        if not keys:
-            return self
-        found, view = self._over(keys[0])
-        if found:
-            below = view.down(keys[1:]) if view is not None else None
-            if below is not None or self.origin is None or self.prefix is None:
-                return below
-        if self.prefix is None:
-            return None
-        return View(self.prefix + tuple(keys), self.origin)
-
-    def put(self, keys: tuple, view: "View | None") -> "View":
-        """This data with ``view`` placed at ``keys`` (a ResultPath)."""
-        key, rest = keys[0], keys[1:]
-        if rest:
-            inner = self.down((key,)) or View(None)
-            view = inner.put(rest, view)
-        return View(self.prefix, self.origin, tuple((k, v) for k, v in self.over if k != key) + ((key, view),))
-
-
-@dataclass
-class Read:
-    keys: tuple
-    type: str
-    states: list = field(default_factory=list)
-
-
-@dataclass
-class Choice:
-    """A Choice state met on the way, with the view of the data its rules read."""
-    name: str
-    state: dict
-    view: View
-    jsonata: bool
-    distances: dict      # the Choice's options' targets -> steps to a good end (None: none)
-
-
-@dataclass
-class Reads:
-    fields: dict = field(default_factory=dict)     # keys in the execution input -> Read, in the order first read
-    answers: dict = field(default_factory=dict)    # Task name -> {keys in its answer -> Read}
-    choices: list = field(default_factory=list)
-    views: dict = field(default_factory=dict)      # state name -> (view of its input, of its effective input)
-    vars: dict = field(default_factory=dict)       # variable name -> view of its value (as first assigned)
-
-    def var(self, name: str, keys: tuple = ()) -> "View | None":
-        view = self.vars.get(name)
-        return view.down(keys) if view is not None else None
-
-    def add(self, where: tuple | None, type_: str, state: str) -> None:
-        if where is None:
-            return
-        origin, keys = where
-        if not keys:
-            return
-        table = self.fields if origin is None else self.answers.setdefault(origin, {})
-        read = table.get(keys)
-        if read is None:
-            table[keys] = read = Read(keys, type_)
-        elif read.type in (ANY, STRING, OBJECT) and type_ not in (ANY,):
-            read.type = type_
-        if state not in read.states:
-            read.states.append(state)
-
-
-def keys_of(path: Any) -> tuple | None:
-    """``$.a.b[0]`` -> ("a", "b", 0); None for what is not a plain path into the data."""
-    if not isinstance(path, str):
-        return None
-    try:
-        ref = cond.jsonpath_ref(path.strip())
-    except cond.Unsolvable:
-        return None
-    return ref[1] if ref[0] == "input" else None
 
 
 def collect(definition: Any, *, passes_input: bool = True) -> Reads:
@@ -203,102 +83,6 @@ def _distances(states: dict) -> dict:
                 if dist.get(name, best + 1) > best:
                     dist[name], changed = best, True
     return dist
-
-
-def _template(template: Any, view: View | None, out: Reads, name: str, item: View | None = None) -> View | None:
-    """Record the paths a Parameters-like template reads (types from the intrinsics taking
-    them); the view of the object it builds. ``item``: where ``$$.Map.Item.Value`` comes from."""
-    if isinstance(template, dict):
-        over = []
-        for key, value in template.items():
-            if isinstance(key, str) and key.endswith(".$") and isinstance(value, str):
-                typed = {p.group(1): _INTRINSIC_TYPES.get(m.group(1), ANY) for m in _INTRINSIC_CALL.finditer(value)
-                         for p in _PLAIN_PATH.finditer(m.group(2))}
-                for m in _VAR_PATH.finditer(value):
-                    if m.group(1) in out.vars:
-                        out.add(out.var(m.group(1)).at(keys_in(m.group(2))) if out.var(m.group(1)) else None,
-                                ANY, name)
-                for m in _PLAIN_PATH.finditer(value):
-                    keys = keys_of("$" + m.group(1))
-                    if keys is not None and view is not None:
-                        out.add(view.at(keys), typed.get(m.group(1), ANY), name)
-                for m in _ITEM_VALUE.finditer(value):
-                    keys = keys_of("$" + m.group(1))
-                    if item is not None and keys:
-                        out.add(item.at(keys), ANY, name)
-                text = value.strip()
-                keys = keys_of(text) if not text.startswith("$$") else None
-                var = _VAR_PATH.fullmatch(text)
-                if keys is not None and view is not None:
-                    over.append((key[:-2], view.down(keys)))
-                elif var is not None and var.group(1) in out.vars:
-                    over.append((key[:-2], out.var(var.group(1), keys_in(var.group(2)))))
-                elif item is not None and _ITEM_VALUE.fullmatch(text):
-                    over.append((key[:-2], item.down(keys_of("$" + _ITEM_VALUE.fullmatch(text).group(1)) or ())))
-                else:
-                    over.append((key[:-2], None))
-            else:
-                over.append((key, _template(value, view, out, name, item)))
-        return View(None, None, tuple(over))
-    if isinstance(template, list):
-        for value in template:
-            _template(value, view, out, name, item)
-    return None
-
-
-def _jsonata_reads(value: Any, view: View | None, out: Reads, name: str, result: View | None = None) -> None:
-    """``$states.input.x`` (and ``$states.result.x``) in a JSONata state's expressions."""
-    for text in _strings(value):
-        if "{%" not in text:
-            continue
-        for pattern, base in ((_JSONATA_INPUT, view), (_JSONATA_RESULT, result)):
-            if base is None:
-                continue
-            for m in pattern.finditer(text):
-                keys = keys_of("$" + m.group(1)) if m.group(1) else None
-                if keys:
-                    out.add(base.at(keys), ANY, name)
-        for m in _VAR_PATH.finditer(text):
-            keys = keys_in(m.group(2))
-            if m.group(1) != "states" and keys and out.var(m.group(1)) is not None:
-                out.add(out.var(m.group(1)).at(keys), ANY, name)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
-def _rule_types(node: Any, view: View, out: Reads, name: str) -> None:
-    if isinstance(node, cond.Negation):
-        _rule_types(node.part, view, out, name)
-    elif isinstance(node, cond.Junction):
-        for part in node.parts:
-            _rule_types(part, view, out, name)
-    elif isinstance(node, (cond.Cmp, cond.TypeIs, cond.Matches)):
-        if isinstance(node, cond.Cmp):
-            type_ = _KIND_TYPES[node.kind]
-        elif isinstance(node, cond.TypeIs):
-            type_ = _TYPEIS.get(node.type, ANY) if node.want else ANY
-        else:
-            type_ = STRING
-        for ref in (node.ref, node.value if isinstance(node, cond.Cmp) and isinstance(node.value, tuple) else None):
-            if ref is not None:
-                out.add(ref_at(ref, view, out), type_, name)
-
-
-def ref_at(ref: tuple, view: View | None, out: Reads) -> tuple | None:
-    """Where a Choice rule's reference (``("input", keys)`` or ``("var", name, keys)``) comes from."""
-    if ref[0] == "input":
-        return view.at(ref[1]) if view is not None else None
-    var = out.var(ref[1])
-    return var.at(ref[2]) if var is not None else None
 
 
 def _task_result(name: str, state: dict, eff: View | None, params: View | None, jsonata: bool,
@@ -397,50 +181,6 @@ def _state(name: str, state: dict, view: View | None, jsonata: bool, out: Reads,
             out.add(output.at(keys), OBJECT, name)
         output = output.down(keys) if keys is not None else None
     return output, caught
-
-
-def _jsonata_view(value: Any, view: View | None, result: View | None, out: Reads) -> View | None:
-    text = body(value)
-    if text is None:
-        if isinstance(value, dict):
-            return View(None, None, tuple((k, _jsonata_view(v, view, result, out)) for k, v in value.items()))
-        return None
-
-    def resolve(base: str, keys: tuple) -> View | None:
-        source = view if base == "states.input" else result if base == "states.result" else out.var(base)
-        return source.down(keys) if source is not None else None
-
-    def make(over: tuple, base: View | None = None) -> View:
-        if base is None:
-            return View(None, None, over)
-        for key, v in over:
-            base = base.put((key,), v)
-        return base
-    return view_of(text, resolve, make)
-
-
-def _jsonata_assign(assign: Any, view: View | None, result: View | None, out: Reads) -> None:
-    if isinstance(assign, dict):
-        for key, value in assign.items():
-            out.vars.setdefault(key, _jsonata_view(value, view, result, out))
-
-
-def _jsonpath_assign(assign: Any, source: View | None, out: Reads, name: str) -> None:
-    if not isinstance(assign, dict):
-        return
-    _template(assign, source, out, name)
-    for key, value in assign.items():
-        if isinstance(key, str) and key.endswith(".$") and isinstance(value, str):
-            keys = keys_of(value)
-            var = _VAR_PATH.fullmatch(value.strip())
-            if keys is not None and source is not None:
-                out.vars.setdefault(key[:-2], source.down(keys))
-            elif var is not None:
-                out.vars.setdefault(key[:-2], out.var(var.group(1), keys_in(var.group(2))))
-            else:
-                out.vars.setdefault(key[:-2], None)
-        elif isinstance(key, str):
-            out.vars.setdefault(key, None)
 
 
 def _placed(view: View | None, result: View | None, result_path: Any) -> View | None:

@@ -20,7 +20,9 @@ real interface (HTTP and a websocket):
 - ``validate-big``: a 1 MB definition of 4,900 steps (the most accepted) validated and drawn, two at a time;
 - ``save-big``:   two such definitions saved as versions at once, then the editor page (drawn on the
   server) opened twice at once;
-- ``suite``:      a suite of 20 test cases, each a W2 run to AWS's 25,000-event limit.
+- ``suite``:      a suite of 20 test cases, each a W2 run to AWS's 25,000-event limit;
+- ``dmap-100k``:  a Distributed Map over 100,000 items (MaxConcurrency 1,000) made, given its items
+  and run to its end through the API, the server's peak memory read meanwhile (``abuse_dmap.py``).
 
 Prints, for each, what the abusive request got and the prober's p50/p99/max (target: p99 < 100 ms).
 The prober, the abuse and the server share the machine's cores, as on a small team server.
@@ -44,6 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORKLOADS = ROOT / "bench" / "workloads"
+sys.path.insert(0, str(ROOT / "bench"))
+from abuse_dmap import abuse_dmap_100k  # noqa: E402
 TARGET_P99_MS = 100.0
 
 RANGE = {"QueryLanguage": "JSONata", "StartAt": "Build", "States": {
@@ -376,7 +380,7 @@ def abuse_ws_deep(api: Api, ctx: dict, seconds: float) -> str:
 ABUSES = {"range": abuse_range, "yaml-deep": abuse_yaml_deep, "input-huge": abuse_input_huge,
           "long-run": abuse_long_run, "heavy-run": abuse_heavy_run, "ws-deep": abuse_ws_deep,
           "body-20mb": abuse_body_20mb, "render-tangle": abuse_render_tangle, "validate-big": abuse_validate_big,
-          "save-big": abuse_save_big, "suite": abuse_suite}
+          "save-big": abuse_save_big, "suite": abuse_suite, "dmap-100k": abuse_dmap_100k}
 
 
 def measure(api: Api, name: str, action, seconds: float) -> dict:
@@ -418,6 +422,7 @@ def main() -> int:
 
     server = ServerProcess(database_url=url, redis_url=args.redis, kind=args.server, workers=args.workers).start()
     api = Api(server.url, ctx["token"])
+    ctx["server_pid"] = server.process.pid
     try:
         print(f"server: {args.server}{f' with {args.workers} workers' if args.server == 'serve' else ''}, "
               f"{'Redis' if args.redis else 'in-memory layer'}, {url.split(':')[0]}; {os.cpu_count()} CPUs shared "

@@ -13,6 +13,7 @@ CPU time the server process and its children used during the run.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -110,13 +111,12 @@ class ServerTree:
         used = {pid: seconds - self.cpu_before.get(pid, 0.0) for pid, seconds in self.cpu.items()}
         server = used.get(self.root, 0.0)
         return (f"server tree peak: largest process {largest / 1024:.0f} MB, {len(self.peaks)} processes' peaks "
-                f"summed {sum(self.peaks.values()) / 1024:.0f} MB, most resident at once {self.at_once_kb / 1024:.0f} MB; "
+                f"summed {sum(self.peaks.values()) / 1024:.0f} MB, most resident at once "
+                f"{self.at_once_kb / 1024:.0f} MB; "
                 f"CPU: server process {server:.1f} s, its children {sum(used.values()) - server:.1f} s")
 
 
 def abuse_dmap_100k(api, ctx: dict, seconds: float) -> str:
-    import json
-
     stamp = f"{time.time():.0f}"
     status, workflow = api.call("POST", "/api/workflows/", {"name": f"Distributed Map 100k {stamp}",
                                                            "definition": definition(CONCURRENCY)})

@@ -252,3 +252,28 @@ def test_the_one_megabyte_verdict_is_the_same_for_pretty_json_compact_json_and_y
     assert verdict(yaml.safe_dump(over), "application/yaml")
     checked = owner.post("/api/validate/", {"definition": over}, format="json").json()
     assert "DEFINITION_TOO_LARGE" in [p["code"] for p in checked["problems"]]
+
+
+def test_a_distributed_maps_100000_items_go_through_the_api_in_a_test_cases_mock_config(client_for):
+    """What bench_abuse's dmap-100k sends: 100,000 items as an S3 object of a saved test case
+    (some 1.5 MB, under the 5 MiB body bound), kept whole, and a run starts from that case."""
+    owner = client_for("owner")
+    fan = {"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map", "MaxConcurrency": 1000, "End": True,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+                       "Parameters": {"Bucket": "in", "Key": "items.json"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": True}}}}}}
+    workflow_id = _workflow(owner, fan)
+    config = {"S3Objects": {"in/items.json": [{"id": i} for i in range(100_000)]},
+              "StateMachines": {"Bench": {"TestCases": {"Default": {}}}}, "MockedResponses": {}}
+    body = json.dumps({"name": "100k items", "mock_config": config, "mock_test_case": "Default"})
+    assert 1_000_000 < len(body) < 5 * 1024 * 1024
+    case = owner.post(f"/api/workflows/{workflow_id}/test-cases/", body, content_type="application/json")
+    assert case.status_code == 201, case.content[:300]
+    kept = owner.get(f"/api/workflows/{workflow_id}/test-cases/{case.json()['id']}/").json()
+    assert kept["mock_config"]["S3Objects"]["in/items.json"][-1] == {"id": 99_999}
+    run = owner.post(f"/api/workflows/{workflow_id}/executions/", {"test_case": case.json()["id"]}, format="json")
+    assert run.status_code == 201, run.content[:300]
+    started = run.json()
+    assert (started["status"], started["testCase"], started["mockTestCase"]) == ("RUNNING", "100k items", "Default")

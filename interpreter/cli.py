@@ -252,6 +252,9 @@ def run_command(args: argparse.Namespace) -> int:
         execution.run()
     for note in execution.mocks.s3.notes:
         print(f"note: {note}", file=sys.stderr)
+    if args.history and workflow_type == EXPRESS:  # GetExecutionHistory refuses EXPRESS executions
+        print("note: AWS keeps no execution history for EXPRESS workflows: these events are what its "
+              "CloudWatch Logs record when logging is on", file=sys.stderr)
     execution.flush_events()
     result = execution.result()
     if args.history and actions:

@@ -127,3 +127,19 @@ Resources:
     assert "RedriveCount" not in output["ctx"]  # StartSyncExecution's context has none
     assert main(["run", str(template), "--type", "STANDARD"]) == 0
     assert ":execution:" in json.loads(capsys.readouterr().out)["output"]["arn"]
+
+
+def test_an_express_history_from_the_command_line_says_it_is_what_cloudwatch_logs_record(tmp_path, capsys):
+    # AWS's guide ("Choosing workflow type"; GetExecutionHistory: "This API action is not supported by
+    # EXPRESS state machines"): Express executions keep no execution history in Step Functions, their
+    # events go to CloudWatch Logs. The run page's Express badge says so; --history says it on stderr.
+    waits = tmp_path / "waits.json"
+    waits.write_text(json.dumps(WAIT_THEN_PASS))
+    assert main(["run", str(waits), "--type", "EXPRESS", "--history"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["events"][0]["type"] == "ExecutionStarted"
+    assert "AWS keeps no execution history for EXPRESS workflows" in captured.err
+    assert main(["run", str(waits), "--type", "EXPRESS"]) == 1
+    assert "execution history" not in capsys.readouterr().err
+    assert main(["run", str(waits), "--history"]) == 0
+    assert "execution history" not in capsys.readouterr().err

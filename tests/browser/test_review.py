@@ -176,6 +176,54 @@ class DesignReviewTests(BrowserMixin, ChannelsLiveServerTestCase):
         guest.wait_for_selector("body[data-share-gone=true]")
         self.assertEqual(guest.reload().status, 404)
 
+    def test_arrow_badges_removed_steps_older_versions_and_deleted_comments_on_the_page(self):
+        """What the journey above does not reach: a badge on an arrow (clicking it opens its
+        thread), a thread whose step a later version removed ("on a removed step"), the version
+        each comment was written on, and a deleted comment whose reply stays."""
+        import copy
+
+        from django.contrib.auth import get_user_model
+
+        from designer import selectors, services
+        from designer.review import comments
+
+        rita = get_user_model().objects.get(username="rita")
+        on_arrow = comments.comment_create(user=rita, workflow=self.workflow, text_="Is 'flagged' the right test?",
+                                           edge={"source": "Human Review Required?", "to": "Wait For Review",
+                                                 "kind": "choice"})
+        on_step = comments.comment_create(user=rita, workflow=self.workflow, text_="Postcode too?", state="Check Address")
+        gone = comments.comment_create(user=rita, workflow=self.workflow, text_="Drop this?", state="Approve Application")
+        comments.comment_create(user=self.demo, workflow=self.workflow, text_="It stays.", parent=gone.pk)
+        comments.comment_delete(user=rita, comment=gone)
+        # Version 3 removes "Check Address" from its branch.
+        latest = selectors.version_latest(workflow=self.workflow)
+        definition = copy.deepcopy(latest.definition)
+        branch = next(b for b in definition["States"]["Perform Automated Checks"]["Branches"]
+                      if "Check Address" in b["States"])
+        branch["StartAt"], branch["States"] = "Only", {"Only": {"Type": "Pass", "End": True}}
+        services.version_create(user=self.demo, workflow=self.workflow, definition=definition,
+                                base_version=latest.number, message="No address check")
+
+        owner = self.new_page("demo", "statewise-demo")
+        self.open_editor(owner)
+        badge = owner.locator("#graph g.comment-badge[aria-label*='the arrow']")
+        self.assertEqual(badge.count(), 1)
+        self.assertEqual(badge.get_attribute("aria-label"), "1 open comment thread on the arrow "
+                         "\u201cHuman Review Required?\u201d \u2192 \u201cWait For Review\u201d (if)")
+        badge.click()
+        owner.wait_for_selector(f'#comments-panel .thread[data-thread="{on_arrow.pk}"]')
+        self.assertEqual(owner.locator("#comments-panel .thread").count(), 1)  # only that arrow's
+        # Every thread: the removed step's says so; each comment says the version it was written on.
+        owner.click("#comments-panel button.show-all")
+        removed = owner.locator(f'#comments-panel .thread[data-thread="{on_step.pk}"]')
+        removed.wait_for()
+        self.assertIn("on a removed step", removed.text_content())
+        self.assertEqual(removed.locator(".badge.version").first.text_content(), "v2")
+        deleted = owner.locator(f'#comments-panel .thread[data-thread="{gone.pk}"]')
+        self.assertIn("comment deleted", deleted.text_content())
+        self.assertIn("It stays.", deleted.text_content())
+        self.assertNotIn("Drop this?", owner.text_content("#comments-panel"))
+
     def test_a_run_share_link_replays_the_run_live(self):
         """The guest's page follows the run as the server's runner advances it, without reloading."""
         from designer import services, simulation

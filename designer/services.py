@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+
+from interpreter.renames import state_renames
 
 from . import live, selectors
 from .asl_io import check_shape, to_text
@@ -75,13 +78,36 @@ def workflow_delete(*, user: AbstractBaseUser, workflow: Workflow) -> None:
     live.announce_access_change(workflow_id)
 
 
-def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: Any, message: str = "",
-                   base_version: int | None) -> WorkflowVersion:
+@dataclass(frozen=True)
+class CheckedDefinition:
+    """A definition worked on before the save, in a child process (``api/large.py``): its shape
+    checked, its text as stored, its problems as stored, and its renames from the version
+    ``compared_with`` (a primary key; None: there was none). Plain strings and small lists, so
+    that it costs the server a pipe read."""
+    text: str
+    problems: list[dict]
+    compared_with: int | None = None
+    renames: dict[str, str] = field(default_factory=dict)
+
+
+def definition_checked(*, definition: Any, previous_pk: int | None = None,
+                       previous_text: str | None = None) -> CheckedDefinition:
+    """What ``version_create`` would work out for ``definition`` (already through ``check_shape``,
+    as the API's serializer does), against the version ``previous_pk`` whose text is given."""
+    renames = state_renames(json.loads(previous_text), definition) if previous_text is not None else {}
+    return CheckedDefinition(text=to_text(definition), problems=_storable(definition_problems(definition)),
+                             compared_with=previous_pk if previous_text is not None else None, renames=renames)
+
+
+def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: Any = None, message: str = "",
+                   base_version: int | None, checked: CheckedDefinition | None = None) -> WorkflowVersion:
     """Save the next version. ``base_version`` is the number the client started from; if someone
     saved since, nothing is written and StaleBaseVersion says which version is now the latest.
-    Invalid definitions are saved too, with their problems: work is never blocked."""
+    Invalid definitions are saved too, with their problems: work is never blocked. ``checked``
+    (instead of ``definition``): the work on it done already (``definition_checked``)."""
     selectors.require_edit(user=user, workflow=workflow)
-    check_shape(definition)
+    if checked is None:
+        check_shape(definition)
     message = _plain(message)
     with transaction.atomic():
         # Lock the workflow row so two saves on the same base cannot both pass the check.
@@ -95,7 +121,7 @@ def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: An
                 field="base_version", latest_version=latest_number)
         try:
             version = _version_insert(workflow=workflow, number=latest_number + 1, definition=definition,
-                                      author=user, message=message)
+                                      author=user, message=message, checked=checked)
         except IntegrityError:
             raise StaleBaseVersion("Another version was saved at the same moment; try again.",
                                    field="base_version") from None
@@ -103,15 +129,21 @@ def version_create(*, user: AbstractBaseUser, workflow: Workflow, definition: An
         workflow.save(update_fields=["updated"])
         # Comments, test cases' mocks and expectations follow renamed steps; older versions' open
         # reviews are superseded.
-        renames = version_saved(user=user, version=version, previous=latest)
+        # Renames found before the save hold only if nobody saved between (else they are found again).
+        known = checked.renames if checked is not None and checked.compared_with == (latest.pk if latest else None) \
+            else None
+        renames = version_saved(user=user, version=version, previous=latest, renames=known)
         test_cases_follow_renames(workflow=workflow, renames=renames)
     return version
 
 
-def _version_insert(*, workflow: Workflow, number: int, definition: Any, author, message: str) -> WorkflowVersion:
+def _version_insert(*, workflow: Workflow, number: int, definition: Any, author, message: str,
+                    checked: CheckedDefinition | None = None) -> WorkflowVersion:
+    if checked is None:
+        checked = CheckedDefinition(text=to_text(definition), problems=_storable(definition_problems(definition)))
     return WorkflowVersion.objects.create(
-        workflow=workflow, number=number, definition_json=to_text(definition), author=author,
-        message=message or "", problems=_storable(definition_problems(definition)))
+        workflow=workflow, number=number, definition_json=checked.text, author=author,
+        message=message or "", problems=checked.problems)
 
 
 def _storable(problems: list[dict]) -> list[dict]:

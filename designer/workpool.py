@@ -92,6 +92,11 @@ def large_text(text: str) -> bool:
     return PROCESSES > 0 and not _in_child and len(text) >= LARGE_TEXT
 
 
+def large_text_possible() -> bool:
+    """Whether anything is sent to a child from here at all (not with no children, nor in one)."""
+    return PROCESSES > 0 and not _in_child
+
+
 def children() -> list[int]:
     """The process ids of this process's children that do the work (for tests and benchmarks)."""
     with _lock:

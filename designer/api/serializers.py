@@ -99,6 +99,16 @@ class VersionSerializer(serializers.ModelSerializer):
         return released is not None and released.pk == obj.pk
 
 
+class VersionTextSerializer(VersionSerializer):
+    """VersionSerializer with the definition left null, for an answer that puts the stored text
+    there itself (``api/large.py``: ``spliced``)."""
+
+    definition = serializers.SerializerMethodField()
+
+    def get_definition(self, obj) -> None:
+        return None
+
+
 class VersionSummarySerializer(VersionSerializer):
     class Meta(VersionSerializer.Meta):
         fields = ["number", "author", "message", "created", "is_valid", "review", "is_released"]

@@ -17,11 +17,12 @@ from rest_framework.views import APIView
 from interpreter.events import Event
 from interpreter.inspection import visits
 
-from .. import live, selectors, simulation, timeline
+from .. import live, selectors, simulation, timeline, workpool
 from ..errors import InvalidInput
 from ..models import ExecutionMode
 from ..simulation import runner
 from . import serializers as s
+from .large import large_body, parse_body, spliced
 from .parsers import BoundedJSONParser
 from .schema import ERROR
 from .views import _filename, _valid, _workflow
@@ -34,9 +35,11 @@ def _execution(request, execution_id: int):
     return simulation.execution_get(user=request.user, execution_id=execution_id)
 
 
-def _test_case_out(tc) -> dict:
-    return {"id": tc.pk, "name": tc.name, "input": tc.input, "mock_config": tc.mock_config,
-            "mock_test_case": tc.mock_test_case, "created": tc.created}
+def _test_case_out(tc, *, texts: bool = False) -> dict:
+    """``texts``: input and mock_config left null, for an answer that splices in their stored text."""
+    return {"id": tc.pk, "name": tc.name, "input": None if texts else tc.input,
+            "mock_config": None if texts else tc.mock_config, "mock_test_case": tc.mock_test_case,
+            "created": tc.created}
 
 
 class TestCaseListView(APIView):
@@ -53,9 +56,25 @@ class TestCaseListView(APIView):
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
         selectors.require_edit(user=request.user, workflow=workflow)
-        data = _valid(s.TestCaseSerializer, request.data)
-        tc = simulation.test_case_create(user=request.user, workflow=workflow, **data)
-        return Response(_test_case_out(tc), status=status.HTTP_201_CREATED)
+        body = large_body(request)
+        if body is None:
+            data = _valid(s.TestCaseSerializer, request.data)
+            tc = simulation.test_case_create(user=request.user, workflow=workflow, **data)
+            return Response(_test_case_out(tc), status=status.HTTP_201_CREATED)
+        # Parsed, checked and serialised in a child; here only the write, and the answer made
+        # of the stored texts.
+        checked = workpool.run(test_case_checked, *body, what="Reading this test case")
+        tc = simulation.test_case_create(user=request.user, workflow=workflow, checked=checked)
+        return spliced(_test_case_out(tc, texts=True), {"input": tc.input_json, "mock_config": tc.mock_config_json},
+                       status=status.HTTP_201_CREATED)
+
+
+def test_case_checked(body: bytes, encoding: str) -> simulation.CheckedTestCase:
+    """In a child: a test case's body read and checked as the small path does (the same errors)."""
+    return simulation.test_case_checked(**_valid(s.TestCaseSerializer, parse_body(body, encoding)))
+
+
+test_case_checked.__test__ = False
 
 
 class TestCaseDetailView(APIView):

@@ -23,7 +23,8 @@ from ..diagnostics import definition_problems
 from ..errors import InvalidInput, NotFound
 from ..models import Workflow, WorkflowVersion
 from . import serializers as s
-from .large import answer_large
+from .. import workpool
+from .large import answer_large, large_body, parse_body, spliced
 from .parsers import BoundedJSONParser, RawDefinitionParser
 from .schema import ERROR
 
@@ -164,9 +165,39 @@ class VersionListView(APIView):
     def post(self, request, workflow_id: int):
         workflow = _workflow(request, workflow_id)
         selectors.require_edit(user=request.user, workflow=workflow)
-        data = _valid(s.VersionCreateSerializer, request.data)
-        version = services.version_create(user=request.user, workflow=workflow, **data)
-        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        body = large_body(request)
+        if body is None:
+            data = _valid(s.VersionCreateSerializer, request.data)
+            version = services.version_create(user=request.user, workflow=workflow, **data)
+        else:
+            # Parsed, checked, serialised and compared with the latest version in a child; here
+            # only the writes (services.version_create finds the renames again if someone saved since).
+            latest = selectors.version_latest(workflow=workflow)
+            checked, message, base = workpool.run(
+                version_checked, *body, latest.pk if latest else None, latest.definition_json if latest else None,
+                what="Checking this definition")
+            version = services.version_create(user=request.user, workflow=workflow, checked=checked, message=message,
+                                              base_version=base)
+        return version_answer(version, status=status.HTTP_201_CREATED)
+
+
+def version_checked(body: bytes, encoding: str, previous_pk: int | None,
+                    previous_text: str | None) -> tuple[services.CheckedDefinition, str, int | None]:
+    """In a child: a save's body read as the small path reads it (the same errors), and the
+    definition worked on (``services.definition_checked``); the message and base version too."""
+    data = _valid(s.VersionCreateSerializer, parse_body(body, encoding))
+    checked = services.definition_checked(definition=data["definition"], previous_pk=previous_pk,
+                                          previous_text=previous_text)
+    return checked, data["message"], data["base_version"]
+
+
+def version_answer(version: WorkflowVersion, *, status: int = 200, extra: dict | None = None):
+    """A version as VersionSerializer gives it; a large definition goes into the answer as stored
+    text (large.spliced), not decoded and encoded again."""
+    if not workpool.large_text(version.definition_json):
+        return Response({**s.VersionSerializer(version).data, **(extra or {})}, status=status)
+    data = {**s.VersionTextSerializer(version).data, **(extra or {})}
+    return spliced(data, {"definition": version.definition_json}, status=status)
 
 
 class VersionImportView(APIView):
@@ -189,15 +220,14 @@ class VersionImportView(APIView):
         version = imports.import_version_create(
             user=request.user, workflow=workflow, imported=imported, message=request.query_params.get("message"),
             filename=filename, base_version=int(base) if base is not None else None)
-        return Response({**s.VersionSerializer(version).data, "import": imported.summary()},
-                        status=status.HTTP_201_CREATED)
+        return version_answer(version, status=status.HTTP_201_CREATED, extra={"import": imported.summary()})
 
 
 class VersionDetailView(APIView):
     @extend_schema(responses=s.VersionSerializer, summary="One version with its definition and problems")
     def get(self, request, workflow_id: int, number: int):
         workflow = _workflow(request, workflow_id)
-        return Response(s.VersionSerializer(selectors.version_get(workflow=workflow, number=number)).data)
+        return version_answer(selectors.version_get(workflow=workflow, number=number))
 
 
 class VersionExportView(APIView):

@@ -111,13 +111,15 @@ def review_withdraw(*, user: AbstractBaseUser, request: ReviewRequest) -> Review
     return selectors.review_get(workflow=request.workflow, review_id=request.pk)
 
 
-def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion,
-                  previous: WorkflowVersion | None) -> dict[str, str]:
+def version_saved(*, user: AbstractBaseUser, version: WorkflowVersion, previous: WorkflowVersion | None,
+                  renames: dict[str, str] | None = None) -> dict[str, str]:
     """Called inside ``services.version_create``'s transaction: comments follow renamed steps, open
     reviews of older versions are superseded (their approvals never carry over), and the log says so.
-    Returns the renames (``{old: new}``) for the rest of the save to follow."""
+    Returns the renames (``{old: new}``) for the rest of the save to follow; ``renames``: already
+    found from ``previous`` (by the child process that checked a large definition)."""
     workflow = version.workflow
-    renames = _renames(previous.definition_json, version.definition_json) if previous is not None else {}
+    if renames is None:
+        renames = _renames(previous.definition_json, version.definition_json) if previous is not None else {}
     comments.comments_follow_renames(workflow=workflow, renames=renames)
     feed.record(workflow=workflow, kind="version.saved", actor=user, version_number=version.number,
                 data={"renames": renames} if renames else {})

@@ -11,16 +11,16 @@ from .engine import Update, execution_state, forget, machine_of
 from .redrive import NotRedrivable, StillRunning, redrive_options, redrive_run
 from .selectors import execution_events_after, execution_get, execution_list, test_case_get, test_case_list
 from .services import (
-    NothingToDo, NotRunning, execution_abort, execution_continue, execution_pause, execution_send_task_failure,
+    CheckedTestCase, NothingToDo, NotRunning, execution_abort, execution_continue, execution_pause, execution_send_task_failure,
     execution_send_task_success, execution_set_breakpoints, execution_set_speed, execution_start, execution_step,
-    test_case_create, test_case_delete,
+    test_case_checked, test_case_create, test_case_delete,
 )
 
 __all__ = [
     "Update", "execution_state", "forget", "machine_of",
     "execution_events_after", "execution_get", "execution_list", "test_case_get", "test_case_list",
-    "NothingToDo", "NotRunning", "execution_abort", "execution_continue", "execution_pause",
+    "CheckedTestCase", "NothingToDo", "NotRunning", "execution_abort", "execution_continue", "execution_pause",
     "execution_send_task_failure", "execution_send_task_success", "execution_set_breakpoints",
-    "execution_set_speed", "execution_start", "execution_step", "test_case_create", "test_case_delete",
+    "execution_set_speed", "execution_start", "execution_step", "test_case_checked", "test_case_create", "test_case_delete",
     "NotRedrivable", "StillRunning", "redrive_options", "redrive_run",
 ]

@@ -35,7 +35,7 @@ from interpreter.limits import HISTORY_EVENTS, STANDARD_MAX_SECONDS
 from interpreter.mocks import Mocks
 from interpreter.wording.errors import explain_error
 
-from .. import timeline
+from .. import timeline, workpool
 from ..maprun import store as maprun_store
 from ..frames import row_size, split_frames
 from ..errors import InvalidInput, NotFound
@@ -131,14 +131,36 @@ def callback_states(machine: StateMachine) -> set[str]:
 def mocks_for(machine: StateMachine, config: dict, test_case: str, manual_callbacks: bool,
               unmocked: str = "fail") -> Mocks:
     """``unmocked``: what a Task without a mocked answer does (``interpreter/unmocked.py``)."""
-    if not config:
-        mocks = Mocks(unmocked=unmocked)
+    return _without_callbacks(machine, _mocks(config, test_case, unmocked), manual_callbacks)
+
+
+def mocks_for_text(machine: StateMachine, config_json: str, test_case: str, manual_callbacks: bool,
+                   unmocked: str = "fail") -> Mocks:
+    """``mocks_for`` of a config given as its stored text. A large one (100,000 items for a
+    Distributed Map, say) is read in a child process (``workpool``): what comes back is small
+    but for its S3 objects, which are text and cross the pipe at memcpy speed."""
+    if workpool.large_text(config_json):
+        mocks = workpool.run(_mocks_of_text, config_json, test_case, unmocked, what="Reading this test case's mocks")
     else:
-        try:
-            mocks = Mocks.from_config(config, None, test_case or None, unmocked)
-        except DefinitionError as e:
-            first = e.diagnostics[0]
-            raise InvalidInput(first.message, pointer=first.pointer, field="mock_config") from None
+        mocks = _mocks_of_text(config_json, test_case, unmocked)
+    return _without_callbacks(machine, mocks, manual_callbacks)
+
+
+def _mocks_of_text(config_json: str, test_case: str, unmocked: str) -> Mocks:
+    return _mocks(json.loads(config_json or "{}"), test_case, unmocked)
+
+
+def _mocks(config: dict, test_case: str, unmocked: str) -> Mocks:
+    if not config:
+        return Mocks(unmocked=unmocked)
+    try:
+        return Mocks.from_config(config, None, test_case or None, unmocked)
+    except DefinitionError as e:
+        first = e.diagnostics[0]
+        raise InvalidInput(first.message, pointer=first.pointer, field="mock_config") from None
+
+
+def _without_callbacks(machine: StateMachine, mocks: Mocks, manual_callbacks: bool) -> Mocks:
     if manual_callbacks:
         for name in callback_states(machine):
             mocks.responses.pop(name, None)

@@ -8,6 +8,7 @@ are advanced batch by batch by ``runner.py``, not here.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,7 +26,8 @@ from .. import selectors
 from ..errors import DomainError, InvalidInput, TooLarge
 from ..maprun import store as maprun_store
 from ..models import Execution, ExecutionMode, TestCase, UnmockedAnswer, Workflow, WorkflowType
-from .engine import Live, Update, advancing, dumps, machine_for, mocks_for, persist, waiting_for_person
+from .engine import (Live, Update, advancing, dumps, machine_for, mocks_for, mocks_for_text, persist,
+                     waiting_for_person)
 from .selectors import test_case_get
 
 MAX_SPEED = 1000.0
@@ -83,10 +85,12 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     if input is _UNSET:
         input = test_case.input if test_case else {}
     _payload(input, "execution input", "input")
-    config = mock_config if mock_config is not None else (test_case.mock_config if test_case else {})
+    # A saved test case's config is kept as its stored text: read (in a child when large) only
+    # into the mocks, and stored with the run as it is.
+    config = mock_config if mock_config is not None else (None if test_case else {})
     case_name = mock_test_case if mock_test_case is not None else (
         (test_case.mock_test_case or test_case.name) if test_case else "")
-    if not isinstance(config, dict):
+    if config is not None and not isinstance(config, dict):
         raise InvalidInput("mock_config must be a JSON object (a Step Functions Local mock config).",
                            field="mock_config")
     workflow_type = workflow_type or workflow.workflow_type
@@ -99,7 +103,12 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     if unmocked not in UnmockedAnswer.values:
         raise InvalidInput(f"unmocked is one of {', '.join(UnmockedAnswer.values)}.", field="unmocked")
     machine = machine_for(version)
-    mocks = mocks_for(machine, config, case_name, manual_callbacks, unmocked)
+    if config is None:
+        config_json = test_case.mock_config_json
+        mocks = mocks_for_text(machine, config_json, case_name, manual_callbacks, unmocked)
+    else:
+        config_json = dumps(config)
+        mocks = mocks_for(machine, config, case_name, manual_callbacks, unmocked)
     bps = _breakpoints(machine, breakpoints or [])
     speed = _speed(speed)
     seed = seed if seed is not None else random.SystemRandom().getrandbits(62)
@@ -111,7 +120,7 @@ def execution_start(*, user: AbstractBaseUser, workflow: Workflow, version_numbe
     with transaction.atomic():
         execution = Execution.objects.create(
             workflow=workflow, version=version, name=run.name, input_json=dumps(input), test_case=test_case,
-            mock_config_json=dumps(config), mock_test_case=case_name or "", manual_callbacks=manual_callbacks, unmocked=unmocked,
+            mock_config_json=config_json, mock_test_case=case_name or "", manual_callbacks=manual_callbacks, unmocked=unmocked,
             workflow_type=workflow_type, seed=seed, virtual_time=run.clock, started_at_virtual=run.start_time, snapshot_json=dumps(run.to_json()),
             breakpoints=bps, speed=speed, started_by=user if user.is_authenticated else None, summary={})
         live = Live(execution.revision, run, EventSteps(machine), execution.created)
@@ -245,11 +254,21 @@ def execution_abort(*, user: AbstractBaseUser, execution: Execution) -> Update:
 
 # --- saved test cases ---------------------------------------------------------------------
 
-def test_case_create(*, user: AbstractBaseUser, workflow: Workflow, name: str, input: Any = None,
-                     mock_config: Any = None, mock_test_case: str = "") -> TestCase:
+@dataclass(frozen=True)
+class CheckedTestCase:
+    """A test case's fields checked and as stored (texts), worked out before the write: in a
+    child process for a large body (``api/simulation_views.py``)."""
+    name: str
+    input_json: str
+    mock_config_json: str
+    mock_test_case: str
+
+
+def test_case_checked(*, name: str, input: Any = None, mock_config: Any = None,
+                      mock_test_case: str = "") -> CheckedTestCase:
+    """Everything ``test_case_create`` checks that needs no database, and the texts it stores."""
     from ..services import _plain
 
-    selectors.require_edit(user=user, workflow=workflow)
     name, mock_test_case = _plain(name).strip(), _plain(mock_test_case)
     if not name:
         raise InvalidInput("Give the test case a name.", field="name")
@@ -264,12 +283,27 @@ def test_case_create(*, user: AbstractBaseUser, workflow: Workflow, name: str, i
         except DefinitionError as e:
             first = e.diagnostics[0]
             raise InvalidInput(first.message, pointer=first.pointer, field="mock_config") from None
+    return CheckedTestCase(name=name, input_json=dumps(input if input is not None else {}),
+                           mock_config_json=dumps(config), mock_test_case=mock_test_case or "")
+
+
+test_case_checked.__test__ = False
+
+
+def test_case_create(*, user: AbstractBaseUser, workflow: Workflow, name: str = "", input: Any = None,
+                     mock_config: Any = None, mock_test_case: str = "",
+                     checked: CheckedTestCase | None = None) -> TestCase:
+    """A saved test case; ``checked``: its fields checked already (``test_case_checked``)."""
+    selectors.require_edit(user=user, workflow=workflow)
+    if checked is None:
+        checked = test_case_checked(name=name, input=input, mock_config=mock_config, mock_test_case=mock_test_case)
     try:
         with transaction.atomic():
-            return TestCase.objects.create(workflow=workflow, name=name[:200], input_json=dumps(input if input is not None else {}),
-                                           mock_config_json=dumps(config), mock_test_case=mock_test_case or "")
+            return TestCase.objects.create(workflow=workflow, name=checked.name[:200], input_json=checked.input_json,
+                                           mock_config_json=checked.mock_config_json,
+                                           mock_test_case=checked.mock_test_case)
     except IntegrityError:
-        raise InvalidInput(f"This workflow already has a test case called '{name}'.", field="name") from None
+        raise InvalidInput(f"This workflow already has a test case called '{checked.name}'.", field="name") from None
 
 
 test_case_create.__test__ = False  # keep pytest from collecting a function whose name starts with test

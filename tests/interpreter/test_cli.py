@@ -82,3 +82,22 @@ def test_callback_driven_from_the_shell(tmp_path):
     done = cli("run", path, "--seed", "5", "--send-task-success", f'{token}={{"approved": true}}')
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["output"] == {"approved": True}
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`python -m interpreter run --history ... | head -1`: the reader closes the pipe with most of
+    the history unread. Every command shares __main__, so any of them shows it."""
+    loop = {"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Pass", "Result": "x" * 2000, "ResultPath": "$.pad", "Next": "Count"},
+        "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "More"},
+        "More": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 3000, "Next": "Loop"}],
+                 "Default": "Done"},
+        "Done": {"Type": "Succeed"}}}
+    definition = write(tmp_path, "loop.json", loop)
+    process = subprocess.Popen([sys.executable, "-m", "interpreter", "run", definition, "--input", '{"n": 0}',
+                                "--history"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(100)
+    process.stdout.close()  # as `head` does once it has its lines
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr

@@ -14,7 +14,7 @@ from interpreter.timestamps import format_millis
 from interpreter.wording.events import choice_words, elapsed_words, event_words, said as event_said
 from interpreter.wording import vocabulary
 
-from . import graph, live, selectors, services, simulation, timeline
+from . import editor_page, graph, live, selectors, services, simulation, timeline
 from .suites.selectors import latest_by_version as latest_suite_by_version
 from .asl_io import read_definition
 from .glossary.selectors import glossary_applied, glossary_stored
@@ -73,12 +73,23 @@ def workflow_editor(request, workflow_id: int):
             raise Http404("No such version.") from None
     else:
         version = selectors.version_latest(workflow=workflow)
-    definition = version.definition if version else services.EMPTY_DEFINITION
     stored = glossary_stored(workflow_id=workflow.pk)
-    glossary = glossary_applied(definition, stored)
     problems = version.problems if version else []
     latest = selectors.version_latest(workflow=workflow)
     draft = selectors.draft_get(workflow=workflow, user=request.user) if not number else None
+    large = version is not None and editor_page.is_large(version.definition_json)
+    if large:
+        # Read, named and drawn in a child from the stored text; the texts go into the page as
+        # they are (designer/editor_page.py): this thread never decodes the definition.
+        svg, glossary_text = editor_page.drawing(version=version, stored_glossary=stored)
+        definition, glossary = editor_page.RawJSON(version.definition_json), editor_page.RawJSON(glossary_text)
+        draft_definition = editor_page.RawJSON(draft.definition_json) if draft else None
+    else:
+        definition = version.definition if version else services.EMPTY_DEFINITION
+        glossary = glossary_applied(definition, stored)
+        # Drawn on the server too, so the graph shows before (and without) any script.
+        svg = graph.render_svg(definition, problems, glossary=glossary)
+        draft_definition = draft.definition if draft else None
     page = {
         "workflowId": workflow.pk,
         "name": workflow.name,
@@ -89,19 +100,19 @@ def workflow_editor(request, workflow_id: int):
         "latestVersion": latest.number if latest else None,
         "definition": definition,
         "problems": problems,
-        "draft": {"definition": draft.definition, "baseVersion": draft.base_version,
+        "draft": {"definition": draft_definition, "baseVersion": draft.base_version,
                   "updated": draft.updated.isoformat()} if draft else None,
         "vocabulary": vocabulary(),
         # The data glossary: names people wrote (sent back with each drawing) and every field in words.
         "glossaryStored": stored, "glossary": glossary,
     }
     return render(request, "designer/editor.html", {
-        "workflow": workflow, "version": version, "role": role, "page": page,
+        "workflow": workflow, "version": version, "role": role,
+        "page_script": editor_page.json_script_spliced(page, "page-data"),
         "can_edit": selectors.role_can(role, "edit"), "can_run": selectors.role_can(role, "control_runs"),
         "test_cases": list(simulation.test_case_list(workflow=workflow)),
         "recent_runs": simulation.execution_list(workflow=workflow)[:5],
-        # Drawn on the server too, so the graph shows before (and without) any script.
-        "svg": graph.render_svg(definition, problems, glossary=glossary), "problems": problems,
+        "svg": svg, "problems": problems,
         **review_pages.review_context(request, workflow, version, role, "editor"),
     })
 

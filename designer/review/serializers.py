@@ -181,7 +181,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 def comments_out(comments, *, workflow) -> list[dict]:
-    return CommentSerializer(comments, many=True, context={"states": selectors.latest_state_names(workflow)}).data
+    comments = list(comments)
+    # No comment, no need to read the latest version's steps (a megabyte for a large workflow).
+    states = selectors.latest_state_names(workflow) if comments else set()
+    return CommentSerializer(comments, many=True, context={"states": states}).data
 
 
 def comment_out(comment) -> dict:

@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from .http_limits import BodyLimit  # noqa: E402
+from . import workpool  # noqa: E402
 from .simulation import runner  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
@@ -41,6 +42,7 @@ class _WithRunner:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 await asyncio.to_thread(runner.start)
+                workpool.warm()  # a real server, not a test's: tests start many and use few children
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await asyncio.to_thread(runner.stop)

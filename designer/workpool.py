@@ -97,6 +97,28 @@ def large_text_possible() -> bool:
     return PROCESSES > 0 and not _in_child
 
 
+def warm() -> None:
+    """Start the children now, in the background, so that the first large request does not wait
+    for them: a spawned child imports Django and the interpreter, 1-2 s on a quiet machine and
+    10-40 s measured on a loaded one, which a person opening a comparison would otherwise wait.
+    A server process calls it once when it starts serving."""
+    global _warming
+    with _lock:
+        if PROCESSES <= 0 or _in_child or _warming:
+            return
+        _warming = True
+    threading.Thread(target=_warm, name="statewise-workpool-warm", daemon=True).start()
+
+
+def _warm() -> None:
+    pool = _the_pool()
+    try:  # one call per child at once: the pool starts a child for each call no idle child takes
+        for done in [pool.submit(os.getpid) for _ in range(PROCESSES)]:
+            done.result()
+    except Exception:  # noqa: BLE001 - a child that could not start is started again on a real call
+        pass
+
+
 def children() -> list[int]:
     """The process ids of this process's children that do the work (for tests and benchmarks)."""
     with _lock:
@@ -115,6 +137,7 @@ def shutdown() -> None:
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
+_warming = False
 
 
 def _the_pool() -> ProcessPoolExecutor:
@@ -127,8 +150,8 @@ def _the_pool() -> ProcessPoolExecutor:
 
 
 def _forget_after_fork() -> None:
-    global _pool, _lock
-    _pool, _lock = None, threading.Lock()
+    global _pool, _lock, _warming
+    _pool, _lock, _warming = None, threading.Lock(), False
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

@@ -129,6 +129,31 @@ class EditorTests(BrowserMixin, StaticLiveServerTestCase):
         last = self.node("Step 24").bounding_box()
         self.assertTrue(graph_box["y"] <= last["y"] <= graph_box["y"] + graph_box["height"], (last, graph_box))
 
+        # A wide graph (a Parallel of four branches) opens legible too; a Distributed Map and a step
+        # that waits for an answer say so, in words, on the page.
+        def branch(k):
+            return {"StartAt": f"Check {k} Records", "States": {
+                f"Check {k} Records": {"Type": "Pass", "Next": f"Score {k} Result"},
+                f"Score {k} Result": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                                      "Parameters": {"FunctionName": "score", "Payload": {"token.$": "$$.Task.Token"}},
+                                      "End": True}}}
+        reader = {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                  "Parameters": {"Bucket": "shop", "Key": "exports/orders.csv"}}
+        wide = {"StartAt": "Gather", "States": {
+            "Gather": {"Type": "Parallel", "Branches": [branch(k) for k in "ABCD"], "Next": "Each Order"},
+            "Each Order": {"Type": "Map", "ItemReader": reader, "MaxConcurrency": 1000, "End": True, "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Ship",
+                "States": {"Ship": {"Type": "Pass", "End": True}}}}}}
+        wf = services.workflow_create(owner=self.demo, name="Wide", definition=wide)
+        self.page.goto(f"{self.live_server_url}/workflows/{wf.pk}/")
+        self.wait_ready()
+        self.assertGreaterEqual(min(self.label_sizes()), 12)
+        self.assertTrue(self.node("Gather").is_visible())
+        self.assertIn("wait for an answer", " ".join(self.node("Score C Result").locator("text").all_text_contents()))
+        self.assertIn("map-distributed", self.node("Each Order").get_attribute("class"))
+        self.assertIn("for each row of orders.csv in S3, as separate runs, 1,000 at a time",
+                      " ".join(self.page.locator("#graph g.item-processor text").all_text_contents()))
+
         # Bigger than 30 steps: it opens fitted, with the minimap, and is legible once zoomed in.
         chain = {f"Step {i}": {"Type": "Pass", **({"Next": f"Step {i + 1}"} if i < 59 else {"End": True})} for i in range(60)}
         wf = services.workflow_create(owner=self.demo, name="Longer chain", definition={"StartAt": "Step 0", "States": chain})

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
-from collections import OrderedDict
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from . import graph, workpool
+from .kept import Kept, version_key
 from .glossary.selectors import glossary_applied
 
 #: Drawings kept (each the SVG of one large version, up to a few MB): enough for the versions a
 #: team has open at once, small enough not to matter next to the process's own size.
 DRAWINGS_KEPT = 8
+_drawings = Kept(DRAWINGS_KEPT)
 
 # As django.utils.html.json_script escapes: "<", ">" and "&" cannot end the <script> element nor
 # start markup in it. Only inside JSON strings can they occur, where \u escapes mean the same.
@@ -89,21 +89,9 @@ class _Splicer(DjangoJSONEncoder):
 def drawing(*, version, stored_glossary: dict[str, str]) -> tuple[str, str]:
     """The version's SVG (annotated for pages) and its applied glossary as JSON text,
     worked out in one child call from the stored text, then kept."""
-    text = version.definition_json
-    # The id names the version; the text's hash guards against an id used again for another text
-    # (a database restored, or tests that roll back). str's hash is cached on the string object.
-    key = (version.pk, hash(text), json.dumps(version.problems, sort_keys=True),
-           tuple(sorted(stored_glossary.items())))
-    with _lock:
-        if key in _drawings:
-            _drawings.move_to_end(key)
-            return _drawings[key]
-    drawn = workpool.run(drawn_from_text, text, version.problems, stored_glossary, what="Drawing this workflow")
-    with _lock:
-        _drawings[key] = drawn
-        while len(_drawings) > DRAWINGS_KEPT:
-            _drawings.popitem(last=False)
-    return drawn
+    key = (*version_key(version), json.dumps(version.problems, sort_keys=True), tuple(sorted(stored_glossary.items())))
+    return _drawings.get(key, lambda: workpool.run(drawn_from_text, version.definition_json, version.problems,
+                                                    stored_glossary, what="Drawing this workflow"))
 
 
 def drawn_from_text(text: str, problems: list[dict], stored_glossary: dict[str, str]) -> tuple[str, str]:
@@ -112,7 +100,3 @@ def drawn_from_text(text: str, problems: list[dict], stored_glossary: dict[str, 
     glossary = glossary_applied(definition, stored_glossary)
     svg = graph.render_svg(definition, problems, glossary=glossary)
     return svg, json.dumps(glossary, cls=DjangoJSONEncoder)
-
-
-_drawings: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-_lock = threading.Lock()

@@ -3,10 +3,8 @@ them is kept (by the versions' ids and texts) and computed once per process."""
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -15,6 +13,7 @@ from interpreter.compare.report import diff_report
 from interpreter.explain import Narrative, explain
 
 from .. import selectors
+from ..kept import Kept, version_key
 from ..errors import DomainError, InvalidInput
 from ..glossary.selectors import glossary_applied, glossary_stored
 from ..models import Workflow, WorkflowVersion
@@ -41,31 +40,11 @@ class VersionPair:
         return f"Compare v{self.old.number} with v{self.new.number}"
 
 
-class _Kept:
-    """A small LRU of values worked out from immutable versions."""
-
-    def __init__(self, size: int = CACHE_SIZE):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = make()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_diffs, _reports, _narratives, _behaviours = _Kept(), _Kept(), _Kept(), _Kept(32)
+_diffs, _reports, _narratives, _behaviours = Kept(CACHE_SIZE), Kept(CACHE_SIZE), Kept(CACHE_SIZE), Kept(32)
 
 
 def _key(*versions: WorkflowVersion) -> tuple:
-    # By text too: ids come back when a test database is flushed under a running process.
-    return tuple((v.pk, hashlib.sha1(v.definition_json.encode("utf-8")).hexdigest()) for v in versions)
+    return tuple(version_key(v) for v in versions)
 
 
 def number_param(value: Any, field: str) -> int:

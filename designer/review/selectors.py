@@ -3,8 +3,6 @@ a share link (``sharing.share_link_open``); these functions take the workflow al
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from typing import Any, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from .. import selectors as access
 from .. import workpool
+from ..kept import Kept, version_key
 from ..errors import InvalidInput, NotFound
 from ..models import Membership, Workflow, WorkflowVersion
 from .models import Activity, Comment, Decision, Notification, Presence, Release, ReviewAnswer, ReviewRequest, \
@@ -72,24 +71,13 @@ def latest_state_names(workflow: Workflow) -> set[str]:
     if not workpool.large_text(latest.definition_json):
         return state_names(latest.definition)
     # A version never changes, so its names are read once per process, not at every page or
-    # comment (a child's round trip for thousands of names). The text's hash guards against an
-    # id used again for another text (a database restored, tests that roll back).
-    key = (latest.pk, hash(latest.definition_json))
-    with _names_lock:
-        if key in _names:
-            _names.move_to_end(key)
-            return set(_names[key])
-    names = frozenset(workpool.run(_state_names_of_text, latest.definition_json, what="Reading this workflow's steps"))
-    with _names_lock:
-        _names[key] = names
-        while len(_names) > NAMES_KEPT:
-            _names.popitem(last=False)
+    # comment (a child's round trip for thousands of names).
+    names = _names.get(version_key(latest), lambda: frozenset(
+        workpool.run(_state_names_of_text, latest.definition_json, what="Reading this workflow's steps")))
     return set(names)
 
 
-NAMES_KEPT = 32  # large versions whose step names are kept (a few hundred KB each at most)
-_names: OrderedDict[tuple, frozenset[str]] = OrderedDict()
-_names_lock = threading.Lock()
+_names = Kept(32)  # large versions whose step names are kept (a few hundred KB each at most)
 
 
 def _state_names_of_text(text: str) -> set[str]:
